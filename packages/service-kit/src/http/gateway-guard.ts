@@ -1,0 +1,36 @@
+import type { RequestHandler } from 'express';
+import { INTERNAL_TOKEN_HEADER, verifyInternalToken } from '../auth/internal-token.ts';
+import type { Identity } from '../auth/identity.ts';
+import type { Logger } from '../logger.ts';
+
+/**
+ * Subgraph side of the trust boundary: a request without a valid gateway signature is answered 401 before
+ * any GraphQL work. The verified identity is left in `res.locals.identity` for the context builder.
+ */
+export function requireGatewaySignature(secret: string, logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const token = req.headers[INTERNAL_TOKEN_HEADER];
+    verifyInternalToken(typeof token === 'string' ? token : undefined, secret).then(
+      (identity) => {
+        res.locals['identity'] = identity;
+        res.locals['callerId'] = identity?.userId;
+        next();
+      },
+      (error: unknown) => {
+        logger.warn({ requestId: res.locals['requestId'], reason: String(error) }, 'rejected unsigned request');
+        res.status(401).json({
+          errors: [
+            {
+              message: 'This service only accepts requests from the gateway.',
+              extensions: { code: 'UNAUTHENTICATED' },
+            },
+          ],
+        });
+      },
+    );
+  };
+}
+
+export function identityOf(locals: Record<string, unknown>): Identity {
+  return (locals['identity'] as Identity | undefined) ?? null;
+}

@@ -1,0 +1,3 @@
+export { createTestDatabase, type TestDatabase } from './test-database.ts';
+export { graphql, type GraphQLResponse } from './graphql-client.ts';
+export { testSecrets } from './secrets.ts';

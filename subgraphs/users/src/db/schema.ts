@@ -1,0 +1,25 @@
+import { sql } from 'drizzle-orm';
+import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+export const role = pgEnum('role', ['CUSTOMER', 'ADMIN']);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** Stored trimmed and lower-cased; the unique index also guards against any other writer. */
+    email: text().notNull(),
+    name: text().notNull(),
+    role: role().notNull().default('CUSTOMER'),
+    /** scrypt$N$r$p$salt$hash — never the password itself. */
+    passwordHash: text().notNull(),
+    /** Millisecond precision so a JavaScript Date round-trips exactly through pagination cursors. */
+    createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('users_email_lower_key').on(sql`lower(${table.email})`),
+    index('users_created_at_id_idx').on(table.createdAt, table.id),
+  ],
+);
+
+export type UserRow = typeof users.$inferSelect;

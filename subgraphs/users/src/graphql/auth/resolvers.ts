@@ -1,0 +1,38 @@
+import { badUserInput, signAccessToken, unauthenticated } from '@supergraph/service-kit';
+import { isUniqueViolation } from '@supergraph/service-kit/db';
+import { decoyHash, hashPassword, verifyPassword } from '../../auth/passwords.ts';
+import { normaliseEmail, parseSignUpInput } from '../../auth/validation.ts';
+import type { UsersContext } from '../../context.ts';
+import type { UserRow } from '../../db/schema.ts';
+import type { Resolvers } from '../../generated/resolvers-types.ts';
+import { findUserByEmail, insertUser } from '../user/queries.ts';
+
+async function session(user: UserRow, { tokens }: UsersContext) {
+  const token = await signAccessToken({ userId: user.id, role: user.role }, tokens);
+  return { token, user };
+}
+
+export const authResolvers: Resolvers = {
+  Mutation: {
+    signUp: async (_parent, { input }, context) => {
+      const { email, name, password } = parseSignUpInput(input);
+      const passwordHash = await hashPassword(password);
+      try {
+        const user = await insertUser(context.db, { email, name, passwordHash });
+        context.logger.info({ userId: user.id }, 'user signed up');
+        return session(user, context);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw badUserInput('An account with this email already exists.', 'email');
+        throw error;
+      }
+    },
+
+    logIn: async (_parent, { email, password }, context) => {
+      const user = await findUserByEmail(context.db, normaliseEmail(email));
+      // Hash even when the email is unknown, so response time does not tell whether an account exists.
+      const matches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+      if (!user || !matches) throw unauthenticated('Email or password is incorrect.');
+      return session(user, context);
+    },
+  },
+};
