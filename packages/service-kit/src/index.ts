@@ -16,6 +16,9 @@ export {
   encodeCursor,
   decodeCursor,
   toConnection,
+  timeKeyOf,
+  decodeTimeCursor,
+  type TimeKey,
   type Connection,
   type Edge,
 } from './graphql/pagination.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badUserInput } from '../errors.ts';
+import { isUuid } from './uuid.ts';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -58,4 +59,23 @@ export function toConnection<TRow, TNode>(
   const page = rows.slice(0, first);
   const edges = page.map((row) => ({ cursor: encodeCursor(sortKey(row)), node: toNode(row) }));
   return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+}
+
+/** Sort key of rows ordered by creation time with the id as tie-breaker. */
+export interface TimeKey {
+  createdAt: Date;
+  id: string;
+}
+
+export const timeKeyOf = (row: TimeKey): readonly string[] => [row.createdAt.toISOString(), row.id];
+
+/** Decodes an `after` cursor issued by `timeKeyOf`; null when absent, BAD_USER_INPUT when forged. */
+export function decodeTimeCursor(after: string | null | undefined): TimeKey | null {
+  const parts = decodeCursor(after, 2);
+  if (!parts) return null;
+  const createdAt = new Date(parts[0]!);
+  if (Number.isNaN(createdAt.getTime()) || !isUuid(parts[1]!)) {
+    throw badUserInput('"after" is not a cursor this API issued; pass an endCursor back as-is.', 'after');
+  }
+  return { createdAt, id: parts[1]! };
 }

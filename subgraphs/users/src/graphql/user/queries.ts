@@ -1,9 +1,10 @@
+import type { TimeKey } from '@supergraph/service-kit';
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { UsersDb } from '../../db/client.ts';
 import { users, type UserRow } from '../../db/schema.ts';
 
 /** Users oldest first, keyset-paginated on (created_at, id) so pages are stable while users sign up. */
-export function listUsers(db: UsersDb, limit: number, after: { createdAt: Date; id: string } | null): Promise<UserRow[]> {
+export function listUsers(db: UsersDb, limit: number, after: TimeKey | null): Promise<UserRow[]> {
   const afterCursor = after
     ? or(gt(users.createdAt, after.createdAt), and(eq(users.createdAt, after.createdAt), gt(users.id, after.id)))
     : undefined;

@@ -1,13 +1,13 @@
 import {
   canAccessOwnedBy,
-  decodeCursor,
+  decodeTimeCursor,
   forbidden,
   notFound,
   pageSize,
   requireAdmin,
   requireUser,
+  timeKeyOf,
   toConnection,
-  badUserInput,
 } from '@supergraph/service-kit';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
 import { parseUpdateMeInput } from '../../auth/validation.ts';
@@ -25,16 +25,9 @@ export const userResolvers: Resolvers = {
     users: async (_parent, { first, after }, { identity, db, loaders }) => {
       requireAdmin(identity);
       const size = pageSize(first);
-      const cursor = decodeCursor(after, 2);
-      let afterKey: { createdAt: Date; id: string } | null = null;
-      if (cursor) {
-        const createdAt = new Date(cursor[0]!);
-        if (Number.isNaN(createdAt.getTime())) throw badUserInput('"after" is not a valid cursor.', 'after');
-        afterKey = { createdAt, id: cursor[1]! };
-      }
-      const rows = await listUsers(db, size + 1, afterKey);
+      const rows = await listUsers(db, size + 1, decodeTimeCursor(after));
       for (const row of rows) loaders.user.prime(row.id, row);
-      return toConnection(rows, size, (row) => [row.createdAt.toISOString(), row.id], (row) => row);
+      return toConnection(rows, size, timeKeyOf, (row) => row);
     },
   },
 

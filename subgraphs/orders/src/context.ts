@@ -1,0 +1,27 @@
+import type { Identity, Logger } from '@supergraph/service-kit';
+import type { OrdersDb } from './db/client.ts';
+import { createItemsLoader, createOrderLoader, createUserOrdersLoader } from './graphql/order/loaders.ts';
+
+/** What every resolver gets: who is calling, per-request loaders and the database. */
+export interface OrdersContext {
+  identity: Identity;
+  requestId: string;
+  logger: Logger;
+  db: OrdersDb;
+  loaders: {
+    order: ReturnType<typeof createOrderLoader>;
+    items: ReturnType<typeof createItemsLoader>;
+    userOrders: ReturnType<typeof createUserOrdersLoader>;
+  };
+}
+
+export function createContext(base: Omit<OrdersContext, 'loaders'>): OrdersContext {
+  return {
+    ...base,
+    loaders: {
+      order: createOrderLoader(base.db),
+      items: createItemsLoader(base.db),
+      userOrders: createUserOrdersLoader(base.db),
+    },
+  };
+}

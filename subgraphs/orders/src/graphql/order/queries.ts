@@ -1,0 +1,111 @@
+import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { OrdersDb } from '../../db/client.ts';
+import { orderItems, orders, type OrderRow, type OrderStatus } from '../../db/schema.ts';
+import type { PlaceOrder } from './validation.ts';
+
+export interface OrderPageKey {
+  createdAt: Date;
+  id: string;
+}
+
+/** Rows strictly after `after` in newest-first order. */
+function afterKey(after: OrderPageKey | null): SQL | undefined {
+  return after
+    ? or(lt(orders.createdAt, after.createdAt), and(eq(orders.createdAt, after.createdAt), lt(orders.id, after.id)))
+    : undefined;
+}
+
+/** One page of orders, newest first; `userId` null lists everybody's (admins). */
+export function listOrders(
+  db: OrdersDb,
+  filter: { userId: string | null; status: OrderStatus | null; after: OrderPageKey | null; limit: number },
+): Promise<OrderRow[]> {
+  return db
+    .select()
+    .from(orders)
+    .where(
+      and(
+        filter.userId ? eq(orders.userId, filter.userId) : undefined,
+        filter.status ? eq(orders.status, filter.status) : undefined,
+        afterKey(filter.after),
+      ),
+    )
+    .orderBy(desc(orders.createdAt), desc(orders.id))
+    .limit(filter.limit);
+}
+
+/**
+ * The same page for many users in one statement: a window function numbers each user's orders newest
+ * first, and only the first `limit` of each survive. This is what keeps `users { orders }` at one query.
+ */
+export async function listOrdersForUsers(
+  db: OrdersDb,
+  userIds: readonly string[],
+  filter: { status: OrderStatus | null; after: OrderPageKey | null; limit: number },
+): Promise<OrderRow[]> {
+  const ranked = db
+    .select({
+      id: orders.id,
+      rank: sql<number>`row_number() over (partition by ${orders.userId} order by ${orders.createdAt} desc, ${orders.id} desc)`.as('rank'),
+    })
+    .from(orders)
+    .where(
+      and(
+        inArray(orders.userId, [...userIds]),
+        filter.status ? eq(orders.status, filter.status) : undefined,
+        afterKey(filter.after),
+      ),
+    )
+    .as('ranked');
+  const rows = await db
+    .select({ order: orders })
+    .from(orders)
+    .innerJoin(ranked, eq(ranked.id, orders.id))
+    .where(sql`${ranked.rank} <= ${filter.limit}`)
+    .orderBy(desc(orders.createdAt), desc(orders.id));
+  return rows.map((row) => row.order);
+}
+
+export function findOrdersByIds(db: OrdersDb, ids: readonly string[]): Promise<OrderRow[]> {
+  return db.select().from(orders).where(inArray(orders.id, [...ids]));
+}
+
+export function findItemsByOrderIds(db: OrdersDb, orderIds: readonly string[]) {
+  return db
+    .select()
+    .from(orderItems)
+    .where(inArray(orderItems.orderId, [...orderIds]))
+    .orderBy(asc(orderItems.orderId), asc(orderItems.position));
+}
+
+/** The order and its items in one transaction: either both are written or neither. */
+export function insertOrder(db: OrdersDb, userId: string, order: PlaceOrder): Promise<OrderRow> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(orders)
+      .values({ userId, currency: order.currency, totalAmount: order.totalAmount })
+      .returning();
+    await tx.insert(orderItems).values(order.items.map((item, position) => ({ ...item, orderId: row!.id, position })));
+    return row!;
+  });
+}
+
+export type CancelOutcome =
+  | { kind: 'cancelled'; order: OrderRow }
+  | { kind: 'not-found' }
+  | { kind: 'forbidden' }
+  | { kind: 'not-cancellable'; status: OrderStatus };
+
+const CANCELLABLE: readonly OrderStatus[] = ['PENDING', 'PAID'];
+
+/** Cancels under a row lock, so a concurrent status change cannot slip between the check and the write. */
+export function cancelOrder(db: OrdersDb, id: string, mayChange: (order: OrderRow) => boolean): Promise<CancelOutcome> {
+  return db.transaction(async (tx) => {
+    const [current] = await tx.select().from(orders).where(eq(orders.id, id)).for('update');
+    if (!current) return { kind: 'not-found' };
+    if (!mayChange(current)) return { kind: 'forbidden' };
+    if (!CANCELLABLE.includes(current.status)) return { kind: 'not-cancellable', status: current.status };
+    const [order] = await tx.update(orders).set({ status: 'CANCELLED' }).where(eq(orders.id, id)).returning();
+    return { kind: 'cancelled', order: order! };
+  });
+}

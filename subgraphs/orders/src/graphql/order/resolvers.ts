@@ -1,0 +1,89 @@
+import {
+  badUserInput,
+  canAccessOwnedBy,
+  decodeTimeCursor,
+  forbidden,
+  isUuid,
+  notFound,
+  pageSize,
+  requireUser,
+  timeKeyOf,
+  toConnection,
+} from '@supergraph/service-kit';
+import type { OrdersContext } from '../../context.ts';
+import type { OrderRow } from '../../db/schema.ts';
+import type { Resolvers } from '../../generated/resolvers-types.ts';
+import { money } from './mappers.ts';
+import { cancelOrder, insertOrder, listOrders } from './queries.ts';
+import { parsePlaceOrderInput } from './validation.ts';
+
+/** Loads an order the caller may see: null when it does not exist, FORBIDDEN when it is someone else's. */
+async function visibleOrder(id: string, { identity, loaders }: OrdersContext): Promise<OrderRow | null> {
+  const order = await loaders.order.load(id);
+  if (order && !canAccessOwnedBy(identity, order.userId)) throw forbidden('This order belongs to another user.');
+  return order;
+}
+
+export const orderResolvers: Resolvers = {
+  Query: {
+    order: (_parent, { id }, context) => {
+      requireUser(context.identity);
+      return visibleOrder(id, context);
+    },
+
+    orders: async (_parent, { first, after, status }, { identity, db, loaders }) => {
+      const caller = requireUser(identity);
+      const size = pageSize(first);
+      const rows = await listOrders(db, {
+        userId: caller.role === 'ADMIN' ? null : caller.userId,
+        status: status ?? null,
+        after: decodeTimeCursor(after),
+        limit: size + 1,
+      });
+      for (const row of rows) loaders.order.prime(row.id, row);
+      return toConnection(rows, size, timeKeyOf, (row) => row);
+    },
+  },
+
+  Mutation: {
+    placeOrder: async (_parent, { input }, { identity, db, logger }) => {
+      const caller = requireUser(identity);
+      const order = await insertOrder(db, caller.userId, parsePlaceOrderInput(input));
+      logger.info({ orderId: order.id, userId: caller.userId }, 'order placed');
+      return order;
+    },
+
+    cancelOrder: async (_parent, { id }, { identity, db, loaders }) => {
+      requireUser(identity);
+      if (!isUuid(id)) throw notFound(`No order has id ${id}.`);
+      const outcome = await cancelOrder(db, id, (order) => canAccessOwnedBy(identity, order.userId));
+      switch (outcome.kind) {
+        case 'cancelled':
+          loaders.order.clear(id).prime(id, outcome.order);
+          return outcome.order;
+        case 'not-found':
+          throw notFound(`No order has id ${id}.`);
+        case 'forbidden':
+          throw forbidden('This order belongs to another user.');
+        case 'not-cancellable':
+          throw badUserInput(
+            `Only PENDING or PAID orders can be cancelled; this order is ${outcome.status}.`,
+            'id',
+          );
+      }
+    },
+  },
+
+  Order: {
+    __resolveReference: (reference, context) => visibleOrder(reference.id, context),
+    items: async (order, _args, { loaders }) =>
+      (await loaders.items.load(order.id)).map((item) => ({ ...item, currency: order.currency })),
+    total: (order) => money(order.totalAmount, order.currency),
+    user: (order) => ({ id: order.userId }),
+  },
+
+  OrderItem: {
+    unitPrice: (item) => money(item.unitPrice, item.currency),
+    subtotal: (item) => money(item.unitPrice * item.quantity, item.currency),
+  },
+};

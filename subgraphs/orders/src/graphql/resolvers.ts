@@ -1,0 +1,14 @@
+import { DateTime } from '@supergraph/service-kit';
+import type { Resolvers } from '../generated/resolvers-types.ts';
+import { orderResolvers } from './order/resolvers.ts';
+import { userResolvers } from './user/resolvers.ts';
+
+/** Every resolver of the orders subgraph, one map per type. */
+export const resolvers: Resolvers = {
+  DateTime,
+  Query: { ...orderResolvers.Query },
+  Mutation: { ...orderResolvers.Mutation },
+  Order: orderResolvers.Order,
+  OrderItem: orderResolvers.OrderItem,
+  User: userResolvers.User,
+};
