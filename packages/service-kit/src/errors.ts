@@ -16,7 +16,13 @@ export function badUserInput(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) } });
 }
 
+/** A field needs a logged-in caller. The response stays HTTP 200: other fields may still have data. */
 export function unauthenticated(message = 'You must be logged in to do this.'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+}
+
+/** The request as a whole is refused (a bad access token): HTTP 401, nothing executed. */
+export function unauthenticatedRequest(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
 }
 

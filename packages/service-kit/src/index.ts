@@ -1,6 +1,6 @@
 export { parseEnv, EnvError, commonEnv, port, secret, databaseUrl } from './env.ts';
 export { createLogger, type Logger } from './logger.ts';
-export { ErrorCode, badUserInput, unauthenticated, forbidden, notFound, createErrorFormatter } from './errors.ts';
+export { ErrorCode, badUserInput, unauthenticated, unauthenticatedRequest, forbidden, notFound, createErrorFormatter } from './errors.ts';
 export { ROLES, type Role, type Identity, requireUser, requireAdmin, canAccessOwnedBy } from './auth/identity.ts';
 export {
   signAccessToken,

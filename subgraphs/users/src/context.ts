@@ -10,8 +10,13 @@ export interface UsersContext {
   db: UsersDb;
   loaders: { user: UserLoader };
   tokens: { secret: string; ttlSeconds: number };
+  /**
+   * Users who proved who they are within this request (signUp/logIn): the payload of those mutations may
+   * show them their own private fields although the request itself arrived anonymous.
+   */
+  authenticatedInRequest: Set<string>;
 }
 
-export function createContext(base: Omit<UsersContext, 'loaders'>): UsersContext {
-  return { ...base, loaders: { user: createUserLoader(base.db) } };
+export function createContext(base: Omit<UsersContext, 'loaders' | 'authenticatedInRequest'>): UsersContext {
+  return { ...base, loaders: { user: createUserLoader(base.db) }, authenticatedInRequest: new Set() };
 }

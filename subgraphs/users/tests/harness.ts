@@ -65,7 +65,10 @@ export async function startUsers(label: string): Promise<UsersHarness> {
   });
   const logger = createLogger('users', env.LOG_LEVEL);
   const counter = createQueryCounter();
-  const database = await openUsersDatabase(env, counter.record);
+  const opened = await openUsersDatabase(env, counter.record);
+  // Closing twice is harmless, so a test may take the database away (readiness) and still call close().
+  let closing: Promise<void> | undefined;
+  const database: UsersDatabase = { ...opened, close: () => (closing ??= opened.close()) };
   await database.migrate();
   await seedDemoUsers(database.db);
   const service = await buildUsersService({ env, logger, database });

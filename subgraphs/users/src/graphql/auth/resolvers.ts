@@ -7,7 +7,8 @@ import type { UserRow } from '../../db/schema.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
 import { findUserByEmail, insertUser } from '../user/queries.ts';
 
-async function session(user: UserRow, { tokens }: UsersContext) {
+async function session(user: UserRow, { tokens, authenticatedInRequest }: UsersContext) {
+  authenticatedInRequest.add(user.id);
   const token = await signAccessToken({ userId: user.id, role: user.role }, tokens);
   return { token, user };
 }

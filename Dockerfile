@@ -1,0 +1,30 @@
+# syntax=docker/dockerfile:1
+# One parameterised image for every service: `--build-arg SERVICE=users|orders|router`.
+# Only that workspace and what it depends on are copied in (turbo prune), so a change elsewhere in the
+# monorepo does not invalidate its layers. Services run their TypeScript directly on Node 24.
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+FROM ${NODE_IMAGE} AS prune
+ARG SERVICE
+WORKDIR /repo
+COPY . .
+RUN npx --yes turbo@2 prune "@supergraph/${SERVICE}" --docker
+
+FROM ${NODE_IMAGE} AS install
+WORKDIR /app
+COPY --from=prune /repo/out/json/ .
+# The `node` devDependency pins Node for developers; the image already is Node 24, so dev deps are omitted.
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY --from=prune /repo/out/full/ .
+
+FROM ${NODE_IMAGE} AS runtime
+ARG SERVICE
+ARG SERVICE_DIR
+ENV NODE_ENV=production HOST=0.0.0.0
+WORKDIR /app
+COPY --from=install --chown=node:node /app .
+WORKDIR /app/${SERVICE_DIR}
+USER node
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/health/ready`).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "src/index.ts"]

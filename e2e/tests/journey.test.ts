@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from './stack.ts';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack('journey');
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+const SIGN_UP = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { token user { id name email role } } }`;
+const PLACE_ORDER = `mutation PlaceOrder($input: PlaceOrderInput!) {
+  placeOrder(input: $input) { id status total { amount currency } items { sku quantity subtotal { amount } } }
+}`;
+const MY_ORDERS = `query MyOrders {
+  me { name orders { edges { node { id total { amount } user { name } } } } }
+}`;
+
+describe('a customer journey through the gateway', () => {
+  it('signs up, logs in, places an order and reads it back across both services', async () => {
+    const signUp = await stack.query<{ signUp: { token: string; user: { id: string; role: string } } }>(SIGN_UP, {
+      input: { email: 'Margaret@Example.com', name: 'Margaret Hamilton', password: 'apollo-11-guidance' },
+    });
+    expect(signUp.body.errors).toBeUndefined();
+    expect(signUp.body.data?.signUp.user).toMatchObject({
+      name: 'Margaret Hamilton',
+      email: 'margaret@example.com',
+      role: 'CUSTOMER',
+    });
+
+    const token = await stack.logIn('margaret@example.com', 'apollo-11-guidance');
+    const placed = await stack.query<{ placeOrder: { id: string } }>(
+      PLACE_ORDER,
+      {
+        input: {
+          currency: 'USD',
+          items: [
+            { sku: 'CORE-ROPE', name: 'Core rope memory', quantity: 2, unitPrice: 1500 },
+            { sku: 'DSKY', name: 'DSKY keypad', quantity: 1, unitPrice: 4999 },
+          ],
+        },
+      },
+      token,
+    );
+    expect(placed.body).toEqual({
+      data: {
+        placeOrder: {
+          id: expect.any(String),
+          status: 'PENDING',
+          total: { amount: 7999, currency: 'USD' },
+          items: [
+            { sku: 'CORE-ROPE', quantity: 2, subtotal: { amount: 3000 } },
+            { sku: 'DSKY', quantity: 1, subtotal: { amount: 4999 } },
+          ],
+        },
+      },
+    });
+
+    const mine = await stack.query(MY_ORDERS, {}, token);
+    expect(mine.body).toEqual({
+      data: {
+        me: {
+          name: 'Margaret Hamilton',
+          orders: {
+            edges: [
+              {
+                node: {
+                  id: placed.body.data!.placeOrder.id,
+                  total: { amount: 7999 },
+                  user: { name: 'Margaret Hamilton' },
+                },
+              },
+            ],
+          },
+        },
+      },
+    });
+  });
+
+  it("refuses a customer another customer's order, and lets an admin read it", async () => {
+    const graceOrder = '10000000-0000-4000-8000-000000000001';
+    const query = `query Order($id: ID!) { order(id: $id) { id status user { name } } }`;
+
+    const alan = await stack.logIn('alan@example.com');
+    const denied = await stack.query(query, { id: graceOrder }, alan);
+    expect(denied.body.data).toEqual({ order: null });
+    expect(denied.body.errors?.map((error) => [error.path, error.extensions?.['code']])).toEqual([
+      [['order'], 'FORBIDDEN'],
+    ]);
+
+    const ada = await stack.logIn('ada@example.com');
+    const allowed = await stack.query(query, { id: graceOrder }, ada);
+    expect(allowed.body).toEqual({
+      data: { order: { id: graceOrder, status: 'SHIPPED', user: { name: 'Grace Hopper' } } },
+    });
+  });
+
+  it("hides another user's email but not their name", async () => {
+    const alan = await stack.logIn('alan@example.com');
+    const response = await stack.query(
+      `query { user(id: "00000000-0000-4000-8000-000000000002") { name email } }`,
+      {},
+      alan,
+    );
+    expect(response.body.data).toEqual({ user: null });
+    expect(response.body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+    expect(response.body.errors?.[0]?.path).toEqual(['user', 'email']);
+  });
+
+  it("refuses User.orders of someone else, across the entity hop", async () => {
+    const alan = await stack.logIn('alan@example.com');
+    const response = await stack.query(
+      `query { user(id: "00000000-0000-4000-8000-000000000002") { name orders { edges { node { id } } } } }`,
+      {},
+      alan,
+    );
+    expect(response.body.errors?.map((error) => error.extensions?.['code'])).toEqual(['FORBIDDEN']);
+    expect(response.body.errors?.[0]?.path).toEqual(['user', 'orders']);
+  });
+});
+
+describe('errors a client can act on', () => {
+  it('rejects an invalid or expired token with 401 UNAUTHENTICATED', async () => {
+    const response = await stack.query('{ me { id } }', {}, 'not-a-jwt');
+    expect(response.status).toBe(401);
+    expect(response.body.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+  });
+
+  it('requires a login for orders', async () => {
+    const response = await stack.query('{ orders { edges { node { id } } } }');
+    expect(response.body.errors?.map((error) => error.extensions?.['code'])).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('names the invalid field of a sign-up', async () => {
+    const response = await stack.query(SIGN_UP, {
+      input: { email: 'short@example.com', name: 'Short', password: 'short' },
+    });
+    expect(response.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'password' });
+  });
+
+  it('names the invalid field of an order and writes nothing', async () => {
+    const grace = await stack.logIn('grace@example.com');
+    const before = await stack.query<{ orders: { edges: unknown[] } }>('{ orders(first: 100) { edges { cursor } } }', {}, grace);
+    const response = await stack.query(
+      PLACE_ORDER,
+      { input: { currency: 'USD', items: [{ sku: 'X', name: 'X', quantity: 0, unitPrice: 100 }] } },
+      grace,
+    );
+    expect(response.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'items.0.quantity' });
+    const after = await stack.query<{ orders: { edges: unknown[] } }>('{ orders(first: 100) { edges { cursor } } }', {}, grace);
+    expect(after.body.data?.orders.edges).toHaveLength(before.body.data!.orders.edges.length);
+  });
+
+  it('caps page sizes at 100', async () => {
+    const ada = await stack.logIn('ada@example.com');
+    const response = await stack.query('{ users(first: 101) { edges { cursor } } }', {}, ada);
+    expect(response.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+
+  it('never shows a stack trace', async () => {
+    const response = await stack.query('{ orders(after: "garbage") { edges { cursor } } }', {}, await stack.logIn('grace@example.com'));
+    expect(response.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(response.body)).not.toMatch(/stacktrace|\.ts:\d+/);
+  });
+});
+
+describe('the trust boundary', () => {
+  it('refuses a client that calls a subgraph directly with a forged identity', async () => {
+    const response = await fetch(stack.ordersUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-user-id': '00000000-0000-4000-8000-000000000001', 'x-user-role': 'ADMIN' },
+      body: JSON.stringify({ query: '{ orders { edges { node { id } } } }' }),
+    });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+  });
+});
+
+describe('the README example', () => {
+  it('answers exactly as documented', async () => {
+    const grace = await stack.logIn('grace@example.com');
+    const response = await stack.query(
+      `query MyOrders {
+        me {
+          name
+          orders(first: 2) {
+            edges { node { status total { amount currency } user { name } } }
+            pageInfo { hasNextPage }
+          }
+        }
+      }`,
+      {},
+      grace,
+    );
+    expect(response.body).toEqual({
+      data: {
+        me: {
+          name: 'Grace Hopper',
+          orders: {
+            edges: [
+              { node: { status: 'PENDING', total: { amount: 14880, currency: 'EUR' }, user: { name: 'Grace Hopper' } } },
+              { node: { status: 'PAID', total: { amount: 4538, currency: 'USD' }, user: { name: 'Grace Hopper' } } },
+            ],
+            pageInfo: { hasNextPage: true },
+          },
+        },
+      },
+    });
+  });
+});

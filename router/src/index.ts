@@ -1,0 +1,23 @@
+// The gateway process: read configuration, build, listen, and shut down cleanly on SIGINT/SIGTERM.
+import { createLogger, listen, onShutdownSignal } from '@supergraph/service-kit';
+import { loadEnv } from './env.ts';
+import { buildRouter } from './server.ts';
+
+const env = loadEnv(process.env);
+const logger = createLogger('gateway', env.LOG_LEVEL);
+const router = buildRouter(env, logger);
+try {
+  await router.start();
+} catch (error) {
+  // Start errors (missing supergraph, a subgraph without a URL) say how to fix them: log them as JSON like
+  // everything else and exit non-zero, instead of a bare stack trace.
+  logger.fatal({ err: error }, 'gateway failed to start');
+  process.exit(1);
+}
+const http = await listen(router.app, env.PORT, env.HOST);
+logger.info({ url: `${http.url}/graphql` }, 'gateway ready');
+
+onShutdownSignal(logger, async () => {
+  await http.close();
+  await router.stop();
+});

@@ -1,0 +1,74 @@
+import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ErrorCode, INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER } from '@supergraph/service-kit';
+import { GraphQLError } from 'graphql';
+import { z } from 'zod';
+import type { RouterContext } from './context.ts';
+
+type Fetcher = RemoteGraphQLDataSource['fetcher'];
+type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
+
+/**
+ * The global fetch (undici: pooled keep-alive connections) with a deadline per subgraph call, so one hung
+ * subgraph fails its part of the response instead of holding the client request open.
+ */
+export function fetchWithTimeout(timeoutMs: number): Fetcher {
+  return (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+}
+
+/**
+ * Sends each subgraph request with the caller's identity signed by the gateway (`x-internal-token`) and the
+ * client's request id, so subgraphs trust only the gateway and logs line up across services. The client's
+ * own Authorization header is never forwarded: subgraphs do not verify access tokens.
+ */
+export class SignedSubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions<RouterContext>): Promise<void> {
+    const headers = options.request.http?.headers;
+    if (!headers) throw new Error('subgraph request has no HTTP headers to sign');
+    // Only client operations carry our context; with a static supergraph the gateway makes no other calls
+    // (no health checks, no introspection), and an unsigned one would be refused by the subgraph anyway.
+    // (The gateway does not export its request-kind enum, hence the structural check.)
+    if (!('incomingRequestContext' in options)) return;
+    headers.set(INTERNAL_TOKEN_HEADER, await options.context.internalToken());
+    headers.set(REQUEST_ID_HEADER, options.context.requestId);
+  }
+
+  /**
+   * A subgraph answered with an HTTP error status. Apollo Server does that for a resolver error that carries
+   * an HTTP status (ours never do: field errors travel as HTTP 200), and such an error (it has a `path`) was meant for the
+   * caller: pass its message and code on. Anything else (the subgraph refusing the gateway's signature, a
+   * proxy error page) is the gateway's problem, so it becomes an internal error that is logged in full and
+   * shown to the client as a generic one. Either way the subgraph's URL and raw body never reach the client,
+   * which the default implementation would send in `extensions.response`.
+   */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const body: unknown = await this.parseBody(response).catch(() => undefined);
+    const callerError = firstFieldError(body);
+    if (callerError) return new GraphQLError(callerError.message, { extensions: { code: callerError.code } });
+    return new GraphQLError(
+      `subgraph ${response.url} answered HTTP ${response.status}: ${JSON.stringify(body)?.slice(0, 500)}`,
+      { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } },
+    );
+  }
+}
+
+// A GraphQL response whose first error concerns a field: `path` is what tells it apart from a request refusal.
+const fieldErrorResponse = z.object({
+  errors: z.tuple(
+    [
+      z.object({
+        message: z.string(),
+        path: z.array(z.union([z.string(), z.number()])),
+        extensions: z.object({ code: z.string() }),
+      }),
+    ],
+    z.unknown(),
+  ),
+});
+
+function firstFieldError(body: unknown): { message: string; code: string } | undefined {
+  const parsed = fieldErrorResponse.safeParse(body);
+  if (!parsed.success) return undefined;
+  const [first] = parsed.data.errors;
+  return { message: first.message, code: first.extensions.code };
+}

@@ -1,0 +1,365 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { composeSupergraph, loadSubgraphs, SUPERGRAPH_PATH } from '@supergraph/schema';
+import {
+  createLogger,
+  EnvError,
+  INTERNAL_TOKEN_HEADER,
+  listen,
+  signAccessToken,
+  verifyInternalToken,
+  type Identity,
+} from '@supergraph/service-kit';
+import { graphql, testSecrets } from '@supergraph/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createContextBuilder } from '../src/context.ts';
+import { loadEnv } from '../src/env.ts';
+import { buildRouter } from '../src/server.ts';
+import { startProbe, type Probe, type ProbeAnswer, type ProbeHit } from './probe.ts';
+
+const logger = createLogger('gateway', 'silent');
+
+/** A started gateway on a free port, configured from `vars` on top of fresh secrets. */
+async function startGateway(vars: Record<string, string>) {
+  const secrets = testSecrets();
+  const env = loadEnv({ ...secrets, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...vars });
+  const router = buildRouter(env, logger);
+  await router.start();
+  const http = await listen(router.app, 0, '127.0.0.1');
+  return {
+    secrets,
+    base: http.url,
+    url: `${http.url}/graphql`,
+    async close() {
+      await http.close(0);
+      await router.stop();
+    },
+  };
+}
+
+const accessToken = (identity: NonNullable<Identity>, secret: string, ttlSeconds = 60) =>
+  signAccessToken(identity, { secret, ttlSeconds });
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Answers each subgraph query the way a subgraph would shape it, with no data behind it. */
+function emptyAnswer({ body }: ProbeHit): ProbeAnswer {
+  if (body.query?.includes('orders')) return { json: { data: { orders: { edges: [] } } } };
+  return { json: { data: { me: null } } };
+}
+
+describe('loadEnv', () => {
+  it('reports every missing and invalid variable in one error', () => {
+    const load = () =>
+      loadEnv({
+        PORT: 'eighty',
+        SUBGRAPH_USERS_URL: 'ftp://users',
+        SUBGRAPH_TIMEOUT_MS: '0',
+        LOG_LEVEL: 'loud',
+      });
+
+    expect(load).toThrow(EnvError);
+    const message = (() => {
+      try {
+        load();
+        return '';
+      } catch (error) {
+        return String(error);
+      }
+    })();
+    for (const name of [
+      'JWT_SECRET',
+      'INTERNAL_SECRET',
+      'PORT',
+      'SUBGRAPH_USERS_URL',
+      'SUBGRAPH_TIMEOUT_MS',
+      'LOG_LEVEL',
+    ]) {
+      expect(message).toContain(name);
+    }
+  });
+
+  it('refuses secrets shorter than 32 characters', () => {
+    expect(() => loadEnv({ JWT_SECRET: 'short', INTERNAL_SECRET: 'short' })).toThrow(
+      /at least 32 characters/,
+    );
+  });
+
+  it('defaults everything but the secrets so `npm start` works on a fresh machine', () => {
+    const env = loadEnv(testSecrets());
+
+    expect(env).toMatchObject({
+      PORT: 4000,
+      HOST: '127.0.0.1',
+      SUPERGRAPH_PATH,
+      SUBGRAPH_USERS_URL: 'http://127.0.0.1:4001/graphql',
+      SUBGRAPH_ORDERS_URL: 'http://127.0.0.1:4002/graphql',
+      SUBGRAPH_TIMEOUT_MS: 10_000,
+    });
+  });
+});
+
+describe('gateway start', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'router-test-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('fails with a clear error when the supergraph names a subgraph the gateway has no URL for', async () => {
+    const inventory = {
+      name: 'inventory',
+      url: 'http://127.0.0.1:4003/graphql',
+      sdl: 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])\ntype Query { stock(sku: String!): Int }',
+    };
+    const outcome = composeSupergraph([...loadSubgraphs(), inventory]);
+    if (!outcome.ok) throw new Error(outcome.errors.join('\n'));
+    const path = join(dir, 'with-inventory.graphql');
+    await writeFile(path, outcome.supergraphSdl);
+
+    const router = buildRouter(loadEnv({ ...testSecrets(), SUPERGRAPH_PATH: path }), logger);
+
+    await expect(router.start()).rejects.toThrow(/names subgraph "inventory".*SUBGRAPH_INVENTORY_URL/s);
+  });
+
+  it('fails with a clear error when the supergraph file does not exist', async () => {
+    const path = join(dir, 'missing.graphql');
+    const router = buildRouter(loadEnv({ ...testSecrets(), SUPERGRAPH_PATH: path }), logger);
+
+    await expect(router.start()).rejects.toThrow(/Cannot read the supergraph .*npm run schema:compose/s);
+  });
+
+  it('refuses to hand out its HTTP app before it has started', () => {
+    const router = buildRouter(loadEnv(testSecrets()), logger);
+
+    expect(() => router.app).toThrow(/await router.start\(\)/);
+  });
+});
+
+describe('gateway over HTTP', () => {
+  let probe: Probe;
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+
+  beforeAll(async () => {
+    probe = await startProbe(emptyAnswer);
+    // Both subgraphs point at the probe: whatever the gateway sends to any subgraph is recorded.
+    gateway = await startGateway({ SUBGRAPH_USERS_URL: probe.url, SUBGRAPH_ORDERS_URL: probe.url });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await probe?.close();
+  });
+  beforeEach(() => {
+    probe.hits.length = 0;
+  });
+
+  it('answers /health/live and, once started, /health/ready', async () => {
+    const live = await fetch(`${gateway.base}/health/live`);
+    const ready = await fetch(`${gateway.base}/health/ready`);
+
+    expect(live.status).toBe(200);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it.each([
+    ['garbage', 'Bearer not-a-jwt', /not valid/],
+    ['malformed header', 'Token abc', /must be "Bearer <token>"/],
+    ['empty bearer', 'Bearer ', /must be "Bearer <token>"/],
+  ])(
+    'rejects a %s Authorization header with 401 UNAUTHENTICATED before any subgraph is called',
+    async (_, header, message) => {
+      const response = await graphql(gateway.url, '{ me { id } }', {}, { authorization: header });
+
+      expect(response.status).toBe(401);
+      expect(response.body.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+      expect(response.body.errors?.[0]?.message).toMatch(message);
+      expect(response.body.data).toBeUndefined();
+      expect(probe.hits).toHaveLength(0);
+    },
+  );
+
+  it('rejects a token signed with another secret with 401 before any subgraph is called', async () => {
+    const forged = await accessToken({ userId: randomUUID(), role: 'ADMIN' }, testSecrets().JWT_SECRET);
+
+    const response = await graphql(gateway.url, '{ me { id } }', {}, bearer(forged));
+
+    expect(response.status).toBe(401);
+    expect(response.body.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    expect(response.body.errors?.[0]?.message).toMatch(/log in again/);
+    expect(probe.hits).toHaveLength(0);
+  });
+
+  it('rejects an expired token with 401 and tells the caller to log in again', async () => {
+    const expired = await accessToken(
+      { userId: randomUUID(), role: 'CUSTOMER' },
+      gateway.secrets.JWT_SECRET,
+      -60,
+    );
+
+    const response = await graphql(gateway.url, '{ me { id } }', {}, bearer(expired));
+
+    expect(response.status).toBe(401);
+    expect(response.body.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    expect(response.body.errors?.[0]?.message).toMatch(/session has expired/);
+    expect(probe.hits).toHaveLength(0);
+  });
+
+  it('echoes the x-request-id the client sent', async () => {
+    const response = await graphql(gateway.url, '{ __typename }', {}, { 'x-request-id': 'client-req-42' });
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe('client-req-42');
+  });
+
+  it('sends subgraphs a signed identity matching the bearer token, the request id, and not the token itself', async () => {
+    const identity = { userId: randomUUID(), role: 'CUSTOMER' } as const;
+    const token = await accessToken(identity, gateway.secrets.JWT_SECRET);
+
+    const response = await graphql(
+      gateway.url,
+      '{ me { id } }',
+      {},
+      { ...bearer(token), 'x-request-id': 'req-me-1' },
+    );
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ data: { me: null } });
+    expect(probe.hits).toHaveLength(1);
+    const [hit] = probe.hits;
+    const signed = hit!.headers[INTERNAL_TOKEN_HEADER];
+    expect(await verifyInternalToken(String(signed), gateway.secrets.INTERNAL_SECRET)).toEqual(identity);
+    expect(hit!.headers['x-request-id']).toBe('req-me-1');
+    expect(hit!.headers.authorization).toBeUndefined();
+    expect(hit!.body.query).toContain('me');
+  });
+
+  it('signs an anonymous identity for a caller without an Authorization header', async () => {
+    const response = await graphql(gateway.url, '{ me { id } }');
+
+    expect(response.body).toEqual({ data: { me: null } });
+    expect(probe.hits).toHaveLength(1);
+    const signed = probe.hits[0]!.headers[INTERNAL_TOKEN_HEADER];
+    expect(await verifyInternalToken(String(signed), gateway.secrets.INTERNAL_SECRET)).toBeNull();
+  });
+
+  it('sends the same signed token to every subgraph a request fans out to', async () => {
+    const token = await accessToken({ userId: randomUUID(), role: 'ADMIN' }, gateway.secrets.JWT_SECRET);
+
+    const response = await graphql(
+      gateway.url,
+      '{ me { id } orders { edges { cursor } } }',
+      {},
+      bearer(token),
+    );
+
+    expect(response.body.errors).toBeUndefined();
+    expect(probe.hits).toHaveLength(2);
+    const [first, second] = probe.hits.map((hit) => hit.headers[INTERNAL_TOKEN_HEADER]);
+    expect(first).toBeDefined();
+    expect(second).toBe(first);
+  });
+});
+
+describe('request context', () => {
+  it('signs the internal token once per request, however many subgraph fetches ask for it', async () => {
+    const secrets = testSecrets();
+    const build = createContextBuilder({
+      jwtSecret: secrets.JWT_SECRET,
+      internalSecret: secrets.INTERNAL_SECRET,
+    });
+    const req = { headers: {} } as Parameters<typeof build>[0];
+
+    const context = await build(req, { locals: {} }, { requestId: 'r1', logger });
+
+    expect(context.identity).toBeNull();
+    expect(context.internalToken()).toBe(context.internalToken());
+  });
+});
+
+describe('subgraph HTTP errors', () => {
+  let answer: ProbeAnswer;
+  let probe: Probe;
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+
+  beforeAll(async () => {
+    probe = await startProbe(() => answer);
+    gateway = await startGateway({ SUBGRAPH_USERS_URL: probe.url, SUBGRAPH_ORDERS_URL: probe.url });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await probe?.close();
+  });
+
+  it('passes on a field error a subgraph sent with an HTTP error status, without its URL or raw body', async () => {
+    // Apollo Server answers 401 when a resolver throws `unauthenticated()`.
+    answer = {
+      status: 401,
+      json: {
+        errors: [
+          {
+            message: 'You must be logged in to do this.',
+            path: ['me'],
+            extensions: { code: 'UNAUTHENTICATED' },
+          },
+        ],
+        data: null,
+      },
+    };
+
+    const response = await graphql(gateway.url, '{ me { id } }');
+
+    expect(response.status).toBe(200);
+    expect(response.body.errors).toEqual([
+      { message: 'You must be logged in to do this.', extensions: { code: 'UNAUTHENTICATED' } },
+    ]);
+    expect(JSON.stringify(response.body)).not.toContain(probe.url);
+  });
+
+  it('turns a subgraph refusing the gateway itself into a generic internal error', async () => {
+    answer = {
+      status: 401,
+      json: {
+        errors: [
+          {
+            message: 'This service only accepts requests from the gateway.',
+            extensions: { code: 'UNAUTHENTICATED' },
+          },
+        ],
+      },
+    };
+
+    const response = await graphql(gateway.url, '{ me { id } }');
+
+    expect(response.body.errors).toEqual([
+      { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+    ]);
+  });
+});
+
+describe('subgraph timeout', () => {
+  it('fails a request whose subgraph does not answer within SUBGRAPH_TIMEOUT_MS, without hanging', async () => {
+    const probe = await startProbe(() => 'hang');
+    const gateway = await startGateway({
+      SUBGRAPH_USERS_URL: probe.url,
+      SUBGRAPH_ORDERS_URL: probe.url,
+      SUBGRAPH_TIMEOUT_MS: '200',
+    });
+    try {
+      const started = Date.now();
+      const response = await graphql(gateway.url, '{ me { id } }');
+
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(probe.hits).toHaveLength(1);
+      expect(response.body.data).toEqual({ me: null });
+      expect(response.body.errors?.[0]?.extensions?.['code']).toBe('INTERNAL_SERVER_ERROR');
+    } finally {
+      await gateway.close();
+      await probe.close();
+    }
+  });
+});

@@ -1,0 +1,213 @@
+import { createHmac } from 'node:crypto';
+import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit';
+import { testSecrets } from '@supergraph/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADA, GRACE, startOrders, type OrdersHarness } from './harness.ts';
+import { oneLine, PLACE_ORDER } from './operations.ts';
+
+let h: OrdersHarness;
+beforeAll(async () => {
+  h = await startOrders('trust');
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const REJECTED = {
+  errors: [
+    {
+      message: 'This service only accepts requests from the gateway.',
+      extensions: { code: 'UNAUTHENTICATED' },
+    },
+  ],
+};
+
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** An HS256 JWT with exactly these claims, signed with `secret`. */
+function hs256(
+  claims: Record<string, unknown>,
+  secret: string,
+  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' },
+) {
+  const unsigned = `${base64url(header)}.${base64url(claims)}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+/** The claims the gateway signs for grace. */
+const graceClaims = () => ({
+  role: 'CUSTOMER',
+  sub: GRACE.userId,
+  iss: 'supergraph-gateway',
+  aud: 'supergraph-subgraphs',
+  iat: now(),
+  exp: now() + 60,
+});
+
+const placeOrderBody = { query: PLACE_ORDER, variables: { input: oneLine() } };
+
+describe('the gateway signature', () => {
+  const cases: { behaviour: string; headers: () => Promise<Record<string, string>> }[] = [
+    { behaviour: 'no x-internal-token header', headers: async () => ({}) },
+    { behaviour: 'an empty x-internal-token', headers: async () => ({ [INTERNAL_TOKEN_HEADER]: '' }) },
+    {
+      behaviour: 'a token that is not a JWT',
+      headers: async () => ({ [INTERNAL_TOKEN_HEADER]: 'not-a-jwt' }),
+    },
+    {
+      behaviour: 'a token signed with another secret',
+      headers: async () => ({
+        [INTERNAL_TOKEN_HEADER]: await signInternalToken(GRACE, testSecrets().INTERNAL_SECRET),
+      }),
+    },
+    {
+      behaviour: 'an anonymous token signed with another secret',
+      headers: async () => ({
+        [INTERNAL_TOKEN_HEADER]: await signInternalToken(null, testSecrets().INTERNAL_SECRET),
+      }),
+    },
+    {
+      behaviour: 'a token whose payload was changed after signing (CUSTOMER → ADMIN)',
+      headers: async () => {
+        const [header, , signature] = (await signInternalToken(GRACE, h.env.INTERNAL_SECRET)).split('.');
+        const forged = base64url({ ...graceClaims(), role: 'ADMIN' });
+        return { [INTERNAL_TOKEN_HEADER]: `${header}.${forged}.${signature}` };
+      },
+    },
+    {
+      behaviour: 'an expired token',
+      headers: async () => ({
+        [INTERNAL_TOKEN_HEADER]: hs256(
+          { ...graceClaims(), iat: now() - 600, exp: now() - 300 },
+          h.env.INTERNAL_SECRET,
+        ),
+      }),
+    },
+    {
+      behaviour: 'a token from another issuer',
+      headers: async () => ({
+        [INTERNAL_TOKEN_HEADER]: hs256({ ...graceClaims(), iss: 'supergraph-users' }, h.env.INTERNAL_SECRET),
+      }),
+    },
+    {
+      behaviour: 'a token for another audience (a client access token)',
+      headers: async () => ({
+        [INTERNAL_TOKEN_HEADER]: hs256({ ...graceClaims(), aud: 'supergraph' }, h.env.INTERNAL_SECRET),
+      }),
+    },
+    {
+      behaviour: 'an unsigned token (alg none)',
+      headers: async () => ({
+        [INTERNAL_TOKEN_HEADER]: `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(graceClaims())}.`,
+      }),
+    },
+    {
+      behaviour: 'a token with a role but no subject',
+      headers: async () => {
+        const { sub: _sub, ...claims } = graceClaims();
+        return { [INTERNAL_TOKEN_HEADER]: hs256(claims, h.env.INTERNAL_SECRET) };
+      },
+    },
+    {
+      behaviour: 'a token whose subject is not a uuid',
+      headers: async () => ({
+        [INTERNAL_TOKEN_HEADER]: hs256({ ...graceClaims(), sub: 'grace' }, h.env.INTERNAL_SECRET),
+      }),
+    },
+    {
+      behaviour: 'a token with an unknown role',
+      headers: async () => ({
+        [INTERNAL_TOKEN_HEADER]: hs256({ ...graceClaims(), role: 'ROOT' }, h.env.INTERNAL_SECRET),
+      }),
+    },
+  ];
+
+  it.each(cases)(
+    'answers HTTP 401 UNAUTHENTICATED to $behaviour, and a placeOrder sent so writes nothing',
+    async ({ headers }) => {
+      const before = await h.rowCounts();
+
+      const res = await h.callRaw(
+        { 'content-type': 'application/json', ...(await headers()) },
+        placeOrderBody,
+      );
+
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual(REJECTED);
+      expect(await h.rowCounts()).toEqual(before);
+    },
+  );
+
+  it('rejects an unsigned GET before GraphQL sees it', async () => {
+    const response = await fetch(`${h.url}?query=${encodeURIComponent('{ _service { sdl } }')}`);
+
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual(REJECTED);
+  });
+
+  it('keeps the request id on a rejected request', async () => {
+    const res = await h.callRaw(
+      { 'content-type': 'application/json', 'x-request-id': 'trust-test-1' },
+      placeOrderBody,
+    );
+
+    expect(res.status).toBe(401);
+    expect(res.headers.get('x-request-id')).toBe('trust-test-1');
+  });
+
+  it('accepts a token the gateway signed by hand with the shared secret, as the identity it names', async () => {
+    const before = await h.rowCounts();
+
+    const res = await h.callRaw(
+      {
+        'content-type': 'application/json',
+        [INTERNAL_TOKEN_HEADER]: hs256(graceClaims(), h.env.INTERNAL_SECRET),
+      },
+      placeOrderBody,
+    );
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      data: { placeOrder: { user: { id: GRACE.userId }, total: { amount: 100 } } },
+    });
+    expect(await h.rowCounts()).toEqual({ orders: before.orders + 1, items: before.items + 1 });
+  });
+
+  it('accepts an anonymous gateway token, which is enough for _service but not for orders', async () => {
+    const service = await h.call<{ _service: { sdl: string } }>('{ _service { sdl } }');
+    expect(service.status).toBe(200);
+    expect(service.body.data!._service.sdl).toContain('type Order');
+
+    const orders = await h.call('{ orders { edges { node { id } } } }');
+    expect(orders.status).toBe(401);
+    expect(orders.body.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+  });
+
+  it('takes the role from the token: the same query answers an admin with every order', async () => {
+    const res = await h.call<{ orders: { edges: unknown[] } }>(
+      '{ orders { edges { node { id } } } }',
+      {},
+      ADA,
+    );
+
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.orders.edges.length).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('health endpoints', () => {
+  it('answers /health/live with 200 without any token', async () => {
+    const response = await fetch(`${h.origin}/health/live`);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers /health/ready with 200 while the database answers', async () => {
+    const response = await fetch(`${h.origin}/health/ready`);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ready' });
+  });
+});

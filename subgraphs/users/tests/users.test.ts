@@ -1,0 +1,281 @@
+import { DEMO_USERS } from '@supergraph/demo-data';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { users } from '../src/db/schema.ts';
+import type { Identity } from '@supergraph/service-kit';
+import { ADMIN, CUSTOMER, DUMMY_PASSWORD_HASH, errorsOf, startUsers, type UsersHarness } from './harness.ts';
+
+interface UserView {
+  id: string;
+  email?: string | null;
+  name?: string;
+  role?: string;
+  createdAt?: string;
+}
+
+const [, grace, alan] = DEMO_USERS;
+const UNKNOWN_ID = '9b2f4d0e-5c1a-4e7b-8f3d-2a6c1e9b7d40';
+
+const ME = /* GraphQL */ `
+  query Me {
+    me {
+      id
+      email
+      name
+      role
+      createdAt
+    }
+  }
+`;
+const USER = /* GraphQL */ `
+  query User($id: ID!) {
+    user(id: $id) {
+      id
+      name
+      role
+    }
+  }
+`;
+const USER_WITH_EMAIL = /* GraphQL */ `
+  query UserWithEmail($id: ID!) {
+    user(id: $id) {
+      id
+      name
+      email
+    }
+  }
+`;
+const USERS = /* GraphQL */ `
+  query Users($first: Int, $after: String) {
+    users(first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          id
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+const UPDATE_ME = /* GraphQL */ `
+  mutation UpdateMe($input: UpdateMeInput!) {
+    updateMe(input: $input) {
+      id
+      name
+    }
+  }
+`;
+
+let h: UsersHarness;
+beforeAll(async () => {
+  h = await startUsers('users');
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const UNAUTHENTICATED = (path: string[]) => ({
+  message: 'You must be logged in to do this.',
+  path,
+  extensions: { code: 'UNAUTHENTICATED' },
+});
+
+describe('me', () => {
+  it('is null for an anonymous caller', async () => {
+    const res = await h.call<{ me: UserView | null }>(ME);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ data: { me: null } });
+  });
+
+  it("returns the caller's own profile, email included", async () => {
+    const res = await h.call<{ me: UserView | null }>(ME, {}, CUSTOMER);
+
+    expect(res.body).toEqual({
+      data: {
+        me: {
+          id: grace.id,
+          email: grace.email,
+          name: grace.name,
+          role: 'CUSTOMER',
+          createdAt: '2026-01-01T09:01:00.000Z',
+        },
+      },
+    });
+  });
+
+  it('is null when the caller signed by the gateway no longer exists', async () => {
+    const res = await h.call(ME, {}, { userId: UNKNOWN_ID, role: 'CUSTOMER' });
+
+    expect(res.body).toEqual({ data: { me: null } });
+  });
+});
+
+describe('user(id)', () => {
+  it('requires a logged-in caller', async () => {
+    const res = await h.call(USER, { id: grace.id });
+
+    expect(res.status).toBe(401);
+    expect(res.body.data).toEqual({ user: null });
+    expect(errorsOf(res)).toEqual([UNAUTHENTICATED(['user'])]);
+  });
+
+  it('returns another user without their email to a customer', async () => {
+    const res = await h.call(USER, { id: alan.id }, CUSTOMER);
+
+    expect(res.body).toEqual({ data: { user: { id: alan.id, name: alan.name, role: 'CUSTOMER' } } });
+  });
+
+  it('is null for an unknown uuid', async () => {
+    const res = await h.call(USER, { id: UNKNOWN_ID }, CUSTOMER);
+
+    expect(res.body).toEqual({ data: { user: null } });
+  });
+
+  it.each(['abc', '', '00000000-0000-4000-8000-00000000000', "1' or '1'='1"])(
+    'is null for the non-uuid id %j, not an internal error',
+    async (id) => {
+      const res = await h.call(USER, { id }, CUSTOMER);
+
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ data: { user: null } });
+    },
+  );
+
+  it("refuses another user's email to a customer with FORBIDDEN on that field, and still returns the name", async () => {
+    const res = await h.call<{ user: UserView | null }>(USER_WITH_EMAIL, { id: alan.id }, CUSTOMER);
+
+    expect(errorsOf(res)).toEqual([
+      {
+        message: 'You can only see your own email address.',
+        path: ['user', 'email'],
+        extensions: { code: 'FORBIDDEN' },
+      },
+    ]);
+    expect(res.body.data).toEqual({ user: { id: alan.id, name: alan.name, email: null } });
+  });
+
+  it('shows a customer their own email', async () => {
+    const res = await h.call(USER_WITH_EMAIL, { id: grace.id }, CUSTOMER);
+
+    expect(res.body).toEqual({ data: { user: { id: grace.id, name: grace.name, email: grace.email } } });
+  });
+
+  it("shows an admin anyone's email", async () => {
+    const res = await h.call(USER_WITH_EMAIL, { id: alan.id }, ADMIN);
+
+    expect(res.body).toEqual({ data: { user: { id: alan.id, name: alan.name, email: alan.email } } });
+  });
+});
+
+describe('users', () => {
+  it('is refused to a customer with FORBIDDEN', async () => {
+    const res = await h.call(USERS, { first: 2 }, CUSTOMER);
+
+    expect(res.body.data).toBeNull();
+    expect(errorsOf(res)).toEqual([
+      { message: 'Only administrators can do this.', path: ['users'], extensions: { code: 'FORBIDDEN' } },
+    ]);
+  });
+
+  it('is refused to an anonymous caller with UNAUTHENTICATED', async () => {
+    const res = await h.call(USERS, { first: 2 });
+
+    expect(res.status).toBe(401);
+    expect(res.body.data).toBeNull();
+    expect(errorsOf(res)).toEqual([UNAUTHENTICATED(['users'])]);
+  });
+});
+
+describe('updateMe', () => {
+  // A user of these tests' own, so renaming never disturbs the demo users other tests read.
+  let margaret: NonNullable<Identity>;
+  beforeAll(async () => {
+    const [row] = await h.database.db
+      .insert(users)
+      .values({ email: 'margaret@example.com', name: 'Margaret Hamilton', passwordHash: DUMMY_PASSWORD_HASH })
+      .returning();
+    margaret = { userId: row!.id, role: 'CUSTOMER' };
+  });
+  const storedName = async (id: string) => {
+    const [row] = await h.database.db.select({ name: users.name }).from(users).where(eq(users.id, id));
+    return row?.name;
+  };
+
+  it("changes the caller's name, trimmed, and stores it", async () => {
+    const res = await h.call(UPDATE_ME, { input: { name: '  Margaret H. Hamilton ' } }, margaret);
+
+    expect(res.body).toEqual({ data: { updateMe: { id: margaret.userId, name: 'Margaret H. Hamilton' } } });
+    expect(await storedName(margaret.userId)).toBe('Margaret H. Hamilton');
+    const me = await h.call(ME, {}, margaret);
+    expect(me.body.data).toEqual({ me: expect.objectContaining({ name: 'Margaret H. Hamilton' }) });
+  });
+
+  it('changes only the caller, never anyone else', async () => {
+    await h.call(UPDATE_ME, { input: { name: 'Margaret Hamilton' } }, margaret);
+
+    const rows = await h.database.db
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .orderBy(users.createdAt);
+    expect(rows).toEqual([
+      ...DEMO_USERS.map(({ id, name }) => ({ id, name })),
+      { id: margaret.userId, name: 'Margaret Hamilton' },
+    ]);
+  });
+
+  it.each([
+    { rule: 'an empty name', name: '', message: 'name must not be empty' },
+    { rule: 'a name of only spaces', name: '   ', message: 'name must not be empty' },
+    {
+      rule: 'a name of 101 characters',
+      name: 'n'.repeat(101),
+      message: 'name must be at most 100 characters',
+    },
+  ])('rejects $rule with BAD_USER_INPUT on name and keeps the stored name', async ({ name, message }) => {
+    const before = await storedName(margaret.userId);
+    const res = await h.call(UPDATE_ME, { input: { name } }, margaret);
+
+    expect(res.body.data).toBeNull();
+    expect(errorsOf(res)).toEqual([
+      { message, path: ['updateMe'], extensions: { code: 'BAD_USER_INPUT', field: 'name' } },
+    ]);
+    expect(await storedName(margaret.userId)).toBe(before);
+  });
+
+  it('requires a logged-in caller', async () => {
+    const res = await h.call(UPDATE_ME, { input: { name: 'Nobody' } });
+
+    expect(res.status).toBe(401);
+    expect(res.body.data).toBeNull();
+    expect(errorsOf(res)).toEqual([UNAUTHENTICATED(['updateMe'])]);
+  });
+
+  it.each([
+    { given: 'name: null', input: { name: null } },
+    { given: 'no name at all', input: {} },
+  ])('keeps the name unchanged when given $given', async ({ input }) => {
+    const before = await storedName(margaret.userId);
+    const res = await h.call(UPDATE_ME, { input }, margaret);
+
+    expect(res.body).toEqual({ data: { updateMe: { id: margaret.userId, name: before } } });
+    expect(await storedName(margaret.userId)).toBe(before);
+  });
+
+  it('answers NOT_FOUND when the signed caller no longer exists', async () => {
+    const res = await h.call(
+      UPDATE_ME,
+      { input: { name: 'Ghost' } },
+      { userId: UNKNOWN_ID, role: 'CUSTOMER' },
+    );
+
+    expect(res.body.data).toBeNull();
+    expect(errorsOf(res)).toEqual([
+      { message: 'Your account no longer exists.', path: ['updateMe'], extensions: { code: 'NOT_FOUND' } },
+    ]);
+  });
+});
