@@ -103,7 +103,7 @@ describe('a customer journey through the gateway', () => {
       {},
       alan,
     );
-    expect(response.body.data).toEqual({ user: null });
+    expect(response.body.data).toEqual({ user: { name: 'Grace Hopper', email: null } });
     expect(response.body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
     expect(response.body.errors?.[0]?.path).toEqual(['user', 'email']);
   });

@@ -17,11 +17,18 @@ import { seedDemoUsers } from '@supergraph/users/seed';
  * databases with TEST_DATABASE_URL), seeded with the demo data, and the gateway in front — every one a real
  * HTTP server on a free port. Tests talk to the gateway only.
  */
-export async function startStack(label: string) {
+export interface StackOptions {
+  /** Extra gateway configuration, e.g. NODE_ENV=production or tight limits. */
+  gateway?: Record<string, string>;
+}
+
+export async function startStack(label: string, options: StackOptions = {}) {
   const secrets = testSecrets();
   const common = { ...secrets, NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0' };
   const logger = createLogger('e2e', 'silent');
   const servers: RunningServer[] = [];
+  // Requests that reached each subgraph: proves that a refused operation never left the gateway.
+  const hits = { users: 0, orders: 0 };
   const cleanups: (() => Promise<void>)[] = [];
 
   const usersDb = await createTestDatabase(`${label}_users`);
@@ -34,7 +41,14 @@ export async function startStack(label: string) {
   await seedDemoUsers(usersDatabase.db);
   const users = await buildUsersService({ env: usersEnv, logger, database: usersDatabase });
   cleanups.unshift(() => users.stop());
-  const usersServer = await listen(users.app, 0, '127.0.0.1');
+  const usersServer = await listen(
+    (req, res) => {
+      hits.users += 1;
+      users.app(req, res);
+    },
+    0,
+    '127.0.0.1',
+  );
   servers.push(usersServer);
 
   const ordersDb = await createTestDatabase(`${label}_orders`);
@@ -47,7 +61,14 @@ export async function startStack(label: string) {
   await seedDemoOrders(ordersDatabase.db);
   const orders = await buildOrdersService({ env: ordersEnv, logger, database: ordersDatabase });
   cleanups.unshift(() => orders.stop());
-  const ordersServer = await listen(orders.app, 0, '127.0.0.1');
+  const ordersServer = await listen(
+    (req, res) => {
+      hits.orders += 1;
+      orders.app(req, res);
+    },
+    0,
+    '127.0.0.1',
+  );
   servers.push(ordersServer);
 
   const router = buildRouter(
@@ -55,6 +76,7 @@ export async function startStack(label: string) {
       ...common,
       SUBGRAPH_USERS_URL: `${usersServer.url}/graphql`,
       SUBGRAPH_ORDERS_URL: `${ordersServer.url}/graphql`,
+      ...options.gateway,
     }),
     logger,
   );
@@ -86,6 +108,8 @@ export async function startStack(label: string) {
     usersUrl: `${usersServer.url}/graphql`,
     ordersUrl: `${ordersServer.url}/graphql`,
     sql: { users: usersSql, orders: ordersSql },
+    hits,
+    secrets,
     databases: { users: usersDatabase, orders: ordersDatabase },
     query,
     logIn,

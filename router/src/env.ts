@@ -21,6 +21,28 @@ const routerEnvSchema = z.object({
   SUBGRAPH_ORDERS_URL: subgraphUrl('http://127.0.0.1:4002/graphql'),
   /** Upper bound for one subgraph fetch, so a hung subgraph fails the request instead of holding it open. */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(1).max(300_000).default(10_000),
+
+  // Abuse limits: checked at the gateway, so a refused operation never reaches a subgraph.
+  MAX_DEPTH: z.coerce.number().int().min(1).default(10),
+  MAX_ALIASES: z.coerce.number().int().min(0).default(15),
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).default(20),
+  MAX_TOKENS: z.coerce.number().int().min(10).default(2_000),
+  /** Estimated resolved fields per operation, lists counted `first` times (see cost.ts). */
+  MAX_COST: z.coerce.number().int().min(1).default(20_000),
+  /** Largest request body accepted, in bytes. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1_024).default(100 * 1024),
+  /** Requests a client may make per window: keyed by user id when logged in, else by IP address. */
+  RATE_LIMIT_POINTS: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** redis:// URL for the shared rate-limit counters; unset → counters in this process only (development). */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Prefix for this deployment's keys in Redis, so environments sharing a Redis never mix counters. */
+  REDIS_KEY_PREFIX: z.string().min(1).default('supergraph'),
+  /** Browser origins allowed to call the gateway (comma-separated). */
+  CORS_ORIGINS: z
+    .string()
+    .default('http://localhost:3000,http://127.0.0.1:3000,https://sandbox.embed.apollographql.com,https://studio.apollographql.com')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
 });
 
 export type RouterEnv = z.infer<typeof routerEnvSchema>;

@@ -14,7 +14,9 @@ export function parseEnv<TSchema extends z.ZodType>(
   schema: TSchema,
   source: Record<string, string | undefined>,
 ): z.infer<TSchema> {
-  const result = schema.safeParse(source);
+  // `VAR=` in a compose file or shell means "not set": treat empty strings as absent, so defaults apply.
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const result = schema.safeParse(present);
   if (!result.success) throw new EnvError(service, z.prettifyError(result.error));
   return result.data;
 }

@@ -43,17 +43,21 @@ const CLIENT_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_HASH_MISMATCH',
+  'RATE_LIMITED',
+  'PAYLOAD_TOO_LARGE',
 ]);
 
 /**
  * Apollo `formatError`: errors we raised on purpose (a known code) pass through without stack traces;
  * anything else is a bug or an outage, so it is logged in full and the client sees a generic message.
  */
-export function createErrorFormatter(logger: Logger) {
+export function createErrorFormatter(logger: Logger, extraClientCodes: readonly string[] = []) {
+  const clientCodes = new Set([...CLIENT_CODES, ...extraClientCodes]);
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.['code'];
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-    if (typeof code === 'string' && CLIENT_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    if (typeof code === 'string' && clientCodes.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       return { ...formatted, extensions };
     }
     logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error');

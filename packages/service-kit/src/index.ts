@@ -29,4 +29,4 @@ export { REQUEST_ID_HEADER, requestIdOf } from './http/request-id.ts';
 export { listen, type RunningServer } from './http/listen.ts';
 export { onShutdownSignal } from './http/shutdown.ts';
 export { listSchemaFiles, readSchemaSdl, loadSchemaDocument } from './graphql/schema-files.ts';
-export { isUuid } from './graphql/uuid.ts';
+export { isUuid, normalizeId } from './graphql/uuid.ts';

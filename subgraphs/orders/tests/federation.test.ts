@@ -1,3 +1,4 @@
+import type { GraphQLResponse } from '@supergraph/testing';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -237,7 +238,11 @@ describe('_entities with User representations', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 10; page++) {
-      const res = await h.call<Page>(query, { representations: [userRef(GRACE.userId)], after }, GRACE);
+      const res: GraphQLResponse<Page> = await h.call<Page>(
+        query,
+        { representations: [userRef(GRACE.userId)], after },
+        GRACE,
+      );
       expect(res.body.errors).toBeUndefined();
       const { edges, pageInfo } = res.body.data!._entities[0]!.orders;
       seen.push(...edges.map((edge) => edge.node.id));

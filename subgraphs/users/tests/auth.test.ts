@@ -46,20 +46,19 @@ function claimsOf(token: string): Record<string, unknown> {
   >;
 }
 
-let users_: UsersHarness;
+let h: UsersHarness;
 beforeAll(async () => {
-  users_ = await startUsers('auth');
+  h = await startUsers('auth');
 });
 afterAll(async () => {
-  await users_?.close();
+  await h?.close();
 });
 
-const rowsWithEmail = (email: string) =>
-  users_.database.db.select().from(users).where(eq(users.email, email));
+const rowsWithEmail = (email: string) => h.database.db.select().from(users).where(eq(users.email, email));
 
 describe('signUp', () => {
   it('creates a CUSTOMER and returns an access token for it, signed with JWT_SECRET', async () => {
-    const res = await users_.call<{ signUp: Session }>(SIGN_UP, {
+    const res = await h.call<{ signUp: Session }>(SIGN_UP, {
       input: { email: 'new.customer@example.com', name: 'New Customer', password: 'correct horse' },
     });
 
@@ -67,25 +66,25 @@ describe('signUp', () => {
     expect(res.body.errors).toBeUndefined();
     const { token, user } = res.body.data!.signUp;
     expect(user).toEqual({ id: expect.stringMatching(UUID), name: 'New Customer', role: 'CUSTOMER' });
-    await expect(verifyAccessToken(token, users_.env.JWT_SECRET)).resolves.toEqual({
+    await expect(verifyAccessToken(token, h.env.JWT_SECRET)).resolves.toEqual({
       userId: user.id,
       role: 'CUSTOMER',
     });
     const claims = claimsOf(token);
-    expect(Number(claims['exp']) - Number(claims['iat'])).toBe(users_.env.ACCESS_TOKEN_TTL_SECONDS);
+    expect(Number(claims['exp']) - Number(claims['iat'])).toBe(h.env.ACCESS_TOKEN_TTL_SECONDS);
   });
 
   it('issues a token that the internal secret does not verify', async () => {
-    const res = await users_.call<{ signUp: Session }>(SIGN_UP, {
+    const res = await h.call<{ signUp: Session }>(SIGN_UP, {
       input: { email: 'other.secret@example.com', name: 'Other Secret', password: 'correct horse' },
     });
-    await expect(verifyAccessToken(res.body.data!.signUp.token, users_.env.INTERNAL_SECRET)).rejects.toThrow(
+    await expect(verifyAccessToken(res.body.data!.signUp.token, h.env.INTERNAL_SECRET)).rejects.toThrow(
       'The access token is not valid.',
     );
   });
 
   it('stores the email trimmed and lower-cased, and the name trimmed', async () => {
-    const res = await users_.call<{ signUp: Session }>(SIGN_UP, {
+    const res = await h.call<{ signUp: Session }>(SIGN_UP, {
       input: { email: '  Mixed.Case@Example.COM ', name: '  Mixed Case  ', password: 'correct horse' },
     });
 
@@ -103,7 +102,7 @@ describe('signUp', () => {
 
   it('stores a scrypt hash that neither equals nor contains the password', async () => {
     const password = 'a very memorable password';
-    const res = await users_.call<{ signUp: Session }>(SIGN_UP, {
+    const res = await h.call<{ signUp: Session }>(SIGN_UP, {
       input: { email: 'hashed@example.com', name: 'Hashed', password },
     });
     expect(res.body.errors).toBeUndefined();
@@ -117,7 +116,7 @@ describe('signUp', () => {
 
   it('salts every hash: the same password gives two different hashes', async () => {
     for (const email of ['same.one@example.com', 'same.two@example.com']) {
-      const res = await users_.call(SIGN_UP, { input: { email, name: 'Same', password: 'shared password' } });
+      const res = await h.call(SIGN_UP, { input: { email, name: 'Same', password: 'shared password' } });
       expect(res.body.errors).toBeUndefined();
     }
     const [one] = await rowsWithEmail('same.one@example.com');
@@ -162,7 +161,7 @@ describe('signUp', () => {
       error: { message: 'name must be at most 100 characters', field: 'name' },
     },
   ])('rejects $rule with BAD_USER_INPUT naming the field, and creates nobody', async ({ input, error }) => {
-    const res = await users_.call(SIGN_UP, { input });
+    const res = await h.call(SIGN_UP, { input });
 
     expect(res.status).toBe(200);
     expect(res.body.data).toBeNull();
@@ -177,7 +176,7 @@ describe('signUp', () => {
   });
 
   it('accepts a name of exactly 100 characters and a password of exactly 8', async () => {
-    const res = await users_.call<{ signUp: Session }>(SIGN_UP, {
+    const res = await h.call<{ signUp: Session }>(SIGN_UP, {
       input: { email: 'boundary@example.com', name: 'n'.repeat(100), password: '12345678' },
     });
     expect(res.body.errors).toBeUndefined();
@@ -185,7 +184,7 @@ describe('signUp', () => {
   });
 
   it('rejects an email already registered in another case with BAD_USER_INPUT on email', async () => {
-    const res = await users_.call(SIGN_UP, {
+    const res = await h.call(SIGN_UP, {
       input: { email: 'GRACE@Example.com', name: 'Impostor', password: 'correct horse' },
     });
 
@@ -202,7 +201,7 @@ describe('signUp', () => {
   });
 
   it('lets the new user read their own email in the signUp payload', async () => {
-    const res = await users_.call<{ signUp: Session }>(
+    const res = await h.call<{ signUp: Session }>(
       /* GraphQL */ `
         mutation SignUp($input: SignUpInput!) {
           signUp(input: $input) {
@@ -223,18 +222,16 @@ describe('signUp', () => {
 
 describe('logIn', () => {
   it('returns a token for the demo admin with role ADMIN', async () => {
-    const res = await users_.call<{ logIn: Session }>(LOG_IN, { email: ada.email, password: DEMO_PASSWORD });
+    const res = await h.call<{ logIn: Session }>(LOG_IN, { email: ada.email, password: DEMO_PASSWORD });
 
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.logIn.user).toEqual({ id: ada.id, name: ada.name, role: 'ADMIN' });
-    await expect(verifyAccessToken(res.body.data!.logIn.token, users_.env.JWT_SECRET)).resolves.toEqual(
-      ADMIN,
-    );
+    await expect(verifyAccessToken(res.body.data!.logIn.token, h.env.JWT_SECRET)).resolves.toEqual(ADMIN);
   });
 
   it('matches the email case-insensitively and ignores surrounding spaces', async () => {
-    const res = await users_.call<{ logIn: Session }>(LOG_IN, {
+    const res = await h.call<{ logIn: Session }>(LOG_IN, {
       email: '  GRACE@EXAMPLE.COM ',
       password: DEMO_PASSWORD,
     });
@@ -244,25 +241,25 @@ describe('logIn', () => {
   });
 
   it('logs in a user who just signed up, with the password they chose', async () => {
-    const signUp = await users_.call<{ signUp: Session }>(SIGN_UP, {
+    const signUp = await h.call<{ signUp: Session }>(SIGN_UP, {
       input: { email: 'returning@example.com', name: 'Returning', password: 'my own password' },
     });
-    const res = await users_.call<{ logIn: Session }>(LOG_IN, {
+    const res = await h.call<{ logIn: Session }>(LOG_IN, {
       email: 'returning@example.com',
       password: 'my own password',
     });
 
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.logIn.user.id).toBe(signUp.body.data!.signUp.user.id);
-    await expect(verifyAccessToken(res.body.data!.logIn.token, users_.env.JWT_SECRET)).resolves.toEqual({
+    await expect(verifyAccessToken(res.body.data!.logIn.token, h.env.JWT_SECRET)).resolves.toEqual({
       userId: signUp.body.data!.signUp.user.id,
       role: 'CUSTOMER',
     });
   });
 
   it('answers a wrong password and an unknown email with the same UNAUTHENTICATED error', async () => {
-    const wrongPassword = await users_.call(LOG_IN, { email: grace.email, password: 'not-the-password' });
-    const unknownEmail = await users_.call(LOG_IN, { email: 'nobody@example.com', password: DEMO_PASSWORD });
+    const wrongPassword = await h.call(LOG_IN, { email: grace.email, password: 'not-the-password' });
+    const unknownEmail = await h.call(LOG_IN, { email: 'nobody@example.com', password: DEMO_PASSWORD });
 
     const expected = [
       {
@@ -275,11 +272,11 @@ describe('logIn', () => {
     expect(errorsOf(unknownEmail)).toEqual(expected);
     expect(wrongPassword.body.data).toBeNull();
     expect(unknownEmail.body.data).toBeNull();
-    expect(wrongPassword.status).toBe(unknownEmail.status);
+    expect([wrongPassword.status, unknownEmail.status]).toEqual([200, 200]);
   });
 
   it('lets the user read their own email in the logIn payload', async () => {
-    const res = await users_.call<{ logIn: Session }>(
+    const res = await h.call<{ logIn: Session }>(
       /* GraphQL */ `
         mutation LogIn($email: String!, $password: String!) {
           logIn(email: $email, password: $password) {

@@ -5,6 +5,7 @@ import {
   listen,
   signInternalToken,
   type Identity,
+  type RunningServer,
 } from '@supergraph/service-kit';
 import { createQueryCounter, type QueryCounter } from '@supergraph/service-kit/db';
 import { createTestDatabase, graphql, testSecrets, type GraphQLResponse } from '@supergraph/testing';
@@ -69,10 +70,19 @@ export async function startUsers(label: string): Promise<UsersHarness> {
   // Closing twice is harmless, so a test may take the database away (readiness) and still call close().
   let closing: Promise<void> | undefined;
   const database: UsersDatabase = { ...opened, close: () => (closing ??= opened.close()) };
-  await database.migrate();
-  await seedDemoUsers(database.db);
-  const service = await buildUsersService({ env, logger, database });
-  const server = await listen(service.app, 0, '127.0.0.1');
+  let service: Awaited<ReturnType<typeof buildUsersService>>;
+  let server: RunningServer;
+  try {
+    await database.migrate();
+    await seedDemoUsers(database.db);
+    service = await buildUsersService({ env, logger, database });
+    server = await listen(service.app, 0, '127.0.0.1');
+  } catch (error) {
+    // A start that fails half-way must not leave a PostgreSQL database behind.
+    await database.close().catch(() => {});
+    await testDb.drop();
+    throw error;
+  }
   const url = `${server.url}/graphql`;
 
   return {
@@ -101,10 +111,13 @@ export async function startUsers(label: string): Promise<UsersHarness> {
       return { status: response.status, headers: response.headers, body: parsed };
     },
     async close() {
-      await server.close(1_000);
-      await service.stop();
-      await database.close();
-      await testDb.drop();
+      try {
+        await server.close(1_000);
+        await service.stop();
+      } finally {
+        await database.close();
+        await testDb.drop();
+      }
     },
   };
 }

@@ -119,8 +119,16 @@ describe('user(id)', () => {
   it('requires a logged-in caller', async () => {
     const res = await h.call(USER, { id: grace.id });
 
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(200);
     expect(res.body.data).toEqual({ user: null });
+    expect(errorsOf(res)).toEqual([UNAUTHENTICATED(['user'])]);
+  });
+
+  it('keeps the rest of an anonymous response: HTTP 200, me null, user null with the error', async () => {
+    const res = await h.call(`query { me { id } user(id: "${grace.id}") { id } }`);
+
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({ me: null, user: null });
     expect(errorsOf(res)).toEqual([UNAUTHENTICATED(['user'])]);
   });
 
@@ -185,7 +193,7 @@ describe('users', () => {
   it('is refused to an anonymous caller with UNAUTHENTICATED', async () => {
     const res = await h.call(USERS, { first: 2 });
 
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(200);
     expect(res.body.data).toBeNull();
     expect(errorsOf(res)).toEqual([UNAUTHENTICATED(['users'])]);
   });
@@ -250,7 +258,7 @@ describe('updateMe', () => {
   it('requires a logged-in caller', async () => {
     const res = await h.call(UPDATE_ME, { input: { name: 'Nobody' } });
 
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(200);
     expect(res.body.data).toBeNull();
     expect(errorsOf(res)).toEqual([UNAUTHENTICATED(['updateMe'])]);
   });

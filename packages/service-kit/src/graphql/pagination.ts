@@ -55,10 +55,13 @@ export function toConnection<TRow, TNode>(
   first: number,
   sortKey: (row: TRow) => readonly string[],
   toNode: (row: TRow) => TNode,
+  after: string | null = null,
 ): Connection<TNode> {
   const page = rows.slice(0, first);
   const edges = page.map((row) => ({ cursor: encodeCursor(sortKey(row)), node: toNode(row) }));
-  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  // An empty page (first: 0) ends where it started, so a client following endCursor does not restart.
+  const endCursor = edges.at(-1)?.cursor ?? after;
+  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor } };
 }
 
 /** Sort key of rows ordered by creation time with the id as tie-breaker. */
@@ -74,7 +77,9 @@ export function decodeTimeCursor(after: string | null | undefined): TimeKey | nu
   const parts = decodeCursor(after, 2);
   if (!parts) return null;
   const createdAt = new Date(parts[0]!);
-  if (Number.isNaN(createdAt.getTime()) || !isUuid(parts[1]!)) {
+  // Only timestamps we could have issued: PostgreSQL cannot read ISO strings for years outside 1-9999.
+  const year = createdAt.getUTCFullYear();
+  if (Number.isNaN(createdAt.getTime()) || year < 1 || year > 9999 || !isUuid(parts[1]!)) {
     throw badUserInput('"after" is not a cursor this API issued; pass an endCursor back as-is.', 'after');
   }
   return { createdAt, id: parts[1]! };

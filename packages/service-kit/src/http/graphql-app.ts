@@ -1,6 +1,6 @@
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Request, type RequestHandler, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from '../logger.ts';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
 
@@ -16,9 +16,14 @@ export interface GraphQLAppOptions<TContext extends BaseContext> {
   context: (req: Request, res: Response, scope: RequestScope) => Promise<TContext>;
   /** Rejects a request before GraphQL sees it (e.g. a subgraph refusing unsigned traffic). */
   guard?: RequestHandler;
+  /** Run on `/graphql` before the body is read: CORS, rate limiting. */
+  before?: RequestHandler[];
+  /** Run on `/graphql` after the body is parsed, before GraphQL: cheap refusals of abusive operations. */
+  screen?: RequestHandler[];
   /** Throws when the service cannot serve traffic (database down, migrations missing). */
   readiness: () => Promise<void>;
-  bodyLimit?: string;
+  /** Largest accepted body: bytes, or an express size string like '100kb'. */
+  bodyLimit?: number | string;
 }
 
 /**
@@ -65,10 +70,12 @@ export function createGraphQLApp<TContext extends BaseContext>(options: GraphQLA
     });
     next();
   });
+  for (const handler of options.before ?? []) app.use('/graphql', handler);
   if (options.guard) app.use('/graphql', options.guard);
   app.use(
     '/graphql',
     express.json({ limit: options.bodyLimit ?? '100kb' }),
+    ...(options.screen ?? []),
     expressMiddleware(options.apollo, {
       context: async ({ req, res }) => {
         const requestId = String(res.locals['requestId']);
@@ -76,5 +83,24 @@ export function createGraphQLApp<TContext extends BaseContext>(options: GraphQLA
       },
     }),
   );
+  app.use('/graphql', bodyErrorHandler);
   return app;
 }
+
+/**
+ * The JSON body parser fails on malformed or oversized bodies; express would answer with an HTML page. A
+ * GraphQL client gets a GraphQL error instead, with the 4xx status that says it was its request.
+ */
+const bodyErrorHandler: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+  const status = typeof error === 'object' && error && 'status' in error ? Number(error.status) : 500;
+  if (res.headersSent || status < 400 || status >= 500) return next(error);
+  const tooLarge = status === 413;
+  res.status(status).json({
+    errors: [
+      {
+        message: tooLarge ? 'The request body is too large.' : 'The request body is not valid JSON.',
+        extensions: { code: tooLarge ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST' },
+      },
+    ],
+  });
+};

@@ -12,7 +12,9 @@ const name = z
   .string()
   .trim()
   .min(1, 'name must not be empty')
-  .max(100, 'name must be at most 100 characters');
+  .max(100, 'name must be at most 100 characters')
+  // PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail the write.
+  .refine((value) => !value.includes('\0'), 'name must not contain NUL characters');
 const password = z
   .string()
   .min(8, 'password must be at least 8 characters')

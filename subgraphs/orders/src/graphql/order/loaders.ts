@@ -1,4 +1,4 @@
-import { isUuid } from '@supergraph/service-kit';
+import { isUuid, normalizeId } from '@supergraph/service-kit';
 import DataLoader from 'dataloader';
 import type { OrdersDb } from '../../db/client.ts';
 import type { OrderItemRow, OrderRow, OrderStatus } from '../../db/schema.ts';
@@ -7,10 +7,10 @@ import { findItemsByOrderIds, findOrdersByIds, listOrdersForUsers, type OrderPag
 /** Orders by id: one statement per request for every order asked for. */
 export function createOrderLoader(db: OrdersDb) {
   return new DataLoader<string, OrderRow | null>(async (ids) => {
-    const valid = ids.filter(isUuid);
+    const valid = ids.filter(isUuid).map(normalizeId);
     const rows = valid.length ? await findOrdersByIds(db, valid) : [];
     const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return ids.map((id) => byId.get(normalizeId(id)) ?? null);
   });
 }
 

@@ -19,6 +19,7 @@ import { parsePlaceOrderInput } from './validation.ts';
 
 /** Loads an order the caller may see: null when it does not exist, FORBIDDEN when it is someone else's. */
 async function visibleOrder(id: string, { identity, loaders }: OrdersContext): Promise<OrderRow | null> {
+  requireUser(identity);
   const order = await loaders.order.load(id);
   if (order && !canAccessOwnedBy(identity, order.userId)) throw forbidden('This order belongs to another user.');
   return order;
@@ -41,7 +42,7 @@ export const orderResolvers: Resolvers = {
         limit: size + 1,
       });
       for (const row of rows) loaders.order.prime(row.id, row);
-      return toConnection(rows, size, timeKeyOf, (row) => row);
+      return toConnection(rows, size, timeKeyOf, (row) => row, after ?? null);
     },
   },
 

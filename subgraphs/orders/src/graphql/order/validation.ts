@@ -5,9 +5,22 @@ import { z } from 'zod';
 export const MAX_AMOUNT = 2_147_483_647;
 const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
+/** PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail the insert. */
+const noNul = (field: string) => [(value: string) => !value.includes('\0'), `${field} must not contain NUL characters`] as const;
+
 const item = z.object({
-  sku: z.string().trim().min(1, 'sku must not be empty').max(64, 'sku must be at most 64 characters'),
-  name: z.string().trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters'),
+  sku: z
+    .string()
+    .trim()
+    .min(1, 'sku must not be empty')
+    .max(64, 'sku must be at most 64 characters')
+    .refine(...noNul('sku')),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'name must not be empty')
+    .max(200, 'name must be at most 200 characters')
+    .refine(...noNul('name')),
   quantity: z.number().int().min(1, 'quantity must be at least 1').max(1000, 'quantity must be at most 1000'),
   unitPrice: z.number().int().min(0, 'unitPrice must be 0 or more (in minor units)'),
 });

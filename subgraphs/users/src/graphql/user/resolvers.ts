@@ -27,7 +27,7 @@ export const userResolvers: Resolvers = {
       const size = pageSize(first);
       const rows = await listUsers(db, size + 1, decodeTimeCursor(after));
       for (const row of rows) loaders.user.prime(row.id, row);
-      return toConnection(rows, size, timeKeyOf, (row) => row);
+      return toConnection(rows, size, timeKeyOf, (row) => row, after ?? null);
     },
   },
 

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from './stack.ts';
+
+/** Per-client rate limiting with counters in the real Redis (127.0.0.1:6379 here; REDIS_URL overrides). */
+const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const prefix = `test-${randomUUID()}`;
+let stack: Stack;
+let redis: Redis;
+
+beforeAll(async () => {
+  redis = new Redis(REDIS_URL);
+  stack = await startStack('ratelimit', {
+    gateway: { REDIS_URL, REDIS_KEY_PREFIX: prefix, RATE_LIMIT_POINTS: '5', RATE_LIMIT_WINDOW_SECONDS: '60' },
+  });
+});
+afterAll(async () => {
+  await stack?.close();
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+});
+
+const ask = (headers: Record<string, string> = {}) =>
+  fetch(stack.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query: '{ __typename }' }),
+  });
+
+describe('rate limiting', () => {
+  it('answers 429 RATE_LIMITED with Retry-After once a client spends its budget, without reaching a subgraph', async () => {
+    // logIn itself spends a point of the anonymous (IP) budget, so log in first and count from there.
+    const token = await stack.logIn('grace@example.com');
+    const auth = { authorization: `Bearer ${token}` };
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await ask(auth)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+
+    const hitsBefore = stack.hits.users + stack.hits.orders;
+    const refused = await ask(auth);
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(await refused.json()).toEqual({
+      errors: [
+        {
+          message: `Too many requests: retry after ${retryAfter} seconds.`,
+          extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter },
+        },
+      ],
+    });
+    expect(stack.hits.users + stack.hits.orders).toBe(hitsBefore);
+  });
+
+  it('keeps the counters in Redis, keyed by user id, so every gateway replica shares them', async () => {
+    const keys = await redis.keys(`${prefix}:rate:*`);
+    expect(keys).toContain(`${prefix}:rate:user:00000000-0000-4000-8000-000000000002`);
+  });
+
+  it('gives another client its own budget', async () => {
+    // Two logIns so far spent 2 of the anonymous (IP) budget of 5.
+    const token = await stack.logIn('alan@example.com');
+    expect((await ask({ authorization: `Bearer ${token}` })).status).toBe(200);
+  });
+});

@@ -1,0 +1,23 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { createErrorFormatter, type Logger } from '@supergraph/service-kit';
+import type { RouterEnv } from './env.ts';
+import { LimitCode, limitCodeOf } from './limits.ts';
+
+/**
+ * The kit's formatter (known codes pass, anything else is masked and logged) plus two gateway concerns:
+ * graphql-armor's limit errors get the code of the limit they enforce; and in production the
+ * subgraph that raised an error (`serviceName`) is internal topology that clients do not need.
+ */
+export function createGatewayErrorFormatter(env: RouterEnv, logger: Logger) {
+  const base = createErrorFormatter(logger, Object.values(LimitCode));
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const limit = limitCodeOf(formatted.message);
+    const result = limit
+      ? { ...formatted, message: formatted.message.replace(/^Syntax Error: /, ''), extensions: { code: limit } }
+      : formatted;
+    const shown = base(result, error);
+    if (env.NODE_ENV !== 'production' || !shown.extensions?.['serviceName']) return shown;
+    const { serviceName: _serviceName, ...extensions } = shown.extensions;
+    return { ...shown, extensions };
+  };
+}

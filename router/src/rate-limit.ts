@@ -1,0 +1,79 @@
+import { verifyAccessToken, type Logger } from '@supergraph/service-kit';
+import type { RequestHandler } from 'express';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RouterEnv } from './env.ts';
+
+export interface RateLimiter {
+  middleware: RequestHandler;
+  close(): Promise<void>;
+}
+
+/**
+ * Per-client request budget, shared by every gateway replica through Redis. A logged-in client is counted by
+ * user id (so changing IP does not reset it), an anonymous one by IP. If Redis is unreachable the limiter
+ * falls back to a per-process budget rather than failing every request: availability over strictness.
+ */
+export function createRateLimiter(env: RouterEnv, logger: Logger): RateLimiter {
+  const options = { points: env.RATE_LIMIT_POINTS, duration: env.RATE_LIMIT_WINDOW_SECONDS };
+  const memory = new RateLimiterMemory(options);
+  let redis: Redis | undefined;
+  let limiter: RateLimiterAbstract = memory;
+  if (env.REDIS_URL) {
+    redis = new Redis(env.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+    redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'rate limiter: redis unavailable'));
+    limiter = new RateLimiterRedis({
+      ...options,
+      storeClient: redis,
+      keyPrefix: `${env.REDIS_KEY_PREFIX}:rate`,
+      insuranceLimiter: memory,
+    });
+  } else {
+    logger.info('rate limiter: REDIS_URL unset, counting per process');
+  }
+
+  const clientKey = async (authorization: string | undefined, ip: string | undefined): Promise<string> => {
+    const token = /^Bearer +(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
+    if (token) {
+      try {
+        return `user:${(await verifyAccessToken(token, env.JWT_SECRET)).userId}`;
+      } catch {
+        // An invalid token is refused later with 401; count it against the address that sent it.
+      }
+    }
+    return `ip:${ip ?? 'unknown'}`;
+  };
+
+  const middleware: RequestHandler = (req, res, next) => {
+    if (req.method === 'OPTIONS') return next();
+    clientKey(req.headers.authorization, req.socket.remoteAddress)
+      .then((key) => limiter.consume(key))
+      .then(
+        (result) => {
+          res.setHeader('RateLimit-Limit', String(env.RATE_LIMIT_POINTS));
+          res.setHeader('RateLimit-Remaining', String(result.remainingPoints));
+          next();
+        },
+        (rejection: unknown) => {
+          if (!(rejection instanceof RateLimiterRes)) return next(rejection);
+          const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+          res.setHeader('Retry-After', String(retryAfter));
+          res.status(429).json({
+            errors: [
+              {
+                message: `Too many requests: retry after ${retryAfter} seconds.`,
+                extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter },
+              },
+            ],
+          });
+        },
+      );
+  };
+
+  return {
+    middleware,
+    async close() {
+      await redis?.quit().catch(() => redis?.disconnect());
+    },
+  };
+}
