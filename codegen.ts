@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { Supergraph } from '@apollo/federation-internals';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
  * Generated types, never committed (turbo's cached `codegen` task writes them before typecheck/test):
- * resolver signatures per subgraph, typed against the Drizzle rows each type is resolved from.
+ * resolver signatures per subgraph, typed against the Drizzle rows each type is resolved from, and typed
+ * documents for every operation in an `operations/` folder, typed against the schema clients see.
  */
 const resolverPlugins = ['typescript', 'typescript-resolvers'];
 
@@ -13,6 +16,34 @@ const sharedResolverConfig = {
   enumsAsTypes: true,
   scalars: { DateTime: { input: 'Date', output: 'Date | string' } },
 };
+
+/**
+ * The client-facing API schema (without join__/link__ machinery and @inaccessible elements), derived from the
+ * committed supergraph the way the gateway derives it (see schema/src/api-schema.ts). Operations are typed
+ * against this, never against the raw supergraph SDL. A custom schema loader: codegen calls it with the pointer.
+ */
+const apiSchemaLoader = (supergraphPath: string) =>
+  Supergraph.build(readFileSync(supergraphPath, 'utf8')).apiSchema().toGraphQLJSSchema();
+
+/**
+ * Typed document nodes for one operations corpus: `<Name>Document` (a TypedDocumentNode), `<Name>Query` /
+ * `<Name>Mutation` and `<Name>Variables` for each operation file. A frontend with its own `operations/` folder
+ * adds one line to `generates` below: `'<app>/src/generated/operations.ts': typedDocuments('<app>/operations')`.
+ */
+function typedDocuments(operationsDir: string) {
+  return {
+    // codegen accepts a loader function, though its types only list module paths.
+    schema: { 'schema/supergraph.graphql': { loader: apiSchemaLoader as unknown as string } },
+    documents: `${operationsDir}/**/*.graphql`,
+    plugins: ['typescript-operations', 'typed-document-node'],
+    config: {
+      useTypeImports: true,
+      enumsAsTypes: true,
+      // What arrives over JSON: DateTime is an ISO-8601 string.
+      scalars: { DateTime: 'string' },
+    },
+  };
+}
 
 const config: CodegenConfig = {
   overwrite: true,
@@ -42,6 +73,7 @@ const config: CodegenConfig = {
         },
       },
     },
+    'e2e/src/generated/operations.ts': typedDocuments('e2e/operations'),
   },
 };
 

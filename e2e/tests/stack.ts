@@ -1,16 +1,22 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { buildOrdersService } from '@supergraph/orders/server';
 import { openOrdersDatabase } from '@supergraph/orders/db';
 import { loadEnv as loadOrdersEnv } from '@supergraph/orders/env';
+import { createOrdersEvents } from '@supergraph/orders/events';
 import { seedDemoOrders } from '@supergraph/orders/seed';
 import { buildRouter } from '@supergraph/router/server';
 import { loadEnv as loadRouterEnv } from '@supergraph/router/env';
 import { createLogger, listen, type RunningServer } from '@supergraph/service-kit';
 import { createQueryCounter } from '@supergraph/service-kit/db';
 import { createTestDatabase, graphql, testSecrets, type GraphQLResponse } from '@supergraph/testing';
+import { createUsersEvents } from '@supergraph/users/events';
 import { buildUsersService } from '@supergraph/users/server';
 import { openUsersDatabase } from '@supergraph/users/db';
 import { loadEnv as loadUsersEnv } from '@supergraph/users/env';
 import { seedDemoUsers } from '@supergraph/users/seed';
+import { LogInDocument } from '../src/generated/operations.ts';
 
 /**
  * The whole supergraph for a test: both subgraphs on databases of their own (PGlite, or fresh PostgreSQL
@@ -20,20 +26,57 @@ import { seedDemoUsers } from '@supergraph/users/seed';
 export interface StackOptions {
   /** Extra gateway configuration, e.g. NODE_ENV=production or tight limits. */
   gateway?: Record<string, string>;
+  /**
+   * Events between the services over a real RabbitMQ: each subgraph runs its outbox relay (and orders its
+   * consumer), polling fast. `prefix` names every exchange and queue: unique per run; the test deletes them.
+   */
+  events?: { amqpUrl: string; prefix: string };
 }
+
+export type SubgraphName = 'users' | 'orders';
+
+/**
+ * A test's hook in front of a subgraph (see `stack.intercept`): it may wait before the subgraph handles a
+ * request (a slow subgraph) or answer it itself (a failing one). Resolves true when it answered.
+ */
+export type SubgraphInterceptor = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
 export async function startStack(label: string, options: StackOptions = {}) {
   const secrets = testSecrets();
   const common = { ...secrets, NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0' };
   const logger = createLogger('e2e', 'silent');
-  const servers: RunningServer[] = [];
-  // Requests that reached each subgraph: proves that a refused operation never left the gateway.
+  // GraphQL requests that reached each subgraph: proves that a refused operation never left the gateway.
   const hits = { users: 0, orders: 0 };
+  const interceptors: Partial<Record<SubgraphName, SubgraphInterceptor>> = {};
   const cleanups: (() => Promise<void>)[] = [];
+
+  const serve = (name: SubgraphName, app: RequestListener, port = 0) =>
+    listen(
+      (req, res) => {
+        if (req.url?.startsWith('/graphql')) hits[name] += 1;
+        const interceptor = interceptors[name];
+        if (!interceptor) return void app(req, res);
+        Promise.resolve(interceptor(req, res)).then(
+          (answered) => answered || app(req, res),
+          (error: unknown) => res.destroy(error as Error),
+        );
+      },
+      port,
+      '127.0.0.1',
+    );
+
+  const eventsConfig = options.events
+    ? {
+        AMQP_URL: options.events.amqpUrl,
+        EVENTS_PREFIX: options.events.prefix,
+        OUTBOX_POLL_INTERVAL_MS: '50',
+        EVENTS_RETRY_DELAY_MS: '50',
+      }
+    : {};
 
   const usersDb = await createTestDatabase(`${label}_users`);
   cleanups.push(() => usersDb.drop());
-  const usersEnv = loadUsersEnv({ ...common, DATABASE_URL: usersDb.url, DATA_DIR: usersDb.dataDir });
+  const usersEnv = loadUsersEnv({ ...common, ...eventsConfig, DATABASE_URL: usersDb.url, DATA_DIR: usersDb.dataDir });
   const usersSql = createQueryCounter();
   const usersDatabase = await openUsersDatabase(usersEnv, usersSql.record);
   cleanups.unshift(() => usersDatabase.close());
@@ -41,19 +84,11 @@ export async function startStack(label: string, options: StackOptions = {}) {
   await seedDemoUsers(usersDatabase.db);
   const users = await buildUsersService({ env: usersEnv, logger, database: usersDatabase });
   cleanups.unshift(() => users.stop());
-  const usersServer = await listen(
-    (req, res) => {
-      hits.users += 1;
-      users.app(req, res);
-    },
-    0,
-    '127.0.0.1',
-  );
-  servers.push(usersServer);
+  const usersServer = await serve('users', users.app);
 
   const ordersDb = await createTestDatabase(`${label}_orders`);
   cleanups.push(() => ordersDb.drop());
-  const ordersEnv = loadOrdersEnv({ ...common, DATABASE_URL: ordersDb.url, DATA_DIR: ordersDb.dataDir });
+  const ordersEnv = loadOrdersEnv({ ...common, ...eventsConfig, DATABASE_URL: ordersDb.url, DATA_DIR: ordersDb.dataDir });
   const ordersSql = createQueryCounter();
   const ordersDatabase = await openOrdersDatabase(ordersEnv, ordersSql.record);
   cleanups.unshift(() => ordersDatabase.close());
@@ -61,15 +96,24 @@ export async function startStack(label: string, options: StackOptions = {}) {
   await seedDemoOrders(ordersDatabase.db);
   const orders = await buildOrdersService({ env: ordersEnv, logger, database: ordersDatabase });
   cleanups.unshift(() => orders.stop());
-  const ordersServer = await listen(
-    (req, res) => {
-      hits.orders += 1;
-      orders.app(req, res);
-    },
-    0,
-    '127.0.0.1',
-  );
-  servers.push(ordersServer);
+  const ordersServer = await serve('orders', orders.app);
+  const events = options.events
+    ? {
+        users: createUsersEvents({ env: usersEnv, logger, database: usersDatabase }),
+        orders: createOrdersEvents({ env: ordersEnv, logger, database: ordersDatabase }),
+      }
+    : null;
+  if (events) {
+    await events.orders.start();
+    await events.users.start();
+    // Stopped before the databases close; orders' queue exists before users publishes anything.
+    cleanups.unshift(() => events.users.stop(), () => events.orders.stop());
+    await events.orders.consumer?.waitForConnect();
+  }
+  const subgraphs: Record<SubgraphName, { app: RequestListener; server: RunningServer }> = {
+    users: { app: users.app, server: usersServer },
+    orders: { app: orders.app, server: ordersServer },
+  };
 
   const router = buildRouter(
     loadRouterEnv({
@@ -83,9 +127,9 @@ export async function startStack(label: string, options: StackOptions = {}) {
   await router.start();
   cleanups.unshift(() => router.stop());
   const gatewayServer = await listen(router.app, 0, '127.0.0.1');
-  servers.push(gatewayServer);
   const gatewayUrl = `${gatewayServer.url}/graphql`;
 
+  /** Sends any document as a string: for what the corpus deliberately does not hold. Prefer `request`. */
   async function query<TData = Record<string, unknown>>(
     document: string,
     variables: Record<string, unknown> = {},
@@ -94,11 +138,20 @@ export async function startStack(label: string, options: StackOptions = {}) {
     return graphql<TData>(gatewayUrl, document, variables, token ? { authorization: `Bearer ${token}` } : {});
   }
 
+  /**
+   * Sends an operation of the corpus (`e2e/operations/`, typed by `npm run codegen`): the variables are checked
+   * against the operation's, and `body.data` has the operation's generated result type.
+   */
+  async function request<TResult, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: TVariables,
+    token?: string,
+  ): Promise<GraphQLResponse<TResult>> {
+    return query<TResult>(print(document), variables, token);
+  }
+
   async function logIn(email: string, password = 'demo-password'): Promise<string> {
-    const response = await query<{ logIn: { token: string } }>(
-      'mutation LogIn($email: String!, $password: String!) { logIn(email: $email, password: $password) { token } }',
-      { email, password },
-    );
+    const response = await request(LogInDocument, { email, password });
     if (!response.body.data?.logIn) throw new Error(`log in failed: ${JSON.stringify(response.body.errors)}`);
     return response.body.data.logIn.token;
   }
@@ -111,10 +164,35 @@ export async function startStack(label: string, options: StackOptions = {}) {
     hits,
     secrets,
     databases: { users: usersDatabase, orders: ordersDatabase },
+    /** The subgraphs' relays and consumer, when started with `events`. */
+    events,
     query,
+    request,
     logIn,
+    /** The gateway as built, e.g. to read `router.health`. */
+    router,
+    /** Puts `interceptor` in front of the subgraph `name`, or takes it away (undefined). */
+    intercept(name: SubgraphName, interceptor: SubgraphInterceptor | undefined) {
+      interceptors[name] = interceptor;
+    },
+    /** Closes the subgraph's HTTP server, cutting open connections: the gateway finds nobody at its URL. */
+    async stopSubgraph(name: SubgraphName) {
+      await subgraphs[name].server.close(0);
+    },
+    /** Serves the subgraph again at the same URL (nothing to do when it is running). */
+    async startSubgraph(name: SubgraphName) {
+      const { app, server } = subgraphs[name];
+      if (server.server.listening) return;
+      subgraphs[name].server = await serve(name, app, server.port);
+    },
+    /** Closes the gateway's HTTP server like a shutdown does: in-flight requests get `graceMs` to finish. */
+    closeGateway(graceMs?: number) {
+      return gatewayServer.close(graceMs);
+    },
     async close() {
-      for (const server of servers.reverse()) await server.close(1_000);
+      // Closing a server twice is harmless, so a test may already have closed the gateway or a subgraph.
+      await gatewayServer.close(1_000);
+      for (const { server } of Object.values(subgraphs).reverse()) await server.close(1_000);
       for (const cleanup of cleanups) await cleanup();
     },
   };

@@ -7,15 +7,19 @@ export interface RouterContext extends RequestScope {
   identity: Identity;
   /** The signed `x-internal-token` for this request: signed on first use, then reused by every subgraph fetch. */
   internalToken: () => Promise<string>;
+  /** Aborts when the request's execution deadline passes: every subgraph fetch still running is cancelled. */
+  deadline: AbortSignal;
 }
 
 export interface ContextSecrets {
   jwtSecret: string;
   internalSecret: string;
+  /** The request's execution deadline, counted from when its context is built; default 15 s. */
+  requestTimeoutMs?: number;
 }
 
 /** Builds the per-request context: verifies the bearer token once, and prepares the identity for subgraphs. */
-export function createContextBuilder({ jwtSecret, internalSecret }: ContextSecrets) {
+export function createContextBuilder({ jwtSecret, internalSecret, requestTimeoutMs = 15_000 }: ContextSecrets) {
   return async (
     req: IncomingMessage,
     res: { locals: Record<string, unknown> },
@@ -29,6 +33,7 @@ export function createContextBuilder({ jwtSecret, internalSecret }: ContextSecre
     return {
       ...scope,
       identity,
+      deadline: AbortSignal.timeout(requestTimeoutMs),
       internalToken: () => {
         if (!signed || Date.now() - signed.at > 30_000) {
           signed = { token: signInternalToken(identity, internalSecret), at: Date.now() };

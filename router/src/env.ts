@@ -7,6 +7,8 @@ const subgraphUrl = (fallback: string) =>
     .url({ protocol: /^https?$/, error: `must be an http(s):// URL of the subgraph, e.g. ${fallback}` })
     .default(fallback);
 
+const timeoutMs = z.coerce.number().int().min(1).max(300_000);
+
 const routerEnvSchema = z.object({
   ...commonEnv,
   PORT: port(4000),
@@ -16,11 +18,24 @@ const routerEnvSchema = z.object({
   INTERNAL_SECRET: secret,
   /** The composed supergraph to serve; defaults to the committed schema/supergraph.graphql. */
   SUPERGRAPH_PATH: z.string().min(1).default(SUPERGRAPH_PATH),
+  /** Follow the supergraph file and switch to a new version without a restart (see supergraph-watch.ts). */
+  SUPERGRAPH_WATCH: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   // The supergraph's own URLs are only composition defaults; these decide where requests really go.
   SUBGRAPH_USERS_URL: subgraphUrl('http://127.0.0.1:4001/graphql'),
   SUBGRAPH_ORDERS_URL: subgraphUrl('http://127.0.0.1:4002/graphql'),
   /** Upper bound for one subgraph fetch, so a hung subgraph fails the request instead of holding it open. */
-  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(1).max(300_000).default(10_000),
+  SUBGRAPH_TIMEOUT_MS: timeoutMs.default(10_000),
+  /** Per-subgraph overrides of SUBGRAPH_TIMEOUT_MS. */
+  SUBGRAPH_USERS_TIMEOUT_MS: timeoutMs.optional(),
+  SUBGRAPH_ORDERS_TIMEOUT_MS: timeoutMs.optional(),
+  /** Deadline of one client request: every subgraph fetch still running then is aborted. */
+  REQUEST_TIMEOUT_MS: timeoutMs.default(15_000),
+  // Circuit breaker, one per subgraph: opens when more than this share of its fetches failed (network
+  // errors, 5xx, timeouts) within a 10 s window of at least BREAKER_VOLUME_THRESHOLD fetches; fails fast
+  // while open; lets one probe through after BREAKER_RESET_MS.
+  BREAKER_ERROR_THRESHOLD_PERCENT: z.coerce.number().min(1).max(100).default(50),
+  BREAKER_VOLUME_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  BREAKER_RESET_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
 
   // Abuse limits: checked at the gateway, so a refused operation never reaches a subgraph.
   MAX_DEPTH: z.coerce.number().int().min(1).default(10),
@@ -56,3 +71,14 @@ export function loadEnv(source: Record<string, string | undefined>): RouterEnv {
 export function subgraphUrlsOf(env: RouterEnv): Readonly<Record<string, string>> {
   return { users: env.SUBGRAPH_USERS_URL, orders: env.SUBGRAPH_ORDERS_URL };
 }
+
+/** How long one fetch from each subgraph may take, by subgraph name. */
+export function subgraphTimeoutsOf(env: RouterEnv): Readonly<Record<string, number>> {
+  return {
+    users: env.SUBGRAPH_USERS_TIMEOUT_MS ?? env.SUBGRAPH_TIMEOUT_MS,
+    orders: env.SUBGRAPH_ORDERS_TIMEOUT_MS ?? env.SUBGRAPH_TIMEOUT_MS,
+  };
+}
+
+/** Every variable the gateway reads: deployment files are checked against it in tests. */
+export const ENV_KEYS: readonly string[] = Object.keys(routerEnvSchema.shape);

@@ -2,14 +2,16 @@ import type { GraphQLFormattedError } from 'graphql';
 import { createErrorFormatter, type Logger } from '@supergraph/service-kit';
 import type { RouterEnv } from './env.ts';
 import { LimitCode, limitCodeOf } from './limits.ts';
+import { SUBGRAPH_UNAVAILABLE } from './signed-data-source.ts';
 
 /**
- * The kit's formatter (known codes pass, anything else is masked and logged) plus two gateway concerns:
+ * The kit's formatter (known codes pass, anything else is masked and logged; SUBGRAPH_UNAVAILABLE tells the
+ * client which part of its answer is missing and that retrying later may help) plus two gateway concerns:
  * graphql-armor's limit errors get the code of the limit they enforce; and in production the
  * subgraph that raised an error (`serviceName`) is internal topology that clients do not need.
  */
 export function createGatewayErrorFormatter(env: RouterEnv, logger: Logger) {
-  const base = createErrorFormatter(logger, Object.values(LimitCode));
+  const base = createErrorFormatter(logger, [...Object.values(LimitCode), SUBGRAPH_UNAVAILABLE]);
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const limit = limitCodeOf(formatted.message);
     const result = limit

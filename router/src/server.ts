@@ -9,8 +9,11 @@ import { landingPage } from './landing-page.ts';
 import { costLimitPlugin } from './cost.ts';
 import { armorProtection, tokenLimit } from './limits.ts';
 import { createRateLimiter } from './rate-limit.ts';
-import { SignedSubgraphDataSource, fetchWithTimeout } from './signed-data-source.ts';
+import { SignedSubgraphDataSource } from './signed-data-source.ts';
+import { createSubgraphFetchers } from './subgraph-fetch.ts';
+import { createSubgraphHealth, type SubgraphHealth } from './subgraph-health.ts';
 import { readSupergraph, routeFor } from './supergraph.ts';
+import { watchedSupergraph } from './supergraph-watch.ts';
 
 export type RouterApp = ReturnType<typeof createGraphQLApp>;
 
@@ -21,16 +24,27 @@ export interface Router {
   start(): Promise<void>;
   /** Stops Apollo, the gateway and the rate limiter. Close the HTTP server first so in-flight requests finish. */
   stop(): Promise<void>;
+  /** Each subgraph's state (up, down, breaker open), as `/health/ready` reports it. */
+  readonly health: SubgraphHealth;
 }
 
 /** Builds the gateway without doing any I/O; `start()` loads the supergraph and connects to Redis. */
 export function buildRouter(env: RouterEnv, logger: Logger): Router {
+  // @apollo/gateway otherwise sends usage metrics to Apollo and probes cloud metadata endpoints
+  // (169.254.169.254) at construction; its only switch is this variable, read in the constructor.
+  process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
   const urls = subgraphUrlsOf(env);
-  const fetcher = fetchWithTimeout(env.SUBGRAPH_TIMEOUT_MS);
+  const health = createSubgraphHealth({ urls, logger });
+  const fetchers = createSubgraphFetchers(env, logger, health);
   const gateway = new ApolloGateway({
-    supergraphSdl: async () => ({ supergraphSdl: await readSupergraph(env.SUPERGRAPH_PATH) }),
+    supergraphSdl: env.SUPERGRAPH_WATCH
+      ? watchedSupergraph(env.SUPERGRAPH_PATH, logger)
+      : async () => ({ supergraphSdl: await readSupergraph(env.SUPERGRAPH_PATH) }),
     buildService: (service) =>
-      new SignedSubgraphDataSource({ url: routeFor(service, urls, env.SUPERGRAPH_PATH), fetcher }),
+      new SignedSubgraphDataSource({
+        url: routeFor(service, urls, env.SUPERGRAPH_PATH),
+        fetcher: fetchers.fetcherFor(service.name),
+      }),
     logger: logger.child({ component: 'apollo-gateway' }),
   });
 
@@ -39,6 +53,7 @@ export function buildRouter(env: RouterEnv, logger: Logger): Router {
   let app: RouterApp | undefined;
   let serving = false;
   return {
+    health,
     get app() {
       if (!app) throw new Error('The router has not started: await router.start() before using router.app.');
       return app;
@@ -65,9 +80,23 @@ export function buildRouter(env: RouterEnv, logger: Logger): Router {
         bodyLimit: env.MAX_BODY_BYTES,
         before: [corsPolicy(env.CORS_ORIGINS), rateLimiter.middleware],
         screen: [tokenLimit(env.MAX_TOKENS)],
-        context: createContextBuilder({ jwtSecret: env.JWT_SECRET, internalSecret: env.INTERNAL_SECRET }),
+        context: createContextBuilder({
+          jwtSecret: env.JWT_SECRET,
+          internalSecret: env.INTERNAL_SECRET,
+          requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+        }),
         readiness: async () => {
           if (!serving) throw new Error('the gateway has not loaded its supergraph');
+          const subgraphs = await health.check();
+          const states = Object.values(subgraphs);
+          // Degraded, not unready, while at least one subgraph answers: the gateway still serves partial
+          // data, and taking every replica out of the load balancer for one subgraph's outage would turn a
+          // partial outage into a total one. The body names each subgraph's state for monitoring.
+          const allUp = states.every((state) => state === 'up');
+          return {
+            ready: states.some((state) => state === 'up'),
+            details: { status: allUp ? 'ready' : 'degraded', subgraphs },
+          };
         },
       });
       serving = true;
@@ -77,6 +106,7 @@ export function buildRouter(env: RouterEnv, logger: Logger): Router {
       serving = false;
       await apollo?.stop();
       await rateLimiter?.close();
+      fetchers.shutdown();
     },
   };
 }

@@ -4,17 +4,14 @@ import { ErrorCode, INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER } from '@supergraph
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type { RouterContext } from './context.ts';
+import { subgraphCall, SubgraphUnavailableError } from './subgraph-fetch.ts';
+import { fetchedFieldPaths, subgraphOperation } from './subgraph-operation.ts';
 
-type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
+type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
-/**
- * The global fetch (undici: pooled keep-alive connections) with a deadline per subgraph call, so one hung
- * subgraph fails its part of the response instead of holding the client request open.
- */
-export function fetchWithTimeout(timeoutMs: number): Fetcher {
-  return (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-}
+/** The code of the errors on fields whose subgraph is down, slow, or behind an open circuit breaker. */
+export const SUBGRAPH_UNAVAILABLE = 'SUBGRAPH_UNAVAILABLE';
 
 /**
  * Sends each subgraph request with the caller's identity signed by the gateway (`x-internal-token`) and the
@@ -22,6 +19,40 @@ export function fetchWithTimeout(timeoutMs: number): Fetcher {
  * own Authorization header is never forwarded: subgraphs do not verify access tokens.
  */
 export class SignedSubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
+  /**
+   * Runs the fetch with what the fetcher needs to know about it (the request's deadline; whether it may be
+   * retried, i.e. is not a mutation), and answers for a subgraph that is unavailable instead of throwing:
+   * an error thrown here would reach the client without a path, while the errors returned carry the path of
+   * every field this fetch should have answered, like a subgraph's own errors. The gateway adds
+   * `serviceName`, resolves the rest of the plan, and the client gets what the other subgraphs answered.
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<RouterContext>): Promise<SubgraphResponse> {
+    const { query, variables } = options.request;
+    if (!('incomingRequestContext' in options) || !query) return super.process(options);
+    const operation = subgraphOperation(query, options.document);
+    try {
+      return await subgraphCall.run(
+        { deadline: options.context.deadline, idempotent: !operation.isMutation, logger: options.context.logger },
+        () => super.process(options),
+      );
+    } catch (error) {
+      if (!(error instanceof SubgraphUnavailableError)) throw error;
+      // While a breaker is open every request would say so: that was logged once, when it opened.
+      options.context.logger[error.reason === 'breaker-open' ? 'debug' : 'warn'](
+        { subgraph: error.serviceName, reason: error.reason, status: error.status, err: error.cause },
+        'subgraph unavailable',
+      );
+      const extensions = { code: SUBGRAPH_UNAVAILABLE, serviceName: error.serviceName };
+      const paths = fetchedFieldPaths(operation, variables);
+      return {
+        data: null,
+        errors: paths.length > 0
+          ? paths.map((path) => ({ message: error.message, path, extensions }))
+          : [{ message: error.message, extensions }],
+      };
+    }
+  }
+
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<RouterContext>): Promise<void> {
     const headers = options.request.http?.headers;
     if (!headers) throw new Error('subgraph request has no HTTP headers to sign');

@@ -2,6 +2,8 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ProbeHit {
+  /** The request's path and query, e.g. `/graphql`. */
+  url: string;
   headers: IncomingHttpHeaders;
   body: { query?: string; variables?: unknown };
 }
@@ -30,6 +32,7 @@ export async function startProbe(
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       const hit: ProbeHit = {
+        url: req.url ?? '',
         headers: req.headers,
         body: text ? (JSON.parse(text) as ProbeHit['body']) : {},
       };

@@ -15,7 +15,7 @@ import {
 import { graphql, testSecrets } from '@supergraph/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContextBuilder } from '../src/context.ts';
-import { loadEnv } from '../src/env.ts';
+import { loadEnv, subgraphTimeoutsOf } from '../src/env.ts';
 import { buildRouter } from '../src/server.ts';
 import { startProbe, type Probe, type ProbeAnswer, type ProbeHit } from './probe.ts';
 
@@ -81,6 +81,27 @@ describe('loadEnv', () => {
     }
   });
 
+  it('reports invalid failure-behaviour settings by name', () => {
+    const invalid = {
+      SUBGRAPH_ORDERS_TIMEOUT_MS: '0',
+      REQUEST_TIMEOUT_MS: 'soon',
+      BREAKER_ERROR_THRESHOLD_PERCENT: '101',
+      BREAKER_VOLUME_THRESHOLD: '0',
+      BREAKER_RESET_MS: '-1',
+    };
+
+    const load = () => loadEnv({ ...testSecrets(), ...invalid });
+
+    expect(load).toThrow(EnvError);
+    for (const name of Object.keys(invalid)) expect(load).toThrow(name);
+  });
+
+  it('gives each subgraph SUBGRAPH_TIMEOUT_MS unless it has a timeout of its own', () => {
+    const env = loadEnv({ ...testSecrets(), SUBGRAPH_TIMEOUT_MS: '2000', SUBGRAPH_ORDERS_TIMEOUT_MS: '500' });
+
+    expect(subgraphTimeoutsOf(env)).toEqual({ users: 2_000, orders: 500 });
+  });
+
   it('refuses secrets shorter than 32 characters', () => {
     expect(() => loadEnv({ JWT_SECRET: 'short', INTERNAL_SECRET: 'short' })).toThrow(
       /at least 32 characters/,
@@ -97,6 +118,10 @@ describe('loadEnv', () => {
       SUBGRAPH_USERS_URL: 'http://127.0.0.1:4001/graphql',
       SUBGRAPH_ORDERS_URL: 'http://127.0.0.1:4002/graphql',
       SUBGRAPH_TIMEOUT_MS: 10_000,
+      REQUEST_TIMEOUT_MS: 15_000,
+      BREAKER_ERROR_THRESHOLD_PERCENT: 50,
+      BREAKER_VOLUME_THRESHOLD: 5,
+      BREAKER_RESET_MS: 10_000,
     });
   });
 });
@@ -163,7 +188,8 @@ describe('gateway over HTTP', () => {
 
     expect(live.status).toBe(200);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready' });
+    // Both subgraphs point at the probe, which answers 200 on every path, `/health/ready` included.
+    expect(await ready.json()).toEqual({ status: 'ready', subgraphs: { users: 'up', orders: 'up' } });
   });
 
   it.each([
@@ -342,7 +368,7 @@ describe('subgraph HTTP errors', () => {
 });
 
 describe('subgraph timeout', () => {
-  it('fails a request whose subgraph does not answer within SUBGRAPH_TIMEOUT_MS, without hanging', async () => {
+  it('fails a request whose subgraph does not answer within SUBGRAPH_TIMEOUT_MS, after one retry, without hanging', async () => {
     const probe = await startProbe(() => 'hang');
     const gateway = await startGateway({
       SUBGRAPH_USERS_URL: probe.url,
@@ -354,9 +380,17 @@ describe('subgraph timeout', () => {
       const response = await graphql(gateway.url, '{ me { id } }');
 
       expect(Date.now() - started).toBeLessThan(5_000);
-      expect(probe.hits).toHaveLength(1);
-      expect(response.body.data).toEqual({ me: null });
-      expect(response.body.errors?.[0]?.extensions?.['code']).toBe('INTERNAL_SERVER_ERROR');
+      expect(probe.hits).toHaveLength(2);
+      expect(response.body).toEqual({
+        data: { me: null },
+        errors: [
+          {
+            message: 'The users service is unavailable; try again shortly.',
+            path: ['me'],
+            extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'users' },
+          },
+        ],
+      });
     } finally {
       await gateway.close();
       await probe.close();

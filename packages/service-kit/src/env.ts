@@ -38,3 +38,22 @@ export const databaseUrl = z
   .string()
   .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL; leave unset for the embedded database')
   .optional();
+
+/** Every service with a database reads the same connection settings. */
+export const databaseEnv = {
+  DATABASE_URL: databaseUrl,
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATABASE_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(30),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(5),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+};
+
+const databaseEnvSchema = z.object(databaseEnv);
+type PoolEnv = Omit<z.infer<typeof databaseEnvSchema>, 'DATABASE_URL'>;
+
+export const poolOptionsOf = (env: PoolEnv) => ({
+  max: env.DATABASE_POOL_SIZE,
+  idleTimeoutSeconds: env.DATABASE_IDLE_TIMEOUT_SECONDS,
+  connectTimeoutSeconds: env.DATABASE_CONNECT_TIMEOUT_SECONDS,
+  statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+});

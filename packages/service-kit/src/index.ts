@@ -1,4 +1,4 @@
-export { parseEnv, EnvError, commonEnv, port, secret, databaseUrl } from './env.ts';
+export { parseEnv, EnvError, commonEnv, port, secret, databaseUrl, databaseEnv, poolOptionsOf } from './env.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { ErrorCode, badUserInput, unauthenticated, unauthenticatedRequest, forbidden, notFound, createErrorFormatter } from './errors.ts';
 export { ROLES, type Role, type Identity, requireUser, requireAdmin, canAccessOwnedBy } from './auth/identity.ts';

@@ -1,3 +1,4 @@
 export { createTestDatabase, type TestDatabase } from './test-database.ts';
 export { graphql, type GraphQLResponse } from './graphql-client.ts';
 export { testSecrets } from './secrets.ts';
+export { eventually } from './eventually.ts';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { commonEnv, databaseUrl, parseEnv, port, secret } from '@supergraph/service-kit';
+import { eventsEnv } from '@supergraph/events';
+import { commonEnv, databaseEnv, parseEnv, port, secret } from '@supergraph/service-kit';
 import { z } from 'zod';
 
 const SERVICE_ROOT = join(import.meta.dirname, '..');
@@ -7,10 +8,9 @@ const SERVICE_ROOT = join(import.meta.dirname, '..');
 const schema = z.object({
   ...commonEnv,
   PORT: port(4001),
-  /** postgres:// URL; unset → embedded PGlite in DATA_DIR. */
-  DATABASE_URL: databaseUrl,
+  /** DATABASE_URL (postgres:// URL; unset → embedded PGlite in DATA_DIR) and pool limits. */
+  ...databaseEnv,
   DATA_DIR: z.string().min(1).default(join(SERVICE_ROOT, '.data/users')),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** Signs the access tokens this service issues; the gateway verifies them with the same secret. */
   JWT_SECRET: secret,
   /** Verifies the gateway's signature on every request. */
@@ -18,8 +18,13 @@ const schema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   /** Demo users for `npm start`; never seeded when NODE_ENV=production. */
   SEED_DEMO_DATA: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  /** AMQP_URL (unset → events off, kept in the outbox), EVENTS_PREFIX and the outbox relay's pace. */
+  ...eventsEnv,
 });
 
 export type UsersEnv = z.infer<typeof schema>;
 
 export const loadEnv = (source: Record<string, string | undefined>): UsersEnv => parseEnv('users', schema, source);
+
+/** Every variable this service reads: deployment files are checked against it in tests. */
+export const ENV_KEYS: readonly string[] = Object.keys(schema.shape);

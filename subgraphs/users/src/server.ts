@@ -42,7 +42,7 @@ export async function buildUsersService({ env, logger, database }: UsersServiceD
     apollo,
     logger,
     guard: requireGatewaySignature(env.INTERNAL_SECRET, logger),
-    readiness: () => database.ping(),
+    readiness: () => database.ready(),
     context: async (_req, res, scope) =>
       createContext({
         identity: identityOf(res.locals),

@@ -71,10 +71,17 @@ describe('loadEnv', () => {
       PORT: 4001,
       DATA_DIR: expect.stringMatching(/subgraphs\/users\/\.data\/users$/),
       DATABASE_POOL_SIZE: 10,
+      DATABASE_IDLE_TIMEOUT_SECONDS: 30,
+      DATABASE_CONNECT_TIMEOUT_SECONDS: 5,
+      DATABASE_STATEMENT_TIMEOUT_MS: 10_000,
       ACCESS_TOKEN_TTL_SECONDS: 900,
       SEED_DEMO_DATA: true,
+      EVENTS_PREFIX: 'supergraph.',
+      OUTBOX_POLL_INTERVAL_MS: 500,
+      OUTBOX_BATCH_SIZE: 100,
     });
     expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.AMQP_URL).toBeUndefined();
   });
 
   it('parses numbers and the SEED_DEMO_DATA flag from their string form', () => {

@@ -21,9 +21,23 @@ export interface DatabaseOptions<TSchema extends Record<string, unknown>> {
   migrationsFolder: string;
   /** Name used for the migration advisory lock, so replicas starting together migrate one at a time. */
   name: string;
-  poolSize?: number;
+  /** PostgreSQL connection pool limits (ignored by PGlite, which has one connection). */
+  pool?: PoolOptions;
   onQuery?: (sql: string) => void;
 }
+
+export interface PoolOptions {
+  /** Most connections this process opens. */
+  max: number;
+  /** Close a connection idle this long. */
+  idleTimeoutSeconds: number;
+  /** Give up opening a connection after this long. */
+  connectTimeoutSeconds: number;
+  /** PostgreSQL cancels any statement running longer (server-side `statement_timeout`). */
+  statementTimeoutMs: number;
+}
+
+const DEFAULT_POOL: PoolOptions = { max: 10, idleTimeoutSeconds: 30, connectTimeoutSeconds: 5, statementTimeoutMs: 10_000 };
 
 export interface DatabaseHandle<TSchema extends Record<string, unknown>> {
   db: Database<TSchema>;
@@ -32,6 +46,8 @@ export interface DatabaseHandle<TSchema extends Record<string, unknown>> {
   migrate(): Promise<void>;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
+  /** Throws unless migrations were applied by this process and the database answers: the readiness check. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,15 +57,39 @@ export async function createDatabase<TSchema extends Record<string, unknown>>(
   const logger: DrizzleLogger | undefined = options.onQuery
     ? { logQuery: (query) => options.onQuery?.(query) }
     : undefined;
-  return options.url ? openPostgres(options.url, options, logger) : openPglite(options, logger);
+  const handle = options.url ? openPostgres(options.url, options, logger) : await openPglite(options, logger);
+  let migrated = false;
+  let closed: Promise<void> | undefined;
+  return {
+    ...handle,
+    // Idempotent: shutdown paths and tests may both close the same database.
+    close: () => (closed ??= handle.close()),
+    async migrate() {
+      await handle.migrate();
+      migrated = true;
+    },
+    async ready() {
+      if (!migrated) throw new Error(`${options.name} database: migrations not applied yet`);
+      await handle.ping();
+    },
+  };
 }
 
 function openPostgres<TSchema extends Record<string, unknown>>(
   url: string,
   options: DatabaseOptions<TSchema>,
   logger: DrizzleLogger | undefined,
-): DatabaseHandle<TSchema> {
-  const client = postgres(url, { max: options.poolSize ?? 10, onnotice: () => {}, idle_timeout: 30 });
+): Omit<DatabaseHandle<TSchema>, 'ready'> {
+  const pool = options.pool ?? DEFAULT_POOL;
+  // postgres.js connects lazily and reconnects on its own: a database that is down at start or drops
+  // mid-run makes queries fail (with a coded error, see errors.ts) until it is back, never the process.
+  const client = postgres(url, {
+    max: pool.max,
+    idle_timeout: pool.idleTimeoutSeconds,
+    connect_timeout: pool.connectTimeoutSeconds,
+    connection: { statement_timeout: pool.statementTimeoutMs, application_name: options.name },
+    onnotice: () => {},
+  });
   const db = drizzlePostgres({ client, schema: options.schema, casing: 'snake_case', ...(logger ? { logger } : {}) });
   return {
     db,
@@ -76,7 +116,7 @@ function openPostgres<TSchema extends Record<string, unknown>>(
 async function openPglite<TSchema extends Record<string, unknown>>(
   options: DatabaseOptions<TSchema>,
   logger: DrizzleLogger | undefined,
-): Promise<DatabaseHandle<TSchema>> {
+): Promise<Omit<DatabaseHandle<TSchema>, 'ready'>> {
   if (!options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true });
   const client = await PGlite.create(options.dataDir);
   const db = drizzlePglite({ client, schema: options.schema, casing: 'snake_case', ...(logger ? { logger } : {}) });

@@ -13,3 +13,32 @@ function sqlState(error: unknown): string | undefined {
 }
 
 export const isUniqueViolation = (error: unknown) => sqlState(error) === '23505';
+
+/** Driver codes for a connection that could not be made or was lost. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EPIPE',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+]);
+
+/**
+ * True when the database, not the request, is at fault: it is unreachable, shutting down, refusing
+ * connections, or dropped ours (SQLSTATE class 08 connection exceptions, 57P01-57P03 shutdown/cannot
+ * connect now, 55000 "not accepting connections", 53300 too many connections).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
+    const code = 'code' in current ? String(current.code) : '';
+    if (CONNECTION_CODES.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03', '55000', '53300'].includes(code)) {
+      return true;
+    }
+    current = 'cause' in current ? current.cause : 'originalError' in current ? current.originalError : undefined;
+  }
+  return false;
+}

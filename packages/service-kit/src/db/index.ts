@@ -1,3 +1,10 @@
-export { createDatabase, type Database, type DatabaseHandle, type DatabaseOptions } from './create-database.ts';
+export {
+  createDatabase,
+  type Database,
+  type DatabaseHandle,
+  type DatabaseOptions,
+  type PoolOptions,
+} from './create-database.ts';
 export { createQueryCounter, type QueryCounter } from './query-counter.ts';
-export { isUniqueViolation } from './errors.ts';
+export { isUniqueViolation, isDatabaseUnavailable } from './errors.ts';
+export { waitForDatabase } from './wait-for-database.ts';

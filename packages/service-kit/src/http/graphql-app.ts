@@ -9,6 +9,11 @@ export interface RequestScope {
   logger: Logger;
 }
 
+export interface ReadinessReport {
+  ready: boolean;
+  details?: Record<string, unknown>;
+}
+
 export interface GraphQLAppOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   logger: Logger;
@@ -20,8 +25,11 @@ export interface GraphQLAppOptions<TContext extends BaseContext> {
   before?: RequestHandler[];
   /** Run on `/graphql` after the body is parsed, before GraphQL: cheap refusals of abusive operations. */
   screen?: RequestHandler[];
-  /** Throws when the service cannot serve traffic (database down, migrations missing). */
-  readiness: () => Promise<void>;
+  /**
+   * Throws when the service cannot serve traffic (database down, migrations missing). May instead return a
+   * report: `ready` decides 200 or 503, `details` are added to the response body (e.g. per-dependency state).
+   */
+  readiness: () => Promise<void> | Promise<ReadinessReport>;
   /** Largest accepted body: bytes, or an express size string like '100kb'. */
   bodyLimit?: number | string;
 }
@@ -39,8 +47,13 @@ export function createGraphQLApp<TContext extends BaseContext>(options: GraphQLA
   });
   app.get('/health/ready', async (_req, res) => {
     try {
-      await options.readiness();
-      res.json({ status: 'ready' });
+      const report = (await options.readiness()) as ReadinessReport | undefined;
+      if (report && !report.ready) {
+        options.logger.warn({ details: report.details }, 'not ready');
+        res.status(503).json({ ...report.details, status: 'unavailable' });
+        return;
+      }
+      res.json({ status: 'ready', ...report?.details });
     } catch (error) {
       options.logger.warn({ err: error }, 'not ready');
       res.status(503).json({ status: 'unavailable' });

@@ -28,9 +28,14 @@ export async function listen(handler: RequestListener, port: number, host: strin
     close: (graceMs = 10_000) =>
       new Promise<void>((resolve) => {
         const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+        // A keep-alive connection whose request finishes during the grace period stays open, idle, and
+        // `close` would wait for it until the deadline: sweep those as they appear.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
         deadline.unref();
+        sweep.unref();
         server.close(() => {
           clearTimeout(deadline);
+          clearInterval(sweep);
           resolve();
         });
         server.closeIdleConnections();

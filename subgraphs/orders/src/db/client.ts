@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { poolOptionsOf } from '@supergraph/service-kit';
 import { createDatabase, type Database, type DatabaseHandle } from '@supergraph/service-kit/db';
 import type { OrdersEnv } from '../env.ts';
 import * as schema from './schema.ts';
@@ -11,14 +12,14 @@ export const MIGRATIONS_FOLDER = join(import.meta.dirname, 'migrations');
 
 /** Opens the orders database (PostgreSQL or embedded PGlite, per DATABASE_URL). Does not migrate. */
 export function openOrdersDatabase(
-  env: Pick<OrdersEnv, 'DATABASE_URL' | 'DATA_DIR' | 'DATABASE_POOL_SIZE'>,
+  env: OrdersEnv,
   onQuery?: (sql: string) => void,
 ): Promise<OrdersDatabase> {
   return createDatabase({
     name: 'orders',
     url: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
-    poolSize: env.DATABASE_POOL_SIZE,
+    pool: poolOptionsOf(env),
     schema,
     migrationsFolder: MIGRATIONS_FOLDER,
     ...(onQuery ? { onQuery } : {}),

@@ -1,3 +1,4 @@
+import { inboxTable, outboxTable } from '@supergraph/events';
 import { desc, sql } from 'drizzle-orm';
 import { check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
@@ -16,6 +17,11 @@ export const orders = pgTable(
     totalAmount: integer().notNull(),
     /** Millisecond precision so a JavaScript Date round-trips exactly through pagination cursors. */
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    /**
+     * When this service learned (user.deleted) that the customer deleted their account: the order belongs
+     * to a deleted user from then on. Its PENDING orders were cancelled at that moment.
+     */
+    userDeletedAt: timestamp({ withTimezone: true, precision: 3 }),
   },
   (table) => [
     // Newest-first connections: a customer's orders, optionally by status, and all orders for admins.
@@ -46,6 +52,25 @@ export const orderItems = pgTable(
     check('order_items_unit_price_check', sql`${table.unitPrice} >= 0`),
   ],
 );
+
+export const knownUserStatus = pgEnum('known_user_status', ['ACTIVE', 'DELETED']);
+
+/**
+ * This service's read model of users, fed only by the users service's events (user.registered,
+ * user.deleted). Users who signed up before events flowed (the demo users, for one) are simply absent:
+ * absent means unknown, and only DELETED refuses anything.
+ */
+export const knownUsers = pgTable('known_users', {
+  userId: uuid().primaryKey(),
+  status: knownUserStatus().notNull(),
+  /** occurredAt of the event that set the status. */
+  since: timestamp({ withTimezone: true, precision: 3 }).notNull(),
+});
+
+/** Events about orders, written in the transaction of the change; the relay publishes them (packages/events). */
+export const outbox = outboxTable();
+/** Events this service applied, recorded in the transaction of their effect: redeliveries change nothing. */
+export const inbox = inboxTable();
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;

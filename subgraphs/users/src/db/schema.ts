@@ -1,3 +1,4 @@
+import { outboxTable } from '@supergraph/events';
 import { sql } from 'drizzle-orm';
 import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
@@ -15,6 +16,11 @@ export const users = pgTable(
     passwordHash: text().notNull(),
     /** Millisecond precision so a JavaScript Date round-trips exactly through pagination cursors. */
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    /**
+     * Set by deleteMe, which erases the personal data in the same statement (email, name, password hash):
+     * the row stays as a tombstone so that references to the id (orders) still resolve.
+     */
+    deletedAt: timestamp({ withTimezone: true, precision: 3 }),
   },
   (table) => [
     uniqueIndex('users_email_lower_key').on(sql`lower(${table.email})`),
@@ -23,3 +29,6 @@ export const users = pgTable(
 );
 
 export type UserRow = typeof users.$inferSelect;
+
+/** Events about users, written in the transaction of the change; the relay publishes them (packages/events). */
+export const outbox = outboxTable();

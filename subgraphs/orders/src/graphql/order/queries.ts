@@ -1,6 +1,8 @@
-import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { createEvent, enqueueEvents } from '@supergraph/events';
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { OrdersDb } from '../../db/client.ts';
-import { orderItems, orders, type OrderRow, type OrderStatus } from '../../db/schema.ts';
+import { orderItems, orders, outbox, type OrderRow, type OrderStatus } from '../../db/schema.ts';
+import { knownUserStatusOf, lockUser } from '../../events/known-users.ts';
 import type { PlaceOrder } from './validation.ts';
 
 export interface OrderPageKey {
@@ -78,16 +80,49 @@ export function findItemsByOrderIds(db: OrdersDb, orderIds: readonly string[]) {
     .orderBy(asc(orderItems.orderId), asc(orderItems.position));
 }
 
-/** The order and its items in one transaction: either both are written or neither. */
-export function insertOrder(db: OrdersDb, userId: string, order: PlaceOrder): Promise<OrderRow> {
+export type PlaceOutcome = { kind: 'placed'; order: OrderRow } | { kind: 'user-deleted' };
+
+/**
+ * The order, its items and its order.placed event in one transaction: all are written or none. Refused when
+ * the events said the user was deleted; a user the events never mentioned (demo users, users from before
+ * events flowed) may order. The per-user lock orders this against the user's deletion being applied.
+ */
+export function insertOrder(db: OrdersDb, userId: string, order: PlaceOrder): Promise<PlaceOutcome> {
   return db.transaction(async (tx) => {
+    await lockUser(tx, userId);
+    if ((await knownUserStatusOf(tx, userId)) === 'DELETED') return { kind: 'user-deleted' };
     const [row] = await tx
       .insert(orders)
       .values({ userId, currency: order.currency, totalAmount: order.totalAmount })
       .returning();
     await tx.insert(orderItems).values(order.items.map((item, position) => ({ ...item, orderId: row!.id, position })));
-    return row!;
+    await enqueueEvents(tx, outbox, [
+      createEvent(
+        'order.placed',
+        row!.id,
+        { orderId: row!.id, userId, currency: row!.currency, totalAmount: row!.totalAmount, itemCount: order.items.length },
+        { occurredAt: row!.createdAt },
+      ),
+    ]);
+    return { kind: 'placed', order: row! };
   });
+}
+
+/**
+ * The orders of a user who deleted their account (applying user.deleted): PENDING ones are cancelled, and
+ * every one is marked as a deleted user's. Returns the orders it cancelled.
+ */
+export async function cancelOrdersOfDeletedUser(tx: OrdersDb, userId: string): Promise<OrderRow[]> {
+  const cancelled = await tx
+    .update(orders)
+    .set({ status: 'CANCELLED', userDeletedAt: sql`now()` })
+    .where(and(eq(orders.userId, userId), eq(orders.status, 'PENDING')))
+    .returning();
+  await tx
+    .update(orders)
+    .set({ userDeletedAt: sql`now()` })
+    .where(and(eq(orders.userId, userId), isNull(orders.userDeletedAt)));
+  return cancelled;
 }
 
 export type CancelOutcome =
@@ -98,7 +133,10 @@ export type CancelOutcome =
 
 const CANCELLABLE: readonly OrderStatus[] = ['PENDING', 'PAID'];
 
-/** Cancels under a row lock, so a concurrent status change cannot slip between the check and the write. */
+/**
+ * Cancels under a row lock, so a concurrent status change cannot slip between the check and the write, and
+ * records order.cancelled in the same transaction.
+ */
 export function cancelOrder(db: OrdersDb, id: string, mayChange: (order: OrderRow) => boolean): Promise<CancelOutcome> {
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(orders).where(eq(orders.id, id)).for('update');
@@ -106,6 +144,9 @@ export function cancelOrder(db: OrdersDb, id: string, mayChange: (order: OrderRo
     if (!mayChange(current)) return { kind: 'forbidden' };
     if (!CANCELLABLE.includes(current.status)) return { kind: 'not-cancellable', status: current.status };
     const [order] = await tx.update(orders).set({ status: 'CANCELLED' }).where(eq(orders.id, id)).returning();
+    await enqueueEvents(tx, outbox, [
+      createEvent('order.cancelled', order!.id, { orderId: order!.id, userId: order!.userId, reason: 'REQUESTED' }),
+    ]);
     return { kind: 'cancelled', order: order! };
   });
 }

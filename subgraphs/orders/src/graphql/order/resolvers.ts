@@ -49,9 +49,10 @@ export const orderResolvers: Resolvers = {
   Mutation: {
     placeOrder: async (_parent, { input }, { identity, db, logger }) => {
       const caller = requireUser(identity);
-      const order = await insertOrder(db, caller.userId, parsePlaceOrderInput(input));
-      logger.info({ orderId: order.id, userId: caller.userId }, 'order placed');
-      return order;
+      const outcome = await insertOrder(db, caller.userId, parsePlaceOrderInput(input));
+      if (outcome.kind === 'user-deleted') throw forbidden('Your account was deleted; it can no longer place orders.');
+      logger.info({ orderId: outcome.order.id, userId: caller.userId }, 'order placed');
+      return outcome.order;
     },
 
     cancelOrder: async (_parent, { id }, { identity, db, loaders }) => {

@@ -5,7 +5,7 @@ import { normaliseEmail, parseSignUpInput } from '../../auth/validation.ts';
 import type { UsersContext } from '../../context.ts';
 import type { UserRow } from '../../db/schema.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
-import { findUserByEmail, insertUser } from '../user/queries.ts';
+import { findUserByEmail, registerUser } from '../user/queries.ts';
 
 async function session(user: UserRow, { tokens, authenticatedInRequest }: UsersContext) {
   authenticatedInRequest.add(user.id);
@@ -19,7 +19,7 @@ export const authResolvers: Resolvers = {
       const { email, name, password } = parseSignUpInput(input);
       const passwordHash = await hashPassword(password);
       try {
-        const user = await insertUser(context.db, { email, name, passwordHash });
+        const user = await registerUser(context.db, { email, name, passwordHash });
         context.logger.info({ userId: user.id }, 'user signed up');
         return session(user, context);
       } catch (error) {

@@ -11,15 +11,18 @@ import {
 } from '@supergraph/service-kit';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
 import { parseUpdateMeInput } from '../../auth/validation.ts';
-import { listUsers, updateUserName } from './queries.ts';
+import { deleteUser, listUsers, renameUser } from './queries.ts';
+
+/** A deleted account is a tombstone: it resolves as a reference (Order.user), never as a user to look up. */
+const live = <T extends { deletedAt: Date | null }>(user: T | null): T | null => (user?.deletedAt ? null : user);
 
 export const userResolvers: Resolvers = {
   Query: {
-    me: (_parent, _args, { identity, loaders }) => (identity ? loaders.user.load(identity.userId) : null),
+    me: async (_parent, _args, { identity, loaders }) => (identity ? live(await loaders.user.load(identity.userId)) : null),
 
-    user: (_parent, { id }, { identity, loaders }) => {
+    user: async (_parent, { id }, { identity, loaders }) => {
       requireUser(identity);
-      return loaders.user.load(id);
+      return live(await loaders.user.load(id));
     },
 
     users: async (_parent, { first, after }, { identity, db, loaders }) => {
@@ -36,22 +39,33 @@ export const userResolvers: Resolvers = {
       const caller = requireUser(identity);
       const changes = parseUpdateMeInput(input);
       if (changes.name === undefined || changes.name === null) {
-        const current = await loaders.user.load(caller.userId);
+        const current = live(await loaders.user.load(caller.userId));
         if (!current) throw notFound('Your account no longer exists.');
         return current;
       }
-      const row = await updateUserName(db, caller.userId, changes.name);
+      const row = await renameUser(db, caller.userId, changes.name);
       if (!row) throw notFound('Your account no longer exists.');
       loaders.user.clear(row.id).prime(row.id, row);
       return row;
     },
+
+    deleteMe: async (_parent, _args, { identity, db, loaders, logger }) => {
+      const caller = requireUser(identity);
+      const row = await deleteUser(db, caller.userId);
+      if (!row) throw notFound('Your account no longer exists.');
+      loaders.user.clear(row.id).prime(row.id, row);
+      logger.info({ userId: row.id }, 'user deleted their account');
+      return true;
+    },
   },
 
   User: {
+    // A deleted account resolves to its tombstone ("Deleted user", no email): orders keep referring to it.
     __resolveReference: (reference, { loaders }) => loaders.user.load(reference.id),
 
-    // Email is personal data: only its owner and admins see it.
+    // Email is personal data: only its owner and admins see it. A deleted account has none.
     email: (user, _args, { identity, authenticatedInRequest }) => {
+      if (user.deletedAt) return null;
       if (!canAccessOwnedBy(identity, user.id) && !authenticatedInRequest.has(user.id)) throw forbidden("You can only see your own email address.");
       return user.email;
     },

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    // Tests talk to a real RabbitMQ and start databases (PGlite, or fresh PostgreSQL databases).
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});

@@ -1,0 +1,224 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { Logger } from '@supergraph/service-kit';
+import CircuitBreaker from 'opossum';
+import { subgraphTimeoutsOf, type RouterEnv } from './env.ts';
+import type { SubgraphHealth } from './subgraph-health.ts';
+
+type Fetcher = RemoteGraphQLDataSource['fetcher'];
+type FetcherInit = Parameters<Fetcher>[1];
+type FetcherResponse = Awaited<ReturnType<Fetcher>>;
+
+/** Why a subgraph could not answer. */
+export type UnavailableReason =
+  /** connection refused or reset, DNS, TLS: nothing usable came back */
+  | 'unreachable'
+  /** it answered with a 5xx status */
+  | 'server-error'
+  /** it did not answer within its per-fetch timeout */
+  | 'timeout'
+  /** the client request's deadline passed first */
+  | 'deadline'
+  /** its circuit breaker is open: not contacted at all */
+  | 'breaker-open';
+
+/** The subgraph did not answer usably. The data source turns it into SUBGRAPH_UNAVAILABLE errors. */
+export class SubgraphUnavailableError extends Error {
+  readonly serviceName: string;
+  readonly reason: UnavailableReason;
+  readonly status: number | undefined;
+
+  constructor(serviceName: string, reason: UnavailableReason, options: { status?: number; cause?: unknown } = {}) {
+    super(`The ${serviceName} service is unavailable; try again shortly.`, { cause: options.cause });
+    this.name = 'SubgraphUnavailableError';
+    this.serviceName = serviceName;
+    this.reason = reason;
+    this.status = options.status;
+  }
+
+  /** Worth one more try for an idempotent operation: a blip, not a verdict (open breaker) or the end of the request. */
+  get transient(): boolean {
+    if (this.reason === 'server-error') return this.status === 502 || this.status === 503 || this.status === 504;
+    return this.reason === 'unreachable' || this.reason === 'timeout';
+  }
+}
+
+/** What the data source knows about one subgraph fetch and the fetcher needs. */
+export interface SubgraphCall {
+  /** Aborts when the client request's deadline passes. */
+  deadline: AbortSignal | undefined;
+  /** A query may be sent twice; a mutation never is. */
+  idempotent: boolean;
+  /** The request's logger (it carries the request id); the gateway's when absent. */
+  logger?: Logger;
+}
+
+/**
+ * Carries the current call from the data source's `process` into the fetcher: Apollo's data source calls its
+ * fetcher with only a URL and a request init, and the fetcher is shared by all requests.
+ */
+export const subgraphCall = new AsyncLocalStorage<SubgraphCall>();
+
+export interface BreakerSettings {
+  errorThresholdPercent: number;
+  volumeThreshold: number;
+  resetMs: number;
+}
+
+export interface SubgraphFetcherOptions {
+  name: string;
+  timeoutMs: number;
+  breaker: BreakerSettings;
+  logger: Logger;
+  /** Told when the breaker opens (true) and when it half-opens or closes (false). */
+  onBreakerChange?: (open: boolean) => void;
+}
+
+export interface SubgraphFetcher {
+  fetcher: Fetcher;
+  /** Stops the breaker's timers. */
+  shutdown(): void;
+}
+
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+const backoffMs = () => 50 + Math.random() * 100;
+
+/**
+ * The fetcher for one subgraph: the global fetch (undici, pooled keep-alive connections) with
+ * - a timeout per fetch, combined with the client request's deadline;
+ * - a circuit breaker (opossum) that counts only infrastructure failures — unreachable, 5xx, timeout —
+ *   never GraphQL errors in a 200, and never the request's own deadline (that is no verdict on the subgraph);
+ * - one retry after a 50–150 ms jittered backoff for idempotent operations, on transient failures only.
+ * Every failure is thrown as a `SubgraphUnavailableError`.
+ */
+export function createSubgraphFetcher({
+  name,
+  timeoutMs,
+  breaker: settings,
+  logger,
+  onBreakerChange,
+}: SubgraphFetcherOptions): SubgraphFetcher {
+  // The whole answer, body included, is read inside the timeout: a subgraph that sends its headers and then
+  // stalls is as unavailable as one that never answers.
+  const attempt = async (url: string, init: FetcherInit, deadline: AbortSignal | undefined) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let response: Response;
+    let body: string;
+    try {
+      response = await fetch(url, {
+        ...(init as RequestInit),
+        signal: deadline ? AbortSignal.any([timeout, deadline]) : timeout,
+      });
+      body = await response.text();
+    } catch (error) {
+      const reason = deadline?.aborted ? 'deadline' : timeout.aborted ? 'timeout' : 'unreachable';
+      throw new SubgraphUnavailableError(name, reason, { cause: error });
+    }
+    if (response.status >= 500) {
+      throw new SubgraphUnavailableError(name, 'server-error', {
+        status: response.status,
+        cause: new Error(`HTTP ${response.status}: ${body.slice(0, 500)}`),
+      });
+    }
+    const copy = new Response(NULL_BODY_STATUSES.has(response.status) ? null : body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+    Object.defineProperty(copy, 'url', { value: response.url });
+    return copy as unknown as FetcherResponse;
+  };
+
+  const breaker = new CircuitBreaker(attempt, {
+    name,
+    // Timeouts are ours (they abort the fetch); opossum's would only stop waiting for it.
+    timeout: false,
+    errorThresholdPercentage: settings.errorThresholdPercent,
+    volumeThreshold: settings.volumeThreshold,
+    resetTimeout: settings.resetMs,
+    errorFilter: (error: unknown) => error instanceof SubgraphUnavailableError && error.reason === 'deadline',
+  });
+  breaker.on('open', () => {
+    logger.warn({ subgraph: name, resetMs: settings.resetMs }, 'circuit breaker opened: failing fast');
+    onBreakerChange?.(true);
+  });
+  breaker.on('halfOpen', () => {
+    logger.info({ subgraph: name }, 'circuit breaker half-open: the next fetch probes the subgraph');
+    onBreakerChange?.(false);
+  });
+  breaker.on('close', () => {
+    logger.info({ subgraph: name }, 'circuit breaker closed');
+    onBreakerChange?.(false);
+  });
+
+  const fire = async (url: string, init: FetcherInit, deadline: AbortSignal | undefined) => {
+    if (deadline?.aborted) throw new SubgraphUnavailableError(name, 'deadline');
+    try {
+      return await breaker.fire(url, init, deadline);
+    } catch (error) {
+      if (error instanceof SubgraphUnavailableError) throw error;
+      if ((error as { code?: unknown } | null)?.code === 'EOPENBREAKER') {
+        throw new SubgraphUnavailableError(name, 'breaker-open', { cause: error });
+      }
+      throw error;
+    }
+  };
+
+  const fetcher: Fetcher = async (url, init) => {
+    const call = subgraphCall.getStore();
+    const deadline = call?.deadline;
+    try {
+      return await fire(url, init, deadline);
+    } catch (error) {
+      if (!(error instanceof SubgraphUnavailableError && error.transient && call?.idempotent)) throw error;
+      (call.logger ?? logger).warn(
+        { subgraph: name, reason: error.reason, status: error.status },
+        'subgraph fetch failed: retrying once',
+      );
+      try {
+        await sleep(backoffMs(), undefined, deadline ? { signal: deadline } : undefined);
+      } catch {
+        throw new SubgraphUnavailableError(name, 'deadline', { cause: error });
+      }
+      return fire(url, init, deadline);
+    }
+  };
+
+  return { fetcher, shutdown: () => breaker.shutdown() };
+}
+
+export interface SubgraphFetchers {
+  /** The fetcher for the subgraph `name`, created with its timeout and breaker on first use. */
+  fetcherFor(name: string): Fetcher;
+  shutdown(): void;
+}
+
+/** One fetcher per subgraph, configured from the gateway's env, reporting breaker changes to `health`. */
+export function createSubgraphFetchers(env: RouterEnv, logger: Logger, health: SubgraphHealth): SubgraphFetchers {
+  const timeouts = subgraphTimeoutsOf(env);
+  const fetchers = new Map<string, SubgraphFetcher>();
+  return {
+    fetcherFor(name) {
+      let subgraph = fetchers.get(name);
+      if (!subgraph) {
+        subgraph = createSubgraphFetcher({
+          name,
+          timeoutMs: timeouts[name] ?? env.SUBGRAPH_TIMEOUT_MS,
+          breaker: {
+            errorThresholdPercent: env.BREAKER_ERROR_THRESHOLD_PERCENT,
+            volumeThreshold: env.BREAKER_VOLUME_THRESHOLD,
+            resetMs: env.BREAKER_RESET_MS,
+          },
+          logger,
+          onBreakerChange: (open) => health.setBreakerOpen(name, open),
+        });
+        fetchers.set(name, subgraph);
+      }
+      return subgraph.fetcher;
+    },
+    shutdown() {
+      for (const subgraph of fetchers.values()) subgraph.shutdown();
+    },
+  };
+}
