@@ -61,6 +61,9 @@ function launch(service: Service): ChildProcess {
     cwd: join(ROOT, service.dir),
     env: { ...env, ...service.env, PORT: String(service.port) },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: Ctrl-C in the terminal reaches only this script, which then stops each service
+    // once, gracefully (a service that got the terminal's SIGINT and our SIGTERM would exit at once).
+    detached: true,
   });
   prefixLines(service.name, child.stdout!, process.stdout);
   prefixLines(service.name, child.stderr!, process.stderr);
@@ -104,6 +107,8 @@ async function stop(exitCode: number): Promise<void> {
 }
 
 process.on('SIGINT', () => void stop(0));
+// Children live in their own process groups: never leave them behind, whatever ends this script.
+process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')));
 process.on('SIGTERM', () => void stop(0));
 
 const [users, orders, gateway] = SERVICES as [Service, Service, Service];

@@ -53,7 +53,7 @@ describe('docker-compose.yml', () => {
   it('is valid for docker-compose (`docker-compose config -q`)', () => {
     const binary = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].find((path) => existsSync(path));
     if (!binary) return expect.fail('docker-compose is not installed (.ci/run installs it with apt-get)');
-    const env = { ...process.env, JWT_SECRET: 'x'.repeat(64), INTERNAL_SECRET: 'y'.repeat(64), USERS_DB_PASSWORD: 'u', ORDERS_DB_PASSWORD: 'o' };
+    const env = { ...process.env, JWT_SECRET: 'x'.repeat(64), INTERNAL_SECRET: 'y'.repeat(64), USERS_DB_PASSWORD: 'u', ORDERS_DB_PASSWORD: 'o', RABBITMQ_PASSWORD: 'r' };
     execFileSync(binary, ['-f', join(ROOT, 'docker-compose.yml'), 'config', '-q'], { env, stdio: 'pipe' });
   });
 
@@ -96,7 +96,7 @@ describe('docker-compose.yml', () => {
     expect(compose.services['gateway']?.environment?.['SUBGRAPH_ORDERS_URL']).toBe(
       `http://orders-lb:${NODE_SERVICES.orders.port}/graphql`,
     );
-    expect(Object.keys(compose.services['gateway']?.depends_on ?? {}).sort()).toEqual(['orders-lb', 'users']);
+    expect(Object.keys(compose.services['gateway']?.depends_on ?? {}).sort()).toEqual(['orders-lb', 'redis', 'users']);
   });
 
   it('runs orders as identical replicas behind HAProxy, which is given every variable its config expands', () => {

@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { RequestListener } from 'node:http';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { buildOrdersService } from '@supergraph/orders/server';
 import { openOrdersDatabase } from '@supergraph/orders/db';
@@ -51,7 +50,7 @@ async function freePort(): Promise<number> {
 /** HAProxy's view of one server, from its CSV statistics (`status` is UP, DOWN, "DOWN 1/2", …). */
 interface ServerStats {
   status: string;
-  /** Requests it answered, connection errors, response errors, redispatches to another server. */
+  /** Requests sent to it, failed connections, failed responses, and requests redispatched from it to another. */
   sessions: number;
   connectionErrors: number;
   responseErrors: number;

@@ -8,7 +8,7 @@ import { createOrdersEvents } from '@supergraph/orders/events';
 import { seedDemoOrders } from '@supergraph/orders/seed';
 import { buildRouter } from '@supergraph/router/server';
 import { loadEnv as loadRouterEnv } from '@supergraph/router/env';
-import { createLogger, listen, type RunningServer } from '@supergraph/service-kit';
+import { createLogger, listen, type Logger, type RunningServer } from '@supergraph/service-kit';
 import { createQueryCounter } from '@supergraph/service-kit/db';
 import { createTestDatabase, graphql, testSecrets, type GraphQLResponse } from '@supergraph/testing';
 import { createUsersEvents } from '@supergraph/users/events';
@@ -31,9 +31,12 @@ export interface StackOptions {
    * consumer), polling fast. `prefix` names every exchange and queue: unique per run; the test deletes them.
    */
   events?: { amqpUrl: string; prefix: string };
+  /** Each service's logger (default: silent), e.g. on a stream the test reads. */
+  loggers?: Partial<Record<ServiceName, Logger>>;
 }
 
 export type SubgraphName = 'users' | 'orders';
+export type ServiceName = SubgraphName | 'gateway';
 
 /**
  * A test's hook in front of a subgraph (see `stack.intercept`): it may wait before the subgraph handles a
@@ -45,6 +48,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
   const secrets = testSecrets();
   const common = { ...secrets, NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0' };
   const logger = createLogger('e2e', 'silent');
+  const loggerOf = (name: ServiceName) => options.loggers?.[name] ?? logger;
   // GraphQL requests that reached each subgraph: proves that a refused operation never left the gateway.
   const hits = { users: 0, orders: 0 };
   const interceptors: Partial<Record<SubgraphName, SubgraphInterceptor>> = {};
@@ -82,7 +86,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
   cleanups.unshift(() => usersDatabase.close());
   await usersDatabase.migrate();
   await seedDemoUsers(usersDatabase.db);
-  const users = await buildUsersService({ env: usersEnv, logger, database: usersDatabase });
+  const users = await buildUsersService({ env: usersEnv, logger: loggerOf('users'), database: usersDatabase });
   cleanups.unshift(() => users.stop());
   const usersServer = await serve('users', users.app);
 
@@ -94,7 +98,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
   cleanups.unshift(() => ordersDatabase.close());
   await ordersDatabase.migrate();
   await seedDemoOrders(ordersDatabase.db);
-  const orders = await buildOrdersService({ env: ordersEnv, logger, database: ordersDatabase });
+  const orders = await buildOrdersService({ env: ordersEnv, logger: loggerOf('orders'), database: ordersDatabase });
   cleanups.unshift(() => orders.stop());
   const ordersServer = await serve('orders', orders.app);
   const events = options.events
@@ -122,7 +126,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
       SUBGRAPH_ORDERS_URL: `${ordersServer.url}/graphql`,
       ...options.gateway,
     }),
-    logger,
+    loggerOf('gateway'),
   );
   await router.start();
   cleanups.unshift(() => router.stop());

@@ -1,4 +1,5 @@
 // The gateway process: read configuration, build, listen, and shut down cleanly on SIGINT/SIGTERM.
+import { tracing } from './tracing.ts'; // first: see tracing.ts
 import { createLogger, listen, onShutdownSignal } from '@supergraph/service-kit';
 import { loadEnv } from './env.ts';
 import { buildRouter } from './server.ts';
@@ -20,4 +21,5 @@ logger.info({ url: `${http.url}/graphql` }, 'gateway ready');
 onShutdownSignal(logger, async () => {
   await http.close();
   await router.stop();
+  await tracing.shutdown();
 });

@@ -1,6 +1,6 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { createGraphQLApp, type Logger } from '@supergraph/service-kit';
+import { createGraphQLApp, createServiceMetrics, requestInfoPlugin, type Logger, type ServiceMetrics } from '@supergraph/service-kit';
 import { createContextBuilder, type RouterContext } from './context.ts';
 import { corsPolicy } from './cors.ts';
 import { subgraphUrlsOf, type RouterEnv } from './env.ts';
@@ -8,6 +8,7 @@ import { createGatewayErrorFormatter } from './error-format.ts';
 import { landingPage } from './landing-page.ts';
 import { costLimitPlugin } from './cost.ts';
 import { armorProtection, tokenLimit } from './limits.ts';
+import { createGatewayMetrics } from './metrics.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { SignedSubgraphDataSource } from './signed-data-source.ts';
 import { createSubgraphFetchers } from './subgraph-fetch.ts';
@@ -26,16 +27,24 @@ export interface Router {
   stop(): Promise<void>;
   /** Each subgraph's state (up, down, breaker open), as `/health/ready` reports it. */
   readonly health: SubgraphHealth;
+  /** The gateway's Prometheus metrics, served at `/metrics`. */
+  readonly metrics: ServiceMetrics;
+}
+
+export interface RouterOptions {
+  /** Default: a registry of the gateway's own (`service="gateway"`). */
+  metrics?: ServiceMetrics;
 }
 
 /** Builds the gateway without doing any I/O; `start()` loads the supergraph and connects to Redis. */
-export function buildRouter(env: RouterEnv, logger: Logger): Router {
+export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptions = {}): Router {
   // @apollo/gateway otherwise sends usage metrics to Apollo and probes cloud metadata endpoints
   // (169.254.169.254) at construction; its only switch is this variable, read in the constructor.
   process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
   const urls = subgraphUrlsOf(env);
   const health = createSubgraphHealth({ urls, logger });
-  const fetchers = createSubgraphFetchers(env, logger, health);
+  const metrics = options.metrics ?? createServiceMetrics('gateway');
+  const fetchers = createSubgraphFetchers(env, logger, health, createGatewayMetrics(metrics.registry, health));
   const gateway = new ApolloGateway({
     supergraphSdl: env.SUPERGRAPH_WATCH
       ? watchedSupergraph(env.SUPERGRAPH_PATH, logger)
@@ -54,6 +63,7 @@ export function buildRouter(env: RouterEnv, logger: Logger): Router {
   let serving = false;
   return {
     health,
+    metrics,
     get app() {
       if (!app) throw new Error('The router has not started: await router.start() before using router.app.');
       return app;
@@ -64,19 +74,22 @@ export function buildRouter(env: RouterEnv, logger: Logger): Router {
         gateway,
         logger: logger.child({ component: 'apollo-server' }),
         formatError: createGatewayErrorFormatter(env, logger),
+        // Shutdown is ours (onShutdownSignal): Apollo's own handler re-raises SIGTERM and cuts it short.
+        stopOnTerminationSignals: false,
         includeStacktraceInErrorResponses: false,
         // Arrays of operations in one request multiply the work behind a single rate-limit point.
         allowBatchedHttpRequests: false,
         introspection: env.NODE_ENV !== 'production',
         csrfPrevention: true,
         validationRules: armor.validationRules,
-        plugins: [...armor.plugins, costLimitPlugin(env.MAX_COST), await landingPage(env)],
+        plugins: [...armor.plugins, costLimitPlugin(env.MAX_COST), await landingPage(env), requestInfoPlugin()],
       });
       await apollo.start();
       rateLimiter = createRateLimiter(env, logger);
       app = createGraphQLApp({
         apollo,
         logger,
+        metrics,
         bodyLimit: env.MAX_BODY_BYTES,
         before: [corsPolicy(env.CORS_ORIGINS), rateLimiter.middleware],
         screen: [tokenLimit(env.MAX_TOKENS)],

@@ -66,6 +66,15 @@ export interface BreakerSettings {
   resetMs: number;
 }
 
+/** How one fetch attempt ended: `success` (any answer below 400), `client-error` (a 4xx answer), or why it failed. */
+export type FetchOutcome = 'success' | 'client-error' | UnavailableReason;
+
+/** Told of every fetch attempt (metrics). */
+export interface FetchObserver {
+  fetched(subgraph: string, outcome: FetchOutcome, seconds: number): void;
+  retried(subgraph: string): void;
+}
+
 export interface SubgraphFetcherOptions {
   name: string;
   timeoutMs: number;
@@ -73,6 +82,7 @@ export interface SubgraphFetcherOptions {
   logger: Logger;
   /** Told when the breaker opens (true) and when it half-opens or closes (false). */
   onBreakerChange?: (open: boolean) => void;
+  observer?: FetchObserver;
 }
 
 export interface SubgraphFetcher {
@@ -98,6 +108,7 @@ export function createSubgraphFetcher({
   breaker: settings,
   logger,
   onBreakerChange,
+  observer,
 }: SubgraphFetcherOptions): SubgraphFetcher {
   // The whole answer, body included, is read inside the timeout: a subgraph that sends its headers and then
   // stalls is as unavailable as one that never answers.
@@ -154,11 +165,20 @@ export function createSubgraphFetcher({
 
   const fire = async (url: string, init: FetcherInit, deadline: AbortSignal | undefined) => {
     if (deadline?.aborted) throw new SubgraphUnavailableError(name, 'deadline');
+    const started = process.hrtime.bigint();
+    const observe = (outcome: FetchOutcome) =>
+      observer?.fetched(name, outcome, Number(process.hrtime.bigint() - started) / 1e9);
     try {
-      return await breaker.fire(url, init, deadline);
+      const response = await breaker.fire(url, init, deadline);
+      observe(response.status >= 400 ? 'client-error' : 'success');
+      return response;
     } catch (error) {
-      if (error instanceof SubgraphUnavailableError) throw error;
+      if (error instanceof SubgraphUnavailableError) {
+        observe(error.reason);
+        throw error;
+      }
       if ((error as { code?: unknown } | null)?.code === 'EOPENBREAKER') {
+        observe('breaker-open');
         throw new SubgraphUnavailableError(name, 'breaker-open', { cause: error });
       }
       throw error;
@@ -176,6 +196,7 @@ export function createSubgraphFetcher({
         { subgraph: name, reason: error.reason, status: error.status },
         'subgraph fetch failed: retrying once',
       );
+      observer?.retried(name);
       try {
         await sleep(backoffMs(), undefined, deadline ? { signal: deadline } : undefined);
       } catch {
@@ -194,8 +215,16 @@ export interface SubgraphFetchers {
   shutdown(): void;
 }
 
-/** One fetcher per subgraph, configured from the gateway's env, reporting breaker changes to `health`. */
-export function createSubgraphFetchers(env: RouterEnv, logger: Logger, health: SubgraphHealth): SubgraphFetchers {
+/**
+ * One fetcher per subgraph, configured from the gateway's env, reporting breaker changes to `health` and
+ * every attempt to `observer`.
+ */
+export function createSubgraphFetchers(
+  env: RouterEnv,
+  logger: Logger,
+  health: SubgraphHealth,
+  observer?: FetchObserver,
+): SubgraphFetchers {
   const timeouts = subgraphTimeoutsOf(env);
   const fetchers = new Map<string, SubgraphFetcher>();
   return {
@@ -212,6 +241,7 @@ export function createSubgraphFetchers(env: RouterEnv, logger: Logger, health: S
           },
           logger,
           onBreakerChange: (open) => health.setBreakerOpen(name, open),
+          ...(observer ? { observer } : {}),
         });
         fetchers.set(name, subgraph);
       }

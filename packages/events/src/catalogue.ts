@@ -21,7 +21,7 @@ export const EVENTS = {
   'user.updated': {
     version: 1,
     producer: 'users',
-    description: "A user changed their profile. Names the fields that changed, not their values.",
+    description: 'A user changed their profile. Names the fields that changed, not their values.',
     payload: z.object({ userId: z.uuid(), changed: z.array(z.string().min(1)).min(1) }),
   },
   'user.deleted': {
@@ -45,7 +45,8 @@ export const EVENTS = {
   'order.cancelled': {
     version: 1,
     producer: 'orders',
-    description: 'An order was cancelled: on request (customer or admin), or because its customer was deleted.',
+    description:
+      'An order was cancelled: on request (customer or admin), or because its customer was deleted.',
     payload: z.object({
       orderId: z.uuid(),
       userId: z.uuid(),
@@ -98,10 +99,13 @@ export function parseEvent(raw: unknown): AnyEvent {
   if (!head.success) throw new InvalidEventError(`not an event: ${z.prettifyError(head.error)}`);
   const spec = EVENTS[head.data.type];
   if (head.data.version !== spec.version) {
-    throw new InvalidEventError(`${head.data.type} version ${head.data.version} is unknown (this build reads ${spec.version})`);
+    throw new InvalidEventError(
+      `${head.data.type} version ${head.data.version} is unknown (this build reads ${spec.version})`,
+    );
   }
   const payload = spec.payload.safeParse(head.data.payload);
-  if (!payload.success) throw new InvalidEventError(`${head.data.type} payload: ${z.prettifyError(payload.error)}`);
+  if (!payload.success)
+    throw new InvalidEventError(`${head.data.type} payload: ${z.prettifyError(payload.error)}`);
   return { ...head.data, payload: payload.data } as AnyEvent;
 }
 

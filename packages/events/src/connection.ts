@@ -47,7 +47,9 @@ export async function openBrokerConnection(options: BrokerConnectionOptions): Pr
       maxRetries: Infinity,
       setup: async (model: ChannelModel) => {
         // An 'error' without a listener would throw; the close that follows it is what triggers recovery.
-        model.on('error', (error: Error) => logger.warn({ broker: name, err: error.message }, 'broker connection error'));
+        model.on('error', (error: Error) =>
+          logger.warn({ broker: name, err: error.message }, 'broker connection error'),
+        );
         await options.setup(model);
       },
     },
@@ -63,11 +65,20 @@ export async function openBrokerConnection(options: BrokerConnectionOptions): Pr
     options.onDisconnect?.();
     logger.warn({ broker: name, err: error.message }, 'broker connection lost; reconnecting');
   });
-  recovering.on('reconnect-scheduled', ({ attempt, delay, error }: { attempt: number; delay: number; error: Error }) =>
-    logger.warn({ broker: name, attempt, retryInMs: delay, err: error.message }, 'broker unreachable; retrying'),
+  recovering.on(
+    'reconnect-scheduled',
+    ({ attempt, delay, error }: { attempt: number; delay: number; error: Error }) =>
+      logger.warn(
+        { broker: name, attempt, retryInMs: delay, err: error.message },
+        'broker unreachable; retrying',
+      ),
   );
-  recovering.on('error', (error: Error) => logger.warn({ broker: name, err: error.message }, 'broker connection error'));
-  recovering.on('blocked', (reason: string) => logger.warn({ broker: name, reason }, 'broker blocked this connection'));
+  recovering.on('error', (error: Error) =>
+    logger.warn({ broker: name, err: error.message }, 'broker connection error'),
+  );
+  recovering.on('blocked', (reason: string) =>
+    logger.warn({ broker: name, reason }, 'broker blocked this connection'),
+  );
 
   return {
     get connected() {
@@ -91,8 +102,15 @@ export async function openBrokerConnection(options: BrokerConnectionOptions): Pr
  * Makes any failure of `channel` (a protocol error closes a channel but not its connection) a failure of
  * the whole connection, so recovery rebuilds everything along one well-tested path.
  */
-export function closeConnectionWithChannel(connection: ChannelModel, channel: Channel, logger: Logger, name: string): void {
-  channel.on('error', (error: Error) => logger.warn({ broker: name, err: error.message }, 'broker channel error'));
+export function closeConnectionWithChannel(
+  connection: ChannelModel,
+  channel: Channel,
+  logger: Logger,
+  name: string,
+): void {
+  channel.on('error', (error: Error) =>
+    logger.warn({ broker: name, err: error.message }, 'broker channel error'),
+  );
   // Closing an already closed connection rejects; that is the normal case when the connection went first.
   channel.on('close', () => connection.close().catch(() => {}));
 }

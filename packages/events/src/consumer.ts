@@ -147,7 +147,13 @@ export function createEventConsumer<TSchema extends Record<string, unknown>>(
     ack(channel, message);
   }
 
-  async function retryLater(channel: ConfirmChannel, message: ConsumeMessage, failures: number, error: unknown, event: AnyEvent) {
+  async function retryLater(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    failures: number,
+    error: unknown,
+    event: AnyEvent,
+  ) {
     const delay = Math.min(maxRetryDelayMs, retryDelayMs * 2 ** Math.max(0, failures - 1));
     channel.sendToQueue(queues.retry, message.content, {
       ...republished(message, failures, error),
@@ -162,8 +168,19 @@ export function createEventConsumer<TSchema extends Record<string, unknown>>(
     );
   }
 
-  async function deadLetter(channel: ConfirmChannel, message: ConsumeMessage, attempts: number, error: unknown, event?: AnyEvent) {
-    channel.publish(topology.deadLetterExchange, queues.main, message.content, republished(message, attempts, error));
+  async function deadLetter(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    attempts: number,
+    error: unknown,
+    event?: AnyEvent,
+  ) {
+    channel.publish(
+      topology.deadLetterExchange,
+      queues.main,
+      message.content,
+      republished(message, attempts, error),
+    );
     await channel.waitForConfirms();
     ack(channel, message);
     stats.deadLettered += 1;
@@ -202,7 +219,9 @@ export function createEventConsumer<TSchema extends Record<string, unknown>>(
               if (!message) return void model.close().catch(() => {});
               chain = chain
                 .then(() => handle(channel, message))
-                .catch((error: unknown) => logger.warn({ err: describe(error) }, 'message left for redelivery'));
+                .catch((error: unknown) =>
+                  logger.warn({ err: describe(error) }, 'message left for redelivery'),
+                );
             },
             { noAck: false },
           );
@@ -222,7 +241,8 @@ export function createEventConsumer<TSchema extends Record<string, unknown>>(
       await chain;
       await connection?.close();
     },
-    waitForConnect: () => (connection ? connection.waitForConnect() : Promise.reject(new Error('consumer not started'))),
+    waitForConnect: () =>
+      connection ? connection.waitForConnect() : Promise.reject(new Error('consumer not started')),
     dropConnection: async () => {
       await connection?.drop();
     },

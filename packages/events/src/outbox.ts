@@ -14,5 +14,7 @@ export async function enqueueEvents<TSchema extends Record<string, unknown>>(
   if (events.length === 0) return;
   await tx
     .insert(outbox)
-    .values(events.map((event) => ({ id: event.id, type: event.type, aggregateId: event.aggregateId, event })));
+    .values(
+      events.map((event) => ({ id: event.id, type: event.type, aggregateId: event.aggregateId, event })),
+    );
 }

@@ -107,7 +107,12 @@ export function createOutboxRelay<TSchema extends Record<string, unknown>>(
     await executor
       .update(outbox)
       .set({ publishedAt: sql`now()` })
-      .where(inArray(outbox.id, rows.map((row) => row.id)));
+      .where(
+        inArray(
+          outbox.id,
+          rows.map((row) => row.id),
+        ),
+      );
     return rows.length;
   }
 
@@ -153,11 +158,16 @@ export function createOutboxRelay<TSchema extends Record<string, unknown>>(
         } catch (error) {
           failures += 1;
           stats.failedBatches += 1;
-          logger.warn({ err: error instanceof Error ? error.message : String(error), failures }, 'outbox batch failed; will retry');
+          logger.warn(
+            { err: error instanceof Error ? error.message : String(error), failures },
+            'outbox batch failed; will retry',
+          );
         }
       }
       if (stopped || published === batchSize) continue;
-      const delay = failures ? Math.min(30_000, pollIntervalMs * 2 ** Math.min(failures, 10)) : pollIntervalMs;
+      const delay = failures
+        ? Math.min(30_000, pollIntervalMs * 2 ** Math.min(failures, 10))
+        : pollIntervalMs;
       await sleep(delay, undefined, { signal: stopping.signal }).catch(() => {});
     }
   }
@@ -193,7 +203,8 @@ export function createOutboxRelay<TSchema extends Record<string, unknown>>(
       await connection?.close();
     },
     publishPending,
-    waitForConnect: () => (connection ? connection.waitForConnect() : Promise.reject(new Error('relay not started'))),
+    waitForConnect: () =>
+      connection ? connection.waitForConnect() : Promise.reject(new Error('relay not started')),
     dropConnection: async () => {
       await connection?.drop();
     },

@@ -38,7 +38,9 @@ export function createServiceEvents<TSchema extends Record<string, unknown>>(
       relay: null,
       consumer: null,
       async start() {
-        logger.warn('events are off (AMQP_URL is unset): events wait in the outbox until a broker is configured');
+        logger.warn(
+          'events are off (AMQP_URL is unset): events wait in the outbox until a broker is configured',
+        );
       },
       async stop() {},
     };

@@ -26,7 +26,9 @@ export const outboxTable = () =>
     },
     (table) => [
       // The relay's poll reads only what waits, oldest first: a small partial index, however long the history.
-      index('outbox_unpublished_seq_idx').on(table.seq).where(sql`${table.publishedAt} is null`),
+      index('outbox_unpublished_seq_idx')
+        .on(table.seq)
+        .where(sql`${table.publishedAt} is null`),
     ],
   );
 

@@ -26,7 +26,11 @@ export async function withChannel<T>(url: string, work: (channel: ConfirmChannel
 }
 
 /** Deletes the exchanges of `prefix` and the queues of `consumers` (whatever exists of them). */
-export async function deleteTopology(url: string, prefix: string, consumers: readonly string[]): Promise<void> {
+export async function deleteTopology(
+  url: string,
+  prefix: string,
+  consumers: readonly string[],
+): Promise<void> {
   const topology = topologyOf(prefix);
   await withChannel(url, async (channel) => {
     for (const consumer of consumers) {
@@ -42,7 +46,12 @@ export async function deleteTopology(url: string, prefix: string, consumers: rea
  * A queue that receives a copy of every event matching `patterns` (topic patterns such as `user.*`), to watch
  * what a producer publishes. Named like a consumer's queue, so `deleteTopology(url, prefix, [name])` removes it.
  */
-export async function declareProbe(url: string, prefix: string, name: string, patterns: readonly string[]): Promise<string> {
+export async function declareProbe(
+  url: string,
+  prefix: string,
+  name: string,
+  patterns: readonly string[],
+): Promise<string> {
   const topology = topologyOf(prefix);
   const queue = topology.queuesOf(name).main;
   await withChannel(url, async (channel) => {
@@ -62,7 +71,10 @@ export async function publishRaw(
   properties: Options.Publish = {},
 ): Promise<void> {
   await withChannel(url, async (channel) => {
-    channel.publish(topologyOf(prefix).exchange, routingKey, Buffer.from(body), { persistent: true, ...properties });
+    channel.publish(topologyOf(prefix).exchange, routingKey, Buffer.from(body), {
+      persistent: true,
+      ...properties,
+    });
     await channel.waitForConfirms();
   });
 }

@@ -53,7 +53,10 @@ export async function declareConsumerQueues(
   // Anything the broker itself dead-letters from the main queue (a reject) also ends in the dead-letter queue.
   await channel.assertQueue(queues.main, {
     durable: true,
-    arguments: { 'x-dead-letter-exchange': topology.deadLetterExchange, 'x-dead-letter-routing-key': queues.main },
+    arguments: {
+      'x-dead-letter-exchange': topology.deadLetterExchange,
+      'x-dead-letter-routing-key': queues.main,
+    },
   });
   // Expired messages go back to the main queue through the default exchange.
   await channel.assertQueue(queues.retry, {

@@ -102,7 +102,9 @@ describe('outbox → relay → RabbitMQ → consumer → inbox', () => {
     const running = relay();
     await running.start();
 
-    await eventually(async () => expect(await appliedCount(database, event.id)).toEqual({ effects: 1, inbox: 1 }));
+    await eventually(async () =>
+      expect(await appliedCount(database, event.id)).toEqual({ effects: 1, inbox: 1 }),
+    );
     await eventually(async () => expect(await unpublishedCount(database)).toBe(0));
   });
 
@@ -123,7 +125,9 @@ describe('outbox → relay → RabbitMQ → consumer → inbox', () => {
     await next.waitForConnect();
     expect(await next.publishPending()).toBe(1);
 
-    await eventually(async () => expect(await appliedCount(database, event.id)).toEqual({ effects: 1, inbox: 1 }));
+    await eventually(async () =>
+      expect(await appliedCount(database, event.id)).toEqual({ effects: 1, inbox: 1 }),
+    );
     expect(await unpublishedCount(database)).toBe(0);
   });
 
@@ -138,7 +142,9 @@ describe('outbox → relay → RabbitMQ → consumer → inbox', () => {
     await expect(dying.publishPending()).rejects.toThrow('simulated crash');
     await dying.stop();
     // The broker had it: the consumer applied it, but the row still waits.
-    await eventually(async () => expect(await appliedCount(database, event.id)).toEqual({ effects: 1, inbox: 1 }));
+    await eventually(async () =>
+      expect(await appliedCount(database, event.id)).toEqual({ effects: 1, inbox: 1 }),
+    );
     expect(await unpublishedCount(database)).toBe(1);
 
     const next = manualRelay();
@@ -177,7 +183,8 @@ describe('outbox → relay → RabbitMQ → consumer → inbox', () => {
 
     await eventually(
       async () => {
-        for (const event of events) expect(await appliedCount(database, event.id)).toEqual({ effects: 1, inbox: 1 });
+        for (const event of events)
+          expect(await appliedCount(database, event.id)).toEqual({ effects: 1, inbox: 1 });
       },
       { timeoutMs: 20_000 },
     );
@@ -193,7 +200,9 @@ describe('outbox → relay → RabbitMQ → consumer → inbox', () => {
     const running = relay();
     await running.start();
 
-    await eventually(async () => expect(await appliedCount(database, healthy.id)).toEqual({ effects: 1, inbox: 1 }));
+    await eventually(async () =>
+      expect(await appliedCount(database, healthy.id)).toEqual({ effects: 1, inbox: 1 }),
+    );
     await eventually(() => expect(consumer.stats.deadLettered).toBe(deadLettered + 1));
     expect(consumer.stats.retried).toBe(retried + MAX_ATTEMPTS - 1);
     // Its transaction never committed: no effect, no inbox row, so a replay from the dead-letter queue would apply it.
@@ -202,7 +211,10 @@ describe('outbox → relay → RabbitMQ → consumer → inbox', () => {
     const dead = await takeAll(url, consumer.queues.deadLetter);
     expect(dead).toHaveLength(1);
     expect(JSON.parse(dead[0]!.body)).toEqual(poison);
-    expect(dead[0]!.headers).toMatchObject({ 'x-attempts': MAX_ATTEMPTS, 'x-last-error': 'this event cannot be handled' });
+    expect(dead[0]!.headers).toMatchObject({
+      'x-attempts': MAX_ATTEMPTS,
+      'x-last-error': 'this event cannot be handled',
+    });
   });
 
   it('dead-letters a message that is not a catalogued event at once, without retrying', async () => {
@@ -230,7 +242,9 @@ describe('outbox → relay → RabbitMQ → consumer → inbox', () => {
       const replicas = [relay({ batchSize: 10 }), relay({ batchSize: 10 }), relay({ batchSize: 10 })];
       await Promise.all(replicas.map((replica) => replica.start()));
 
-      await eventually(() => expect(consumer.stats.processed).toBe(processed + events.length), { timeoutMs: 20_000 });
+      await eventually(() => expect(consumer.stats.processed).toBe(processed + events.length), {
+        timeoutMs: 20_000,
+      });
       expect(consumer.stats.duplicates).toBe(duplicates);
       expect(await unpublishedCount(database)).toBe(0);
       // Every replica took a share.

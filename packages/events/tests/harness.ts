@@ -15,7 +15,9 @@ export { schema };
 export const logger = createLogger('events-test', process.env['LOG_LEVEL'] ?? 'silent');
 
 /** The fixture database (outbox, inbox, effects): in-memory PGlite, or a fresh PostgreSQL database with TEST_DATABASE_URL. */
-export async function openFixtureDatabase(label: string): Promise<{ database: FixtureDatabase; drop(): Promise<void> }> {
+export async function openFixtureDatabase(
+  label: string,
+): Promise<{ database: FixtureDatabase; drop(): Promise<void> }> {
   const testDb = await createTestDatabase(`events_${label}`);
   const database = await createDatabase({
     name: 'events-fixture',
@@ -45,12 +47,20 @@ export async function commitEvents(database: FixtureDatabase, events: readonly A
 
 /** How many times handlers applied `eventId`, and how many inbox rows it has. */
 export async function appliedCount(database: FixtureDatabase, eventId: string) {
-  const [effects] = await database.db.select({ n: count() }).from(schema.effects).where(eq(schema.effects.eventId, eventId));
-  const [inbox] = await database.db.select({ n: count() }).from(schema.inbox).where(eq(schema.inbox.eventId, eventId));
+  const [effects] = await database.db
+    .select({ n: count() })
+    .from(schema.effects)
+    .where(eq(schema.effects.eventId, eventId));
+  const [inbox] = await database.db
+    .select({ n: count() })
+    .from(schema.inbox)
+    .where(eq(schema.inbox.eventId, eventId));
   return { effects: effects!.n, inbox: inbox!.n };
 }
 
 export async function unpublishedCount(database: FixtureDatabase): Promise<number> {
-  const rows = await database.db.select({ id: schema.outbox.id, publishedAt: schema.outbox.publishedAt }).from(schema.outbox);
+  const rows = await database.db
+    .select({ id: schema.outbox.id, publishedAt: schema.outbox.publishedAt })
+    .from(schema.outbox);
   return rows.filter((row) => row.publishedAt === null).length;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tracingEnv } from './tracing/env.ts';
 
 /** Raised when configuration is invalid; lists every bad variable at once so one restart fixes them all. */
 export class EnvError extends Error {
@@ -26,6 +27,8 @@ export const commonEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** OTEL_EXPORTER_OTLP_ENDPOINT (unset → tracing off) and OTEL_SERVICE_NAME; read first by src/tracing.ts. */
+  ...tracingEnv,
 };
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);

@@ -1,5 +1,5 @@
 export { parseEnv, EnvError, commonEnv, port, secret, databaseUrl, databaseEnv, poolOptionsOf } from './env.ts';
-export { createLogger, type Logger } from './logger.ts';
+export { createLogger, type Logger, type DestinationStream } from './logger.ts';
 export { ErrorCode, badUserInput, unauthenticated, unauthenticatedRequest, forbidden, notFound, createErrorFormatter } from './errors.ts';
 export { ROLES, type Role, type Identity, requireUser, requireAdmin, canAccessOwnedBy } from './auth/identity.ts';
 export {
@@ -24,6 +24,14 @@ export {
 } from './graphql/pagination.ts';
 export { DateTime } from './graphql/scalars.ts';
 export { createGraphQLApp, type GraphQLAppOptions, type RequestScope } from './http/graphql-app.ts';
+export { requestInfoPlugin } from './http/request-info.ts';
+export {
+  createServiceMetrics,
+  instrumentedBatch,
+  DURATION_BUCKETS,
+  type ServiceMetrics,
+  type BatchObserver,
+} from './metrics/service-metrics.ts';
 export { requireGatewaySignature, identityOf } from './http/gateway-guard.ts';
 export { REQUEST_ID_HEADER, requestIdOf } from './http/request-id.ts';
 export { listen, type RunningServer } from './http/listen.ts';

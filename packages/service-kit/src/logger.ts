@@ -1,10 +1,13 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
-export type { Logger };
+export type { Logger, DestinationStream };
 
-/** Structured JSON logs, one object a line; secrets are redacted by path wherever they may appear. */
-export function createLogger(service: string, level: string): Logger {
-  return pino({
+/**
+ * Structured JSON logs, one object a line; secrets are redacted by path wherever they may appear. Lines go to
+ * stdout unless `destination` is given (tests capture a service's lines there).
+ */
+export function createLogger(service: string, level: string, destination?: DestinationStream): Logger {
+  const options = {
     name: service,
     level,
     base: { service },
@@ -12,5 +15,6 @@ export function createLogger(service: string, level: string): Logger {
       paths: ['password', '*.password', 'token', '*.token', 'headers.authorization', 'headers["x-internal-token"]'],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -1,4 +1,4 @@
-import type { Identity, Logger } from '@supergraph/service-kit';
+import type { BatchObserver, Identity, Logger } from '@supergraph/service-kit';
 import type { OrdersDb } from './db/client.ts';
 import { createItemsLoader, createOrderLoader, createUserOrdersLoader } from './graphql/order/loaders.ts';
 
@@ -15,13 +15,14 @@ export interface OrdersContext {
   };
 }
 
-export function createContext(base: Omit<OrdersContext, 'loaders'>): OrdersContext {
+/** `batches` (the service's metrics) is told the size of every DataLoader batch. */
+export function createContext(base: Omit<OrdersContext, 'loaders'>, batches?: BatchObserver): OrdersContext {
   return {
     ...base,
     loaders: {
-      order: createOrderLoader(base.db),
-      items: createItemsLoader(base.db),
-      userOrders: createUserOrdersLoader(base.db),
+      order: createOrderLoader(base.db, batches),
+      items: createItemsLoader(base.db, batches),
+      userOrders: createUserOrdersLoader(base.db, batches),
     },
   };
 }

@@ -5,9 +5,12 @@ import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper/in
 import {
   createErrorFormatter,
   createGraphQLApp,
+  createServiceMetrics,
   identityOf,
+  requestInfoPlugin,
   requireGatewaySignature,
   type Logger,
+  type ServiceMetrics,
 } from '@supergraph/service-kit';
 import { createContext, type OrdersContext } from './context.ts';
 import type { OrdersDatabase } from './db/client.ts';
@@ -19,10 +22,13 @@ export interface OrdersServiceDeps {
   env: OrdersEnv;
   logger: Logger;
   database: OrdersDatabase;
+  /** Default: a registry of the service's own (`service="orders"`), served at `/metrics`. */
+  metrics?: ServiceMetrics;
 }
 
 /** Builds (and starts) the orders subgraph's Apollo server and HTTP app. Listening is the caller's job. */
-export async function buildOrdersService({ env, logger, database }: OrdersServiceDeps) {
+export async function buildOrdersService({ env, logger, database, metrics = createServiceMetrics('orders') }: OrdersServiceDeps) {
+  metrics.observeDatabase(database.usage);
   // The generated resolver types are stricter than Apollo's resolver map type; this is the one boundary cast.
   const schema = buildSubgraphSchema({
     typeDefs: loadTypeDefs(),
@@ -32,15 +38,18 @@ export async function buildOrdersService({ env, logger, database }: OrdersServic
     schema,
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
+    // Shutdown is ours (onShutdownSignal): Apollo's own handler re-raises SIGTERM and cuts it short.
+    stopOnTerminationSignals: false,
     introspection: env.NODE_ENV !== 'production',
     // Inline traces (ftv1) cost time on every request and are only useful with Apollo's cloud reporting.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), requestInfoPlugin()],
   });
   await apollo.start();
 
   const app = createGraphQLApp<OrdersContext>({
     apollo,
     logger,
+    metrics,
     guard: requireGatewaySignature(env.INTERNAL_SECRET, logger),
     readiness: () => database.ready(),
     context: async (_req, res, scope) =>
@@ -49,7 +58,7 @@ export async function buildOrdersService({ env, logger, database }: OrdersServic
         requestId: scope.requestId,
         logger: scope.logger,
         db: database.db,
-      }),
+      }, metrics),
   });
-  return { app, apollo, stop: () => apollo.stop() };
+  return { app, apollo, metrics, stop: () => apollo.stop() };
 }

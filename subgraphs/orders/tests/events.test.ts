@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { applyOnce, createEvent, type AnyEvent } from '@supergraph/events';
-import { declareProbe, deleteTopology, publishRaw, takeAll, testAmqpUrl, uniquePrefix } from '@supergraph/events/testing';
+import {
+  declareProbe,
+  deleteTopology,
+  publishRaw,
+  takeAll,
+  testAmqpUrl,
+  uniquePrefix,
+} from '@supergraph/events/testing';
 import { createLogger, type Identity } from '@supergraph/service-kit';
 import { eventually } from '@supergraph/testing';
 import { asc, eq } from 'drizzle-orm';
@@ -43,7 +50,8 @@ const userRegistered = (userId: string) => createEvent('user.registered', userId
 const outboxOf = (aggregateId: string) =>
   h.database.db.select().from(outbox).where(eq(outbox.aggregateId, aggregateId)).orderBy(asc(outbox.seq));
 
-const orderRow = async (id: string) => (await h.database.db.select().from(orders).where(eq(orders.id, id)))[0]!;
+const orderRow = async (id: string) =>
+  (await h.database.db.select().from(orders).where(eq(orders.id, id)))[0]!;
 
 describe('the outbox of the orders service', () => {
   it('placeOrder commits an order.placed event with the order', async () => {
@@ -100,7 +108,10 @@ describe('applying user.deleted', () => {
     expect(await apply(event)).toBe('processed');
     expect(await apply(event)).toBe('duplicate');
 
-    expect((await outboxOf(pending)).map((row) => row.event.type)).toEqual(['order.placed', 'order.cancelled']);
+    expect((await outboxOf(pending)).map((row) => row.event.type)).toEqual([
+      'order.placed',
+      'order.cancelled',
+    ]);
     expect(await h.database.db.$count(inbox, eq(inbox.eventId, event.id))).toBe(1);
   });
 
@@ -124,13 +135,21 @@ describe('applying user.deleted', () => {
     const customer = newCustomer();
     const deleted = userDeleted(customer.userId);
     // Registered "before" the deletion, but applied after it.
-    const registered = createEvent('user.registered', customer.userId, { userId: customer.userId }, {
-      occurredAt: new Date(Date.parse(deleted.occurredAt) - 60_000),
-    });
+    const registered = createEvent(
+      'user.registered',
+      customer.userId,
+      { userId: customer.userId },
+      {
+        occurredAt: new Date(Date.parse(deleted.occurredAt) - 60_000),
+      },
+    );
     await apply(deleted);
     await apply(registered);
 
-    const [known] = await h.database.db.select().from(knownUsers).where(eq(knownUsers.userId, customer.userId));
+    const [known] = await h.database.db
+      .select()
+      .from(knownUsers)
+      .where(eq(knownUsers.userId, customer.userId));
     expect(known?.status).toBe('DELETED');
     expect(errorsOf(await placeOrder(customer))[0]?.extensions?.['code']).toBe('FORBIDDEN');
   });
@@ -144,7 +163,10 @@ describe('the read model of users', () => {
 
     expect((await placeOrder(unknown)).body.errors).toBeUndefined();
     expect((await placeOrder(registered)).body.errors).toBeUndefined();
-    const [known] = await h.database.db.select().from(knownUsers).where(eq(knownUsers.userId, registered.userId));
+    const [known] = await h.database.db
+      .select()
+      .from(knownUsers)
+      .where(eq(knownUsers.userId, registered.userId));
     expect(known?.status).toBe('ACTIVE');
   });
 });

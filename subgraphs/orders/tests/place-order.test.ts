@@ -101,6 +101,7 @@ describe('placeOrder', () => {
       currency: 'EUR',
       totalAmount: 37,
       createdAt: new Date(placed.createdAt),
+      userDeletedAt: null,
     });
     expect(items).toEqual([
       { orderId: placed.id, position: 0, sku: 'B', name: 'Second letter', quantity: 3, unitPrice: 10 },

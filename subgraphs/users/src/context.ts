@@ -1,4 +1,4 @@
-import type { Identity, Logger } from '@supergraph/service-kit';
+import type { BatchObserver, Identity, Logger } from '@supergraph/service-kit';
 import type { UsersDb } from './db/client.ts';
 import { createUserLoader, type UserLoader } from './graphql/user/loaders.ts';
 
@@ -17,6 +17,10 @@ export interface UsersContext {
   authenticatedInRequest: Set<string>;
 }
 
-export function createContext(base: Omit<UsersContext, 'loaders' | 'authenticatedInRequest'>): UsersContext {
-  return { ...base, loaders: { user: createUserLoader(base.db) }, authenticatedInRequest: new Set() };
+/** `batches` (the service's metrics) is told the size of every DataLoader batch. */
+export function createContext(
+  base: Omit<UsersContext, 'loaders' | 'authenticatedInRequest'>,
+  batches?: BatchObserver,
+): UsersContext {
+  return { ...base, loaders: { user: createUserLoader(base.db, batches) }, authenticatedInRequest: new Set() };
 }

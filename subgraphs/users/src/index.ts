@@ -1,3 +1,4 @@
+import { tracing } from './tracing.ts'; // first: see tracing.ts
 import { createLogger, listen, onShutdownSignal } from '@supergraph/service-kit';
 import { waitForDatabase } from '@supergraph/service-kit/db';
 import { openUsersDatabase } from './db/client.ts';
@@ -24,6 +25,7 @@ onShutdownSignal(logger, async () => {
   await service.stop();
   await events.stop();
   await database.close();
+  await tracing.shutdown();
 });
 
 await waitForDatabase(database, logger, { signal: stopping.signal });

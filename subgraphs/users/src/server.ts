@@ -5,9 +5,12 @@ import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper/in
 import {
   createErrorFormatter,
   createGraphQLApp,
+  createServiceMetrics,
   identityOf,
+  requestInfoPlugin,
   requireGatewaySignature,
   type Logger,
+  type ServiceMetrics,
 } from '@supergraph/service-kit';
 import { createContext, type UsersContext } from './context.ts';
 import type { UsersDatabase } from './db/client.ts';
@@ -19,10 +22,13 @@ export interface UsersServiceDeps {
   env: UsersEnv;
   logger: Logger;
   database: UsersDatabase;
+  /** Default: a registry of the service's own (`service="users"`), served at `/metrics`. */
+  metrics?: ServiceMetrics;
 }
 
 /** Builds (and starts) the users subgraph's Apollo server and HTTP app. Listening is the caller's job. */
-export async function buildUsersService({ env, logger, database }: UsersServiceDeps) {
+export async function buildUsersService({ env, logger, database, metrics = createServiceMetrics('users') }: UsersServiceDeps) {
+  metrics.observeDatabase(database.usage);
   // The generated resolver types are stricter than Apollo's resolver map type; this is the one boundary cast.
   const schema = buildSubgraphSchema({
     typeDefs: loadTypeDefs(),
@@ -32,15 +38,18 @@ export async function buildUsersService({ env, logger, database }: UsersServiceD
     schema,
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
+    // Shutdown is ours (onShutdownSignal): Apollo's own handler re-raises SIGTERM and cuts it short.
+    stopOnTerminationSignals: false,
     introspection: env.NODE_ENV !== 'production',
     // Inline traces (ftv1) cost time on every request and are only useful with Apollo's cloud reporting.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), requestInfoPlugin()],
   });
   await apollo.start();
 
   const app = createGraphQLApp<UsersContext>({
     apollo,
     logger,
+    metrics,
     guard: requireGatewaySignature(env.INTERNAL_SECRET, logger),
     readiness: () => database.ready(),
     context: async (_req, res, scope) =>
@@ -50,7 +59,7 @@ export async function buildUsersService({ env, logger, database }: UsersServiceD
         logger: scope.logger,
         db: database.db,
         tokens: { secret: env.JWT_SECRET, ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS },
-      }),
+      }, metrics),
   });
-  return { app, apollo, stop: () => apollo.stop() };
+  return { app, apollo, metrics, stop: () => apollo.stop() };
 }

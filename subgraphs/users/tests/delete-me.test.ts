@@ -160,7 +160,11 @@ describe('deleteMe', () => {
 
     const asThemselves = await h.call(ME, {}, identity);
     expect(asThemselves.body).toEqual({ data: { me: null } });
-    const asAdmin = await h.call<{ user: null; users: { edges: { node: { id: string } }[] } }>(LOOKUPS, { id }, ADMIN);
+    const asAdmin = await h.call<{ user: null; users: { edges: { node: { id: string } }[] } }>(
+      LOOKUPS,
+      { id },
+      ADMIN,
+    );
     expect(asAdmin.body.errors).toBeUndefined();
     expect(asAdmin.body.data!.user).toBeNull();
     expect(asAdmin.body.data!.users.edges.map((edge) => edge.node.id)).not.toContain(id);
@@ -175,9 +179,15 @@ describe('deleteMe', () => {
     const { identity } = await signUp();
     await h.call(DELETE_ME, {}, identity);
 
-    for (const res of [await h.call(DELETE_ME, {}, identity), await h.call(UPDATE_ME, { name: 'Ghost' }, identity)]) {
+    for (const res of [
+      await h.call(DELETE_ME, {}, identity),
+      await h.call(UPDATE_ME, { name: 'Ghost' }, identity),
+    ]) {
       expect(errorsOf(res)).toEqual([
-        expect.objectContaining({ message: 'Your account no longer exists.', extensions: { code: 'NOT_FOUND' } }),
+        expect.objectContaining({
+          message: 'Your account no longer exists.',
+          extensions: { code: 'NOT_FOUND' },
+        }),
       ]);
     }
   });

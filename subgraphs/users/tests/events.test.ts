@@ -63,7 +63,11 @@ describe('the users service’s events', () => {
         expect(received).toHaveLength(2);
       });
       expect(received.map((message) => JSON.parse(message.body))).toEqual([
-        expect.objectContaining({ type: 'user.registered', aggregateId: earlier, payload: { userId: earlier } }),
+        expect.objectContaining({
+          type: 'user.registered',
+          aggregateId: earlier,
+          payload: { userId: earlier },
+        }),
         expect.objectContaining({ type: 'user.registered', aggregateId: later, payload: { userId: later } }),
       ]);
     } finally {

@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { createUsageTracker, trackPgliteClient, trackPostgresClient, type DatabaseUsage } from './usage.ts';
 
 /** The one database type services program against, whichever driver is underneath. */
 export type Database<TSchema extends Record<string, unknown>> = PgDatabase<PgQueryResultHKT, TSchema>;
@@ -49,6 +50,8 @@ export interface DatabaseHandle<TSchema extends Record<string, unknown>> {
   /** Throws unless migrations were applied by this process and the database answers: the readiness check. */
   ready(): Promise<void>;
   close(): Promise<void>;
+  /** Statements in flight, open transactions and the pool size, for metrics. */
+  readonly usage: DatabaseUsage;
 }
 
 export async function createDatabase<TSchema extends Record<string, unknown>>(
@@ -90,10 +93,17 @@ function openPostgres<TSchema extends Record<string, unknown>>(
     connection: { statement_timeout: pool.statementTimeoutMs, application_name: options.name },
     onnotice: () => {},
   });
-  const db = drizzlePostgres({ client, schema: options.schema, casing: 'snake_case', ...(logger ? { logger } : {}) });
+  const tracker = createUsageTracker(options.name, pool.max);
+  const db = drizzlePostgres({
+    client: trackPostgresClient(client, tracker),
+    schema: options.schema,
+    casing: 'snake_case',
+    ...(logger ? { logger } : {}),
+  });
   return {
     db,
     kind: 'postgres',
+    usage: tracker.usage,
     async migrate() {
       const lock = await client.reserve();
       try {
@@ -119,10 +129,18 @@ async function openPglite<TSchema extends Record<string, unknown>>(
 ): Promise<Omit<DatabaseHandle<TSchema>, 'ready'>> {
   if (!options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true });
   const client = await PGlite.create(options.dataDir);
-  const db = drizzlePglite({ client, schema: options.schema, casing: 'snake_case', ...(logger ? { logger } : {}) });
+  // One connection: statements beyond the first in flight wait for it.
+  const tracker = createUsageTracker(options.name, 1);
+  const db = drizzlePglite({
+    client: trackPgliteClient(client, tracker),
+    schema: options.schema,
+    casing: 'snake_case',
+    ...(logger ? { logger } : {}),
+  });
   return {
     db,
     kind: 'pglite',
+    usage: tracker.usage,
     async migrate() {
       // PGlite has a single connection in this process, so there is no other migrator to race.
       await migratePglite(db, { migrationsFolder: options.migrationsFolder });

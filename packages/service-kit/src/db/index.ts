@@ -8,3 +8,4 @@ export {
 export { createQueryCounter, type QueryCounter } from './query-counter.ts';
 export { isUniqueViolation, isDatabaseUnavailable } from './errors.ts';
 export { waitForDatabase } from './wait-for-database.ts';
+export type { DatabaseUsage, QueryEvent } from './usage.ts';

@@ -1,8 +1,12 @@
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
+import { trace } from '@opentelemetry/api';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from '../logger.ts';
+import { operationLabelOf, outcomeLabelOf } from '../metrics/labels.ts';
+import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
+import { errorCodeOfBody, withRequestInfo, type RequestInfo } from './request-info.ts';
 
 export interface RequestScope {
   requestId: string;
@@ -32,11 +36,18 @@ export interface GraphQLAppOptions<TContext extends BaseContext> {
   readiness: () => Promise<void> | Promise<ReadinessReport>;
   /** Largest accepted body: bytes, or an express size string like '100kb'. */
   bodyLimit?: number | string;
+  /**
+   * The service's metrics: served at `/metrics` and fed by every `/graphql` request (add
+   * `requestInfoPlugin()` to the ApolloServer so operations and error codes are known).
+   */
+  metrics?: ServiceMetrics;
 }
 
 /**
- * The HTTP shape every service shares: `/graphql`, `/health/live`, `/health/ready`, a request id on every
- * request, and one structured log line per request.
+ * The HTTP shape every service shares: `/graphql`, `/health/live`, `/health/ready`, `/metrics`, a request id
+ * on every request, and one structured log line per request. `/metrics` and `/health/*` are outside
+ * `/graphql`, so neither rate limiting nor the gateway signature applies to them: they are for the
+ * orchestrator and Prometheus, never to be routed from the public internet.
  */
 export function createGraphQLApp<TContext extends BaseContext>(options: GraphQLAppOptions<TContext>) {
   const app = express();
@@ -45,6 +56,13 @@ export function createGraphQLApp<TContext extends BaseContext>(options: GraphQLA
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  if (options.metrics) {
+    options.metrics.observeReadiness(async () => {
+      const report = (await options.readiness()) as ReadinessReport | undefined;
+      return !report || report.ready;
+    });
+    app.get('/metrics', options.metrics.handler);
+  }
   app.get('/health/ready', async (_req, res) => {
     try {
       const report = (await options.readiness()) as ReadinessReport | undefined;
@@ -63,20 +81,33 @@ export function createGraphQLApp<TContext extends BaseContext>(options: GraphQLA
   app.use('/graphql', (req, res, next) => {
     const requestId = requestIdOf(req);
     const started = process.hrtime.bigint();
+    // The HTTP server span (when tracing is on): tagged now, while it is still the active one.
+    const span = trace.getActiveSpan();
+    span?.setAttributes({
+      'supergraph.request_id': requestId,
+      ...(options.metrics ? { 'supergraph.service': options.metrics.service } : {}),
+    });
+    const info: RequestInfo = { span };
     res.locals['requestId'] = requestId;
+    res.locals['requestInfo'] = info;
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    recordRefusals(res, info);
+    // Read at 'finish': by then the body has been parsed and GraphQL has named the operation.
     res.on('finish', () => {
-      const body: unknown = req.body;
-      const operationName =
-        body && typeof body === 'object' && 'operationName' in body ? body.operationName : undefined;
+      const operationName = info.operationName !== undefined ? info.operationName : operationNameOf(req.body);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      options.metrics?.observeRequest({ operationName, errorCode: info.errorCode, seconds });
+      const traceId = span?.isRecording() ? span.spanContext().traceId : undefined;
       options.logger.info(
         {
           requestId,
           method: req.method,
           status: res.statusCode,
-          operationName,
+          operationName: typeof operationName === 'string' ? operationName.slice(0, 100) : operationLabelOf(operationName),
+          outcome: outcomeLabelOf(info.errorCode),
           callerId: res.locals['callerId'],
-          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+          durationMs: seconds * 1e3,
+          ...(traceId ? { traceId } : {}),
         },
         'request',
       );
@@ -92,12 +123,33 @@ export function createGraphQLApp<TContext extends BaseContext>(options: GraphQLA
     expressMiddleware(options.apollo, {
       context: async ({ req, res }) => {
         const requestId = String(res.locals['requestId']);
-        return options.context(req, res, { requestId, logger: options.logger.child({ requestId }) });
+        const context = await options.context(req, res, { requestId, logger: options.logger.child({ requestId }) });
+        return withRequestInfo(context, res.locals['requestInfo'] as RequestInfo);
       },
     }),
   );
   app.use('/graphql', bodyErrorHandler);
   return app;
+}
+
+/** The `operationName` a client sent, for requests GraphQL never saw (refused, unparsable). */
+function operationNameOf(body: unknown): string | undefined {
+  const name = body && typeof body === 'object' && 'operationName' in body ? body.operationName : undefined;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/**
+ * A request refused before GraphQL ran (rate limit, gateway signature, body limits, a bad access token) is
+ * answered with a small JSON error body: its code is the request's outcome.
+ */
+function recordRefusals(res: Response, info: RequestInfo): void {
+  const send = res.send.bind(res);
+  res.send = (body?: unknown) => {
+    if (!info.answered && info.errorCode === undefined && res.statusCode >= 400) {
+      info.errorCode = errorCodeOfBody(body) ?? `HTTP_${res.statusCode}`;
+    }
+    return send(body);
+  };
 }
 
 /**

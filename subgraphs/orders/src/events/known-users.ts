@@ -15,7 +15,10 @@ export async function lockUser(tx: OrdersDb, userId: string): Promise<void> {
 
 /** What the events said about this user; null when they said nothing (users from before events, demo users). */
 export async function knownUserStatusOf(tx: OrdersDb, userId: string): Promise<KnownUserStatus | null> {
-  const [row] = await tx.select({ status: knownUsers.status }).from(knownUsers).where(eq(knownUsers.userId, userId));
+  const [row] = await tx
+    .select({ status: knownUsers.status })
+    .from(knownUsers)
+    .where(eq(knownUsers.userId, userId));
   return row?.status ?? null;
 }
 

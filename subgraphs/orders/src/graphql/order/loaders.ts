@@ -1,27 +1,31 @@
-import { isUuid, normalizeId } from '@supergraph/service-kit';
+import { instrumentedBatch, isUuid, normalizeId, type BatchObserver } from '@supergraph/service-kit';
 import DataLoader from 'dataloader';
 import type { OrdersDb } from '../../db/client.ts';
 import type { OrderItemRow, OrderRow, OrderStatus } from '../../db/schema.ts';
 import { findItemsByOrderIds, findOrdersByIds, listOrdersForUsers, type OrderPageKey } from './queries.ts';
 
 /** Orders by id: one statement per request for every order asked for. */
-export function createOrderLoader(db: OrdersDb) {
-  return new DataLoader<string, OrderRow | null>(async (ids) => {
-    const valid = ids.filter(isUuid).map(normalizeId);
-    const rows = valid.length ? await findOrdersByIds(db, valid) : [];
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => byId.get(normalizeId(id)) ?? null);
-  });
+export function createOrderLoader(db: OrdersDb, batches?: BatchObserver) {
+  return new DataLoader<string, OrderRow | null>(
+    instrumentedBatch('order', async (ids: readonly string[]) => {
+      const valid = ids.filter(isUuid).map(normalizeId);
+      const rows = valid.length ? await findOrdersByIds(db, valid) : [];
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(normalizeId(id)) ?? null);
+    }, batches),
+  );
 }
 
 /** Items of many orders in one statement, each list in the order the customer placed them. */
-export function createItemsLoader(db: OrdersDb) {
-  return new DataLoader<string, OrderItemRow[]>(async (orderIds) => {
-    const rows = await findItemsByOrderIds(db, orderIds);
-    const byOrder = new Map<string, OrderItemRow[]>();
-    for (const row of rows) byOrder.set(row.orderId, [...(byOrder.get(row.orderId) ?? []), row]);
-    return orderIds.map((id) => byOrder.get(id) ?? []);
-  });
+export function createItemsLoader(db: OrdersDb, batches?: BatchObserver) {
+  return new DataLoader<string, OrderItemRow[]>(
+    instrumentedBatch('orderItems', async (orderIds: readonly string[]) => {
+      const rows = await findItemsByOrderIds(db, orderIds);
+      const byOrder = new Map<string, OrderItemRow[]>();
+      for (const row of rows) byOrder.set(row.orderId, [...(byOrder.get(row.orderId) ?? []), row]);
+      return orderIds.map((id) => byOrder.get(id) ?? []);
+    }, batches),
+  );
 }
 
 export interface UserOrdersKey {
@@ -39,9 +43,9 @@ const pageShape = (key: UserOrdersKey) =>
  * A page of orders per user for `User.orders`. Keys asking for the same page shape (status, cursor, size)
  * are answered by one statement, however many users the request resolves.
  */
-export function createUserOrdersLoader(db: OrdersDb) {
+export function createUserOrdersLoader(db: OrdersDb, batches?: BatchObserver) {
   return new DataLoader<UserOrdersKey, OrderRow[], string>(
-    async (keys) => {
+    instrumentedBatch('userOrders', async (keys: readonly UserOrdersKey[]) => {
       const groups = new Map<string, UserOrdersKey[]>();
       for (const key of keys) groups.set(pageShape(key), [...(groups.get(pageShape(key)) ?? []), key]);
       const pages = new Map<string, OrderRow[]>();
@@ -55,7 +59,7 @@ export function createUserOrdersLoader(db: OrdersDb) {
         }
       }
       return keys.map((key) => pages.get(`${key.userId}|${pageShape(key)}`) ?? []);
-    },
+    }, batches),
     { cacheKeyFn: (key) => `${key.userId}|${pageShape(key)}` },
   );
 }

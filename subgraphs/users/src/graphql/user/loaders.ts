@@ -1,17 +1,19 @@
-import { isUuid, normalizeId } from '@supergraph/service-kit';
+import { instrumentedBatch, isUuid, normalizeId, type BatchObserver } from '@supergraph/service-kit';
 import DataLoader from 'dataloader';
 import { inArray } from 'drizzle-orm';
 import type { UsersDb } from '../../db/client.ts';
 import { users, type UserRow } from '../../db/schema.ts';
 
 /** One SQL statement for every user id asked for during a request, however many entities reference them. */
-export function createUserLoader(db: UsersDb) {
-  return new DataLoader<string, UserRow | null>(async (ids) => {
-    const valid = ids.filter(isUuid).map(normalizeId);
-    const rows = valid.length ? await db.select().from(users).where(inArray(users.id, valid)) : [];
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => byId.get(normalizeId(id)) ?? null);
-  });
+export function createUserLoader(db: UsersDb, batches?: BatchObserver) {
+  return new DataLoader<string, UserRow | null>(
+    instrumentedBatch('user', async (ids: readonly string[]) => {
+      const valid = ids.filter(isUuid).map(normalizeId);
+      const rows = valid.length ? await db.select().from(users).where(inArray(users.id, valid)) : [];
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(normalizeId(id)) ?? null);
+    }, batches),
+  );
 }
 
 export type UserLoader = ReturnType<typeof createUserLoader>;
