@@ -53,6 +53,15 @@ const routerEnvSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   /** Prefix for this deployment's keys in Redis, so environments sharing a Redis never mix counters. */
   REDIS_KEY_PREFIX: z.string().min(1).default('supergraph'),
+  /**
+   * Whole-response cache for queries: `redis` (shared by every replica; needs REDIS_URL), `memory` (this
+   * process only — correct with a single gateway replica, since invalidation is per process), or `off`.
+   */
+  RESPONSE_CACHE: z.enum(['off', 'memory', 'redis']).default('off'),
+  /** Memory for cached query plans (MiB): each distinct operation is planned once, then served from here. */
+  QUERY_PLAN_CACHE_MIB: z.coerce.number().int().min(1).max(1_024).default(30),
+  /** Share one subgraph fetch between identical, overlapping queries of the same caller (never mutations). */
+  DEDUPLICATE_INFLIGHT: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   /** Browser origins allowed to call the gateway (comma-separated). */
   CORS_ORIGINS: z
     .string()

@@ -13,7 +13,9 @@ import { SUBGRAPH_UNAVAILABLE } from './signed-data-source.ts';
 export function createGatewayErrorFormatter(env: RouterEnv, logger: Logger) {
   const base = createErrorFormatter(logger, [...Object.values(LimitCode), SUBGRAPH_UNAVAILABLE]);
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const limit = limitCodeOf(formatted.message);
+    // Apollo raises an APQ hash mismatch (a client error, HTTP 400) without a code: give it one.
+    const limit =
+      formatted.message === 'provided sha does not match query' ? 'PERSISTED_QUERY_HASH_MISMATCH' : limitCodeOf(formatted.message);
     const result = limit
       ? { ...formatted, message: formatted.message.replace(/^Syntax Error: /, ''), extensions: { code: limit } }
       : formatted;

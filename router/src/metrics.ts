@@ -29,7 +29,7 @@ export function createGatewayMetrics(registry: Registry, health: SubgraphHealth)
   new Gauge({
     name: 'subgraph_state',
     help:
-      'Each subgraph\'s state, 1 for the current one: up (ready), down (its /health/ready failed or was not asked yet), ' +
+      "Each subgraph's state, 1 for the current one: up (ready), down (its /health/ready failed or was not asked yet), " +
       'open (its circuit breaker is open; fetches fail fast). Checked at each scrape (cached for 1 s).',
     labelNames: ['subgraph', 'state'],
     registers: [registry],
@@ -42,7 +42,7 @@ export function createGatewayMetrics(registry: Registry, health: SubgraphHealth)
   });
   const transitions = new Counter({
     name: 'subgraph_state_changes_total',
-    help: 'Changes of a subgraph\'s state, by the state it changed to: counts breaker openings even between scrapes.',
+    help: "Changes of a subgraph's state, by the state it changed to: counts breaker openings even between scrapes.",
     labelNames: ['subgraph', 'state'],
     registers: [registry],
   });

@@ -1,6 +1,13 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { createGraphQLApp, createServiceMetrics, requestInfoPlugin, type Logger, type ServiceMetrics } from '@supergraph/service-kit';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
+import {
+  createGraphQLApp,
+  createServiceMetrics,
+  requestInfoPlugin,
+  type Logger,
+  type ServiceMetrics,
+} from '@supergraph/service-kit';
 import { createContextBuilder, type RouterContext } from './context.ts';
 import { corsPolicy } from './cors.ts';
 import { subgraphUrlsOf, type RouterEnv } from './env.ts';
@@ -9,7 +16,9 @@ import { landingPage } from './landing-page.ts';
 import { costLimitPlugin } from './cost.ts';
 import { armorProtection, tokenLimit } from './limits.ts';
 import { createGatewayMetrics } from './metrics.ts';
+import { deduplicateInflight, type DedupStats } from './inflight-dedup.ts';
 import { createRateLimiter } from './rate-limit.ts';
+import { createResponseCache, type ResponseCache, type ResponseCacheStats } from './response-cache.ts';
 import { SignedSubgraphDataSource } from './signed-data-source.ts';
 import { createSubgraphFetchers } from './subgraph-fetch.ts';
 import { createSubgraphHealth, type SubgraphHealth } from './subgraph-health.ts';
@@ -29,6 +38,10 @@ export interface Router {
   readonly health: SubgraphHealth;
   /** The gateway's Prometheus metrics, served at `/metrics`. */
   readonly metrics: ServiceMetrics;
+  /** Subgraph fetches answered by an identical one already in flight. */
+  readonly dedupStats: DedupStats;
+  /** Response-cache hits and misses since start; undefined while RESPONSE_CACHE=off. */
+  readonly responseCacheStats: ResponseCacheStats | undefined;
 }
 
 export interface RouterOptions {
@@ -44,7 +57,13 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
   const urls = subgraphUrlsOf(env);
   const health = createSubgraphHealth({ urls, logger });
   const metrics = options.metrics ?? createServiceMetrics('gateway');
-  const fetchers = createSubgraphFetchers(env, logger, health, createGatewayMetrics(metrics.registry, health));
+  const fetchers = createSubgraphFetchers(
+    env,
+    logger,
+    health,
+    createGatewayMetrics(metrics.registry, health),
+  );
+  const dedupStats: DedupStats = { shared: 0 };
   const gateway = new ApolloGateway({
     supergraphSdl: env.SUPERGRAPH_WATCH
       ? watchedSupergraph(env.SUPERGRAPH_PATH, logger)
@@ -52,24 +71,33 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
     buildService: (service) =>
       new SignedSubgraphDataSource({
         url: routeFor(service, urls, env.SUPERGRAPH_PATH),
-        fetcher: fetchers.fetcherFor(service.name),
+        fetcher: env.DEDUPLICATE_INFLIGHT
+          ? deduplicateInflight(fetchers.fetcherFor(service.name), dedupStats)
+          : fetchers.fetcherFor(service.name),
       }),
     logger: logger.child({ component: 'apollo-gateway' }),
+    experimental_approximateQueryPlanStoreMiB: env.QUERY_PLAN_CACHE_MIB,
   });
 
   let apollo: ApolloServer<RouterContext> | undefined;
   let rateLimiter: ReturnType<typeof createRateLimiter> | undefined;
+  let responseCache: ResponseCache | undefined;
   let app: RouterApp | undefined;
   let serving = false;
   return {
     health,
     metrics,
+    dedupStats,
+    get responseCacheStats() {
+      return responseCache?.stats;
+    },
     get app() {
       if (!app) throw new Error('The router has not started: await router.start() before using router.app.');
       return app;
     },
     async start() {
       const armor = armorProtection(env);
+      responseCache = env.RESPONSE_CACHE === 'off' ? undefined : createResponseCache(env, logger);
       apollo = new ApolloServer<RouterContext>({
         gateway,
         logger: logger.child({ component: 'apollo-server' }),
@@ -82,7 +110,16 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
         introspection: env.NODE_ENV !== 'production',
         csrfPrevention: true,
         validationRules: armor.validationRules,
-        plugins: [...armor.plugins, costLimitPlugin(env.MAX_COST), await landingPage(env), requestInfoPlugin()],
+        plugins: [
+          ...armor.plugins,
+          costLimitPlugin(env.MAX_COST),
+          await landingPage(env),
+          requestInfoPlugin(),
+          // Cache hints from the subgraphs decide what the response cache keeps; clients get no Cache-Control
+          // header, because a browser's or CDN's copy could not be invalidated by a mutation.
+          ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
+          ...(responseCache?.plugins ?? []),
+        ],
       });
       await apollo.start();
       rateLimiter = createRateLimiter(env, logger);
@@ -119,6 +156,7 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
       serving = false;
       await apollo?.stop();
       await rateLimiter?.close();
+      await responseCache?.close();
       fetchers.shutdown();
     },
   };

@@ -32,7 +32,12 @@ export class SignedSubgraphDataSource extends RemoteGraphQLDataSource<RouterCont
     const operation = subgraphOperation(query, options.document);
     try {
       return await subgraphCall.run(
-        { deadline: options.context.deadline, idempotent: !operation.isMutation, logger: options.context.logger },
+        {
+          deadline: options.context.deadline,
+          idempotent: !operation.isMutation,
+          logger: options.context.logger,
+          identity: options.context.identity ? `${options.context.identity.userId}:${options.context.identity.role}` : 'anonymous',
+        },
         () => super.process(options),
       );
     } catch (error) {

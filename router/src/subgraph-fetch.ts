@@ -52,6 +52,8 @@ export interface SubgraphCall {
   idempotent: boolean;
   /** The request's logger (it carries the request id); the gateway's when absent. */
   logger?: Logger;
+  /** Who is calling, as a stable string: identical idempotent fetches of one caller may be shared. */
+  identity?: string;
 }
 
 /**

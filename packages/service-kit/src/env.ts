@@ -51,8 +51,7 @@ export const databaseEnv = {
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 };
 
-const databaseEnvSchema = z.object(databaseEnv);
-type PoolEnv = Omit<z.infer<typeof databaseEnvSchema>, 'DATABASE_URL'>;
+type PoolEnv = Omit<z.infer<z.ZodObject<typeof databaseEnv>>, 'DATABASE_URL'>;
 
 export const poolOptionsOf = (env: PoolEnv) => ({
   max: env.DATABASE_POOL_SIZE,

@@ -13,6 +13,8 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default(join(SERVICE_ROOT, '.data/orders')),
   /** Verifies the gateway's signature on every request. */
   INTERNAL_SECRET: secret,
+  /** How long the gateway may cache this service's answers (seconds; 0 = never). Mutations invalidate. */
+  CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
   /** Demo orders for `npm start`; never seeded when NODE_ENV=production. */
   SEED_DEMO_DATA: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   /** AMQP_URL (unset → events off, kept in the outbox), EVENTS_PREFIX and the outbox relay's pace. */

@@ -22,5 +22,9 @@ export function createContext(
   base: Omit<UsersContext, 'loaders' | 'authenticatedInRequest'>,
   batches?: BatchObserver,
 ): UsersContext {
-  return { ...base, loaders: { user: createUserLoader(base.db, batches) }, authenticatedInRequest: new Set() };
+  return {
+    ...base,
+    loaders: { user: createUserLoader(base.db, batches) },
+    authenticatedInRequest: new Set(),
+  };
 }

@@ -16,6 +16,8 @@ const schema = z.object({
   /** Verifies the gateway's signature on every request. */
   INTERNAL_SECRET: secret,
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  /** How long the gateway may cache this service's answers (seconds; 0 = never). Mutations invalidate. */
+  CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
   /** Demo users for `npm start`; never seeded when NODE_ENV=production. */
   SEED_DEMO_DATA: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   /** AMQP_URL (unset → events off, kept in the outbox), EVENTS_PREFIX and the outbox relay's pace. */

@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper/index.js';
@@ -27,7 +28,12 @@ export interface UsersServiceDeps {
 }
 
 /** Builds (and starts) the users subgraph's Apollo server and HTTP app. Listening is the caller's job. */
-export async function buildUsersService({ env, logger, database, metrics = createServiceMetrics('users') }: UsersServiceDeps) {
+export async function buildUsersService({
+  env,
+  logger,
+  database,
+  metrics = createServiceMetrics('users'),
+}: UsersServiceDeps) {
   metrics.observeDatabase(database.usage);
   // The generated resolver types are stricter than Apollo's resolver map type; this is the one boundary cast.
   const schema = buildSubgraphSchema({
@@ -42,7 +48,12 @@ export async function buildUsersService({ env, logger, database, metrics = creat
     stopOnTerminationSignals: false,
     introspection: env.NODE_ENV !== 'production',
     // Inline traces (ftv1) cost time on every request and are only useful with Apollo's cloud reporting.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), requestInfoPlugin()],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      requestInfoPlugin(),
+      // Cache hints travel to the gateway in the Cache-Control header; types marked PRIVATE keep them per caller.
+      ApolloServerPluginCacheControl({ defaultMaxAge: env.CACHE_MAX_AGE_SECONDS }),
+    ],
   });
   await apollo.start();
 
@@ -53,13 +64,16 @@ export async function buildUsersService({ env, logger, database, metrics = creat
     guard: requireGatewaySignature(env.INTERNAL_SECRET, logger),
     readiness: () => database.ready(),
     context: async (_req, res, scope) =>
-      createContext({
-        identity: identityOf(res.locals),
-        requestId: scope.requestId,
-        logger: scope.logger,
-        db: database.db,
-        tokens: { secret: env.JWT_SECRET, ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS },
-      }, metrics),
+      createContext(
+        {
+          identity: identityOf(res.locals),
+          requestId: scope.requestId,
+          logger: scope.logger,
+          db: database.db,
+          tokens: { secret: env.JWT_SECRET, ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS },
+        },
+        metrics,
+      ),
   });
   return { app, apollo, metrics, stop: () => apollo.stop() };
 }

@@ -51,7 +51,10 @@ export function createUsageTracker(name: string, poolMax: number): UsageTracker 
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
     span.end();
-    const event: QueryEvent = { seconds: Number(process.hrtime.bigint() - started) / 1e9, ...(error === undefined ? {} : { error }) };
+    const event: QueryEvent = {
+      seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      ...(error === undefined ? {} : { error }),
+    };
     for (const listener of listeners) listener(event);
   };
 
@@ -105,7 +108,8 @@ export function createUsageTracker(name: string, poolMax: number): UsageTracker 
 function errorTypeOf(error: unknown): string {
   if (isDatabaseUnavailable(error)) return 'unavailable';
   for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
-    if ('code' in current && typeof current.code === 'string' && /^[0-9A-Z]{5}$/.test(current.code)) return current.code;
+    if ('code' in current && typeof current.code === 'string' && /^[0-9A-Z]{5}$/.test(current.code))
+      return current.code;
     current = 'cause' in current ? current.cause : undefined;
   }
   return error instanceof Error ? error.name : 'error';
@@ -126,13 +130,17 @@ export function trackPostgresClient<TClient extends object>(client: TClient, tra
       if (typeof value !== 'function') return value;
       const method = value as AnyFunction;
       if (property === 'unsafe') {
-        return (...args: unknown[]) => lazyQuery(method.apply(target, args) as PromiseLike<unknown>, String(args[0]), tracker);
+        return (...args: unknown[]) =>
+          lazyQuery(method.apply(target, args) as PromiseLike<unknown>, String(args[0]), tracker);
       }
       if (property === 'begin' || property === 'savepoint') {
         return (...args: unknown[]) => {
           const body = args.pop() as (tx: object) => unknown;
           const run = () =>
-            method.apply(target, [...args, (tx: object) => body(trackPostgresClient(tx, tracker))]) as Promise<unknown>;
+            method.apply(target, [
+              ...args,
+              (tx: object) => body(trackPostgresClient(tx, tracker)),
+            ]) as Promise<unknown>;
           return property === 'begin' ? tracker.transaction(run) : run();
         };
       }
@@ -142,9 +150,14 @@ export function trackPostgresClient<TClient extends object>(client: TClient, tra
 }
 
 /** Wraps a lazy postgres.js query: chained modifiers (`.values()`) keep the wrapper; awaiting it runs and counts it. */
-function lazyQuery<TQuery extends PromiseLike<unknown>>(query: TQuery, text: string, tracker: UsageTracker): TQuery {
+function lazyQuery<TQuery extends PromiseLike<unknown>>(
+  query: TQuery,
+  text: string,
+  tracker: UsageTracker,
+): TQuery {
   let started: Promise<unknown> | undefined;
-  const start = () => (started ??= tracker.query(text, () => new Promise((resolve, reject) => query.then(resolve, reject))));
+  const start = () =>
+    (started ??= tracker.query(text, () => new Promise((resolve, reject) => query.then(resolve, reject))));
   const wrapper: TQuery = new Proxy(query, {
     get(target, property) {
       if (property === 'then') {
@@ -172,11 +185,14 @@ export function trackPgliteClient<TClient extends object>(client: TClient, track
       // PGlite's methods use private fields: they must run on the instance, not on the proxy.
       const method = (value as AnyFunction).bind(target);
       if (property === 'query') {
-        return (...args: unknown[]) => tracker.query(String(args[0]), () => method(...args) as Promise<unknown>);
+        return (...args: unknown[]) =>
+          tracker.query(String(args[0]), () => method(...args) as Promise<unknown>);
       }
       if (property === 'transaction') {
         return (body: (tx: object) => unknown) =>
-          tracker.transaction(() => method((tx: object) => body(trackPgliteClient(tx, tracker))) as Promise<unknown>);
+          tracker.transaction(
+            () => method((tx: object) => body(trackPgliteClient(tx, tracker))) as Promise<unknown>,
+          );
       }
       return method;
     },

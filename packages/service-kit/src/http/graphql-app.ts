@@ -103,7 +103,8 @@ export function createGraphQLApp<TContext extends BaseContext>(options: GraphQLA
           requestId,
           method: req.method,
           status: res.statusCode,
-          operationName: typeof operationName === 'string' ? operationName.slice(0, 100) : operationLabelOf(operationName),
+          operationName:
+            typeof operationName === 'string' ? operationName.slice(0, 100) : operationLabelOf(operationName),
           outcome: outcomeLabelOf(info.errorCode),
           callerId: res.locals['callerId'],
           durationMs: seconds * 1e3,
@@ -123,7 +124,10 @@ export function createGraphQLApp<TContext extends BaseContext>(options: GraphQLA
     expressMiddleware(options.apollo, {
       context: async ({ req, res }) => {
         const requestId = String(res.locals['requestId']);
-        const context = await options.context(req, res, { requestId, logger: options.logger.child({ requestId }) });
+        const context = await options.context(req, res, {
+          requestId,
+          logger: options.logger.child({ requestId }),
+        });
         return withRequestInfo(context, res.locals['requestInfo'] as RequestInfo);
       },
     }),

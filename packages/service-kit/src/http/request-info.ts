@@ -26,7 +26,9 @@ export function withRequestInfo<TContext extends object>(context: TContext, info
 }
 
 const infoOf = (context: unknown): RequestInfo | undefined =>
-  context && typeof context === 'object' ? (context as { [REQUEST_INFO]?: RequestInfo })[REQUEST_INFO] : undefined;
+  context && typeof context === 'object'
+    ? (context as { [REQUEST_INFO]?: RequestInfo })[REQUEST_INFO]
+    : undefined;
 
 const firstErrorCode = (body: GraphQLResponse['body']): string | undefined => {
   const errors = body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors;

@@ -50,7 +50,10 @@ export interface ServiceMetricsOptions {
   defaultMetrics?: boolean;
 }
 
-export function createServiceMetrics(service: string, { defaultMetrics = true }: ServiceMetricsOptions = {}): ServiceMetrics {
+export function createServiceMetrics(
+  service: string,
+  { defaultMetrics = true }: ServiceMetricsOptions = {},
+): ServiceMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   if (defaultMetrics) collectDefaultMetrics({ register: registry });
@@ -125,7 +128,8 @@ export function createServiceMetrics(service: string, { defaultMetrics = true }:
         registers: [registry],
       });
       usage.onQuery(({ seconds, error }) => {
-        const outcome = error === undefined ? 'success' : isDatabaseUnavailable(error) ? 'unavailable' : 'error';
+        const outcome =
+          error === undefined ? 'success' : isDatabaseUnavailable(error) ? 'unavailable' : 'error';
         queryDuration.observe({ outcome }, seconds);
       });
     },

@@ -26,9 +26,15 @@ export interface Tracing {
   readonly enabled: boolean;
   /** Exports the spans still buffered. */
   flush(): Promise<void>;
-  /** Flushes and stops the SDK; call on shutdown. */
+  /**
+   * Exports what is buffered and stops the SDK; call on shutdown. Never rejects, and gives up after
+   * `SHUTDOWN_TIMEOUT_MS`: an unreachable collector must not hold a stopping service past its grace period.
+   */
   shutdown(): Promise<void>;
 }
+
+const SHUTDOWN_TIMEOUT_MS = 3_000;
+const EXPORT_TIMEOUT_MS = 5_000;
 
 const OFF: Tracing = { enabled: false, flush: async () => {}, shutdown: async () => {} };
 
@@ -47,7 +53,13 @@ export function startTracing({ serviceName, exporter }: TracingOptions): Tracing
   if (!exporter) return OFF;
   const spanProcessor =
     'otlpEndpoint' in exporter
-      ? new tracing.BatchSpanProcessor(new OTLPTraceExporter({ url: otlpTracesUrl(exporter.otlpEndpoint) }))
+      ? new tracing.BatchSpanProcessor(
+          new OTLPTraceExporter({
+            url: otlpTracesUrl(exporter.otlpEndpoint),
+            timeoutMillis: EXPORT_TIMEOUT_MS,
+          }),
+          { exportTimeoutMillis: EXPORT_TIMEOUT_MS },
+        )
       : new tracing.SimpleSpanProcessor(exporter);
   const sdk = new NodeSDK({
     serviceName,
@@ -59,15 +71,23 @@ export function startTracing({ serviceName, exporter }: TracingOptions): Tracing
       }),
       // The global fetch is undici, which the http instrumentation does not see.
       new UndiciInstrumentation(),
-      // Resolver spans only for fields that do work (not property reads), list items merged into one.
-      new GraphQLInstrumentation({ mergeItems: true, ignoreTrivialResolveSpans: true }),
+      // Resolver spans for the top two levels of fields that do work (not property reads), list items merged.
+      new GraphQLInstrumentation({ mergeItems: true, ignoreTrivialResolveSpans: true, depth: 2 }),
     ],
   });
   sdk.start();
   return {
     enabled: true,
     flush: () => spanProcessor.forceFlush(),
-    shutdown: () => sdk.shutdown(),
+    shutdown: async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, SHUTDOWN_TIMEOUT_MS);
+        timer.unref();
+      });
+      await Promise.race([sdk.shutdown().catch(() => {}), timeout]);
+      clearTimeout(timer);
+    },
   };
 }
 

@@ -6,26 +6,24 @@ import { findItemsByOrderIds, findOrdersByIds, listOrdersForUsers, type OrderPag
 
 /** Orders by id: one statement per request for every order asked for. */
 export function createOrderLoader(db: OrdersDb, batches?: BatchObserver) {
-  return new DataLoader<string, OrderRow | null>(
-    instrumentedBatch('order', async (ids: readonly string[]) => {
-      const valid = ids.filter(isUuid).map(normalizeId);
-      const rows = valid.length ? await findOrdersByIds(db, valid) : [];
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(normalizeId(id)) ?? null);
-    }, batches),
-  );
+  const load = async (ids: readonly string[]) => {
+    const valid = ids.filter(isUuid).map(normalizeId);
+    const rows = valid.length ? await findOrdersByIds(db, valid) : [];
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(normalizeId(id)) ?? null);
+  };
+  return new DataLoader<string, OrderRow | null>(instrumentedBatch('order', load, batches));
 }
 
 /** Items of many orders in one statement, each list in the order the customer placed them. */
 export function createItemsLoader(db: OrdersDb, batches?: BatchObserver) {
-  return new DataLoader<string, OrderItemRow[]>(
-    instrumentedBatch('orderItems', async (orderIds: readonly string[]) => {
-      const rows = await findItemsByOrderIds(db, orderIds);
-      const byOrder = new Map<string, OrderItemRow[]>();
-      for (const row of rows) byOrder.set(row.orderId, [...(byOrder.get(row.orderId) ?? []), row]);
-      return orderIds.map((id) => byOrder.get(id) ?? []);
-    }, batches),
-  );
+  const load = async (orderIds: readonly string[]) => {
+    const rows = await findItemsByOrderIds(db, orderIds);
+    const byOrder = new Map<string, OrderItemRow[]>();
+    for (const row of rows) byOrder.set(row.orderId, [...(byOrder.get(row.orderId) ?? []), row]);
+    return orderIds.map((id) => byOrder.get(id) ?? []);
+  };
+  return new DataLoader<string, OrderItemRow[]>(instrumentedBatch('orderItems', load, batches));
 }
 
 export interface UserOrdersKey {
@@ -44,22 +42,22 @@ const pageShape = (key: UserOrdersKey) =>
  * are answered by one statement, however many users the request resolves.
  */
 export function createUserOrdersLoader(db: OrdersDb, batches?: BatchObserver) {
-  return new DataLoader<UserOrdersKey, OrderRow[], string>(
-    instrumentedBatch('userOrders', async (keys: readonly UserOrdersKey[]) => {
-      const groups = new Map<string, UserOrdersKey[]>();
-      for (const key of keys) groups.set(pageShape(key), [...(groups.get(pageShape(key)) ?? []), key]);
-      const pages = new Map<string, OrderRow[]>();
-      for (const [shape, group] of groups) {
-        const sample = group[0]!;
-        const userIds = group.map((key) => key.userId).filter(isUuid);
-        const rows = userIds.length ? await listOrdersForUsers(db, userIds, sample) : [];
-        for (const row of rows) {
-          const pageKey = `${row.userId}|${shape}`;
-          pages.set(pageKey, [...(pages.get(pageKey) ?? []), row]);
-        }
+  const load = async (keys: readonly UserOrdersKey[]) => {
+    const groups = new Map<string, UserOrdersKey[]>();
+    for (const key of keys) groups.set(pageShape(key), [...(groups.get(pageShape(key)) ?? []), key]);
+    const pages = new Map<string, OrderRow[]>();
+    for (const [shape, group] of groups) {
+      const sample = group[0]!;
+      const userIds = group.map((key) => key.userId).filter(isUuid);
+      const rows = userIds.length ? await listOrdersForUsers(db, userIds, sample) : [];
+      for (const row of rows) {
+        const pageKey = `${row.userId}|${shape}`;
+        pages.set(pageKey, [...(pages.get(pageKey) ?? []), row]);
       }
-      return keys.map((key) => pages.get(`${key.userId}|${pageShape(key)}`) ?? []);
-    }, batches),
-    { cacheKeyFn: (key) => `${key.userId}|${pageShape(key)}` },
-  );
+    }
+    return keys.map((key) => pages.get(`${key.userId}|${pageShape(key)}`) ?? []);
+  };
+  return new DataLoader<UserOrdersKey, OrderRow[], string>(instrumentedBatch('userOrders', load, batches), {
+    cacheKeyFn: (key) => `${key.userId}|${pageShape(key)}`,
+  });
 }

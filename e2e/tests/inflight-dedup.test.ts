@@ -1,0 +1,66 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from './stack.ts';
+
+/**
+ * Identical, overlapping subgraph queries of one caller share a fetch; different callers and mutations never
+ * do. The orders subgraph is slowed down so that concurrent requests really overlap.
+ */
+let stack: Stack;
+let noDedup: Stack;
+let grace: string;
+let alan: string;
+
+beforeAll(async () => {
+  [stack, noDedup] = await Promise.all([
+    startStack('dedup', { gateway: { RATE_LIMIT_POINTS: '100000' } }),
+    startStack('nodedup', { gateway: { RATE_LIMIT_POINTS: '100000', DEDUPLICATE_INFLIGHT: 'false' } }),
+  ]);
+  grace = await stack.logIn('grace@example.com');
+  alan = await stack.logIn('alan@example.com');
+  const slow = async () => {
+    await sleep(200);
+    return false;
+  };
+  stack.intercept('orders', slow);
+  noDedup.intercept('orders', slow);
+});
+afterAll(async () => {
+  await Promise.all([stack?.close(), noDedup?.close()]);
+});
+
+const ORDERS = '{ orders(first: 5) { edges { node { id status } } } }';
+
+describe('in-flight deduplication of subgraph fetches', () => {
+  it('sends one fetch for five identical concurrent queries of the same caller, and all five get the answer', async () => {
+    const before = stack.hits.orders;
+    const sharedBefore = stack.router.dedupStats.shared;
+    const answers = await Promise.all(Array.from({ length: 5 }, () => stack.query(ORDERS, {}, grace)));
+    expect(stack.hits.orders - before).toBe(1);
+    expect(stack.router.dedupStats.shared - sharedBefore).toBe(4);
+    for (const answer of answers) expect(answer.body).toEqual(answers[0]!.body);
+    expect(answers[0]!.body.errors).toBeUndefined();
+  });
+
+  it('never shares between callers', async () => {
+    const before = stack.hits.orders;
+    const [mine, his] = await Promise.all([stack.query(ORDERS, {}, grace), stack.query(ORDERS, {}, alan)]);
+    expect(stack.hits.orders - before).toBe(2);
+    expect(mine.body).not.toEqual(his.body);
+  });
+
+  it('never shares mutations: each one runs', async () => {
+    const place = 'mutation { placeOrder(input: { currency: "USD", items: [{ sku: "D", name: "Dup", quantity: 1, unitPrice: 1 }] }) { id } }';
+    const before = stack.hits.orders;
+    const placed = await Promise.all(Array.from({ length: 3 }, () => stack.query<{ placeOrder: { id: string } }>(place, {}, grace)));
+    expect(stack.hits.orders - before).toBe(3);
+    expect(new Set(placed.map((answer) => answer.body.data!.placeOrder.id)).size).toBe(3);
+  });
+
+  it('can be turned off (DEDUPLICATE_INFLIGHT=false): five queries, five fetches', async () => {
+    const token = await noDedup.logIn('grace@example.com');
+    const before = noDedup.hits.orders;
+    await Promise.all(Array.from({ length: 5 }, () => noDedup.query(ORDERS, {}, token)));
+    expect(noDedup.hits.orders - before).toBe(5);
+  });
+});

@@ -1,0 +1,78 @@
+import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { subgraphCall } from './subgraph-fetch.ts';
+
+type Fetcher = RemoteGraphQLDataSource['fetcher'];
+type FetcherResponse = Awaited<ReturnType<Fetcher>>;
+
+interface Snapshot {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  body: string | null;
+  url: string;
+}
+
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+function headerPairs(headers: FetcherResponse['headers']): [string, string][] {
+  return [...headers];
+}
+
+async function snapshotOf(response: FetcherResponse): Promise<Snapshot> {
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    headers: headerPairs(response.headers),
+    body: NULL_BODY_STATUSES.has(response.status) ? null : await response.text(),
+    url: response.url,
+  };
+}
+
+function responseOf(snapshot: Snapshot): FetcherResponse {
+  const response = new Response(snapshot.body, {
+    status: snapshot.status,
+    statusText: snapshot.statusText,
+    headers: snapshot.headers,
+  });
+  Object.defineProperty(response, 'url', { value: snapshot.url });
+  return response as unknown as FetcherResponse;
+}
+
+export interface DedupStats {
+  /** Fetches answered by a fetch already in flight instead of a new one. */
+  shared: number;
+}
+
+/**
+ * In-flight deduplication: identical subgraph queries from the same caller that overlap in time share one
+ * fetch. The key is the caller's identity, the subgraph URL and the whole request body (query, variables,
+ * operation name), so nobody ever receives an answer computed for someone else. Mutations are never shared
+ * (each must run), and neither is anything the data source did not mark idempotent. Each waiter still
+ * honours its own request's deadline.
+ */
+export function deduplicateInflight(fetcher: Fetcher, stats: DedupStats): Fetcher {
+  const inflight = new Map<string, Promise<Snapshot>>();
+  return async (url, init) => {
+    const call = subgraphCall.getStore();
+    const body = init?.body;
+    if (!call?.idempotent || call.identity === undefined || typeof body !== 'string') return fetcher(url, init);
+    const key = `${call.identity}\n${url}\n${body}`;
+    let shared = inflight.get(key);
+    if (shared) {
+      stats.shared += 1;
+    } else {
+      shared = fetcher(url, init).then(snapshotOf);
+      inflight.set(key, shared);
+      const forget = () => inflight.delete(key);
+      shared.then(forget, forget);
+    }
+    const deadline = call.deadline;
+    if (!deadline) return responseOf(await shared);
+    // Waiting on someone else's fetch must not outlive this request's own deadline.
+    const aborted = new Promise<never>((_, reject) => {
+      if (deadline.aborted) reject(deadline.reason);
+      deadline.addEventListener('abort', () => reject(deadline.reason), { once: true });
+    });
+    return responseOf(await Promise.race([shared, aborted]));
+  };
+}

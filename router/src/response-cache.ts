@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import responseCachePlugin from '@apollo/server-plugin-response-cache';
+import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
+import type { Logger } from '@supergraph/service-kit';
+import { Redis } from 'ioredis';
+import type { RouterContext } from './context.ts';
+import type { RouterEnv } from './env.ts';
+
+/** Hit/miss counts, read by the metrics module. */
+export interface ResponseCacheStats {
+  hits: number;
+  misses: number;
+}
+
+export interface ResponseCache {
+  plugins: ApolloServerPlugin<RouterContext>[];
+  stats: ResponseCacheStats;
+  close(): Promise<void>;
+}
+
+/** Apollo's KeyValueCache on Redis, so every gateway replica shares one cache. */
+class RedisKeyValueCache implements KeyValueCache<string> {
+  readonly #redis: Redis;
+  readonly #prefix: string;
+  constructor(redis: Redis, prefix: string) {
+    this.#redis = redis;
+    this.#prefix = prefix;
+  }
+  async get(key: string) {
+    return (await this.#redis.get(this.#prefix + key)) ?? undefined;
+  }
+  async set(key: string, value: string, options?: { ttl?: number | null }) {
+    const ttl = options?.ttl;
+    if (ttl) await this.#redis.set(this.#prefix + key, value, 'EX', ttl);
+    else await this.#redis.set(this.#prefix + key, value);
+  }
+  async delete(key: string) {
+    await this.#redis.del(this.#prefix + key);
+  }
+}
+
+/**
+ * The whole-response cache (Apollo's response-cache plugin) with the guarantees it lacks on its own:
+ *
+ * - Cache hints come from the subgraphs' Cache-Control headers; a response that contains a user or an order
+ *   is PRIVATE and is cached per caller (session = user id), never shared. Anonymous callers are not cached
+ *   when anything private is in the answer.
+ * - Every mutation invalidates: entries are keyed by a generation number that each mutation increments before
+ *   its response is sent, so the caller's next read (and everybody else's) misses and refetches. Coarse, but
+ *   it can never serve data a mutation changed. Changes made by events (orders reacting to user.deleted)
+ *   bypass the gateway and are bounded by the subgraphs' CACHE_MAX_AGE_SECONDS instead.
+ * - Browsers and CDNs get no Cache-Control from the gateway (see server.ts): they could not be invalidated.
+ */
+export function createResponseCache(env: RouterEnv, logger: Logger): ResponseCache {
+  const stats: ResponseCacheStats = { hits: 0, misses: 0 };
+  let redis: Redis | undefined;
+  let cache: KeyValueCache<string>;
+  let localGeneration = 0;
+  const generationKey = `${env.REDIS_KEY_PREFIX}:response-cache:generation`;
+
+  if (env.RESPONSE_CACHE === 'redis') {
+    if (!env.REDIS_URL) throw new Error('RESPONSE_CACHE=redis needs REDIS_URL (or use RESPONSE_CACHE=memory with one replica).');
+    redis = new Redis(env.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'response cache: redis unavailable'));
+    // A mutation during a Redis outage could not bump the generation: on every (re)connect, start a new one.
+    redis.on('ready', () => {
+      redis?.incr(generationKey).catch(() => {});
+    });
+    cache = new RedisKeyValueCache(redis, `${env.REDIS_KEY_PREFIX}:response-cache:`);
+    logger.info('response cache: on, in Redis');
+  } else {
+    cache = new InMemoryLRUCache<string>({ maxSize: 64 * 1024 * 1024 });
+    logger.info('response cache: on, in this process');
+  }
+
+  const generation = async (): Promise<string> => {
+    if (!redis) return String(localGeneration);
+    // A key nobody can have written: the lookup misses rather than risk a stale answer.
+    return (await redis.get(generationKey).catch(() => null)) ?? `unknown:${randomUUID()}`;
+  };
+
+  const invalidateOnMutation: ApolloServerPlugin<RouterContext> = {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation }) {
+          if (operation?.operation !== 'mutation') return;
+          if (!redis) localGeneration += 1;
+          else await redis.incr(generationKey).catch((error: Error) => logger.warn({ err: error.message }, 'response cache: could not invalidate'));
+        },
+      };
+    },
+  };
+
+  const countHits: ApolloServerPlugin<RouterContext> = {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation, metrics }) {
+          if (operation?.operation !== 'query') return;
+          if (metrics.responseCacheHit) stats.hits += 1;
+          else stats.misses += 1;
+        },
+      };
+    },
+  };
+
+  const plugin = responseCachePlugin<RouterContext>({
+    cache,
+    sessionId: async ({ contextValue }: GraphQLRequestContext<RouterContext>) => contextValue.identity?.userId ?? null,
+    // If Redis cannot say which generation is current, skip the cache rather than risk a stale answer.
+    extraCacheKeyData: async () => generation(),
+    shouldReadFromCache: async () => redis === undefined || redis.status === 'ready',
+    shouldWriteToCache: async () => redis === undefined || redis.status === 'ready',
+  });
+
+  return {
+    plugins: [invalidateOnMutation, plugin, countHits],
+    stats,
+    async close() {
+      await redis?.quit().catch(() => redis?.disconnect());
+    },
+  };
+}
