@@ -115,6 +115,8 @@ describe.skipIf(!adminUrl)('the docker-compose services as plain processes', () 
     // Not in compose (each deployment has its own broker and Redis); here they keep this run apart.
     if ('AMQP_URL' in environment) environment['EVENTS_PREFIX'] = eventsPrefix;
     if ('REDIS_URL' in environment) environment['REDIS_KEY_PREFIX'] = eventsPrefix;
+    // The gateway's internal metrics port (default 9464, not published by compose): any free one here.
+    if (name === 'gateway') environment['METRICS_PORT'] = '0';
     expect(environment['PORT']).toBe({ users: '4001', orders: '4002', gateway: '4000' }[name]);
     environment['PORT'] = String(ports[name]);
     if (name === 'users' || name === 'orders') {

@@ -64,8 +64,12 @@ async function send(query: string, variables: Record<string, unknown>, headers: 
 }
 
 async function scrape(service: ServiceName): Promise<PrometheusSample[]> {
-  const url = { gateway: stack.gatewayUrl, users: stack.usersUrl, orders: stack.ordersUrl }[service];
-  const response = await fetch(new URL('/metrics', url));
+  const url = {
+    gateway: stack.gatewayMetricsUrl,
+    users: new URL('/metrics', stack.usersUrl).toString(),
+    orders: new URL('/metrics', stack.ordersUrl).toString(),
+  }[service];
+  const response = await fetch(url);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   return parsePrometheus(await response.text());
@@ -137,6 +141,11 @@ describe('structured logs', () => {
 });
 
 describe('Prometheus metrics at /metrics', () => {
+  it('are not served on the gateway\'s public port', async () => {
+    const response = await fetch(new URL('/metrics', stack.gatewayUrl));
+    expect(response.status).toBe(404);
+  });
+
   const OBSERVED = /* GraphQL */ `
     query ObservedOrders {
       me {

@@ -132,6 +132,8 @@ export async function startStack(label: string, options: StackOptions = {}) {
   cleanups.unshift(() => router.stop());
   const gatewayServer = await listen(router.app, 0, '127.0.0.1');
   const gatewayUrl = `${gatewayServer.url}/graphql`;
+  // The gateway's metrics live on their own internal port, as METRICS_PORT gives them in production.
+  const gatewayMetricsServer = await listen(router.metricsApp, 0, '127.0.0.1');
 
   /** Sends any document as a string: for what the corpus deliberately does not hold. Prefer `request`. */
   async function query<TData = Record<string, unknown>>(
@@ -162,6 +164,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
 
   return {
     gatewayUrl,
+    gatewayMetricsUrl: `${gatewayMetricsServer.url}/metrics`,
     usersUrl: `${usersServer.url}/graphql`,
     ordersUrl: `${ordersServer.url}/graphql`,
     sql: { users: usersSql, orders: ordersSql },
@@ -196,6 +199,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
     async close() {
       // Closing a server twice is harmless, so a test may already have closed the gateway or a subgraph.
       await gatewayServer.close(1_000);
+      await gatewayMetricsServer.close(0);
       for (const { server } of Object.values(subgraphs).reverse()) await server.close(1_000);
       for (const cleanup of cleanups) await cleanup();
     },

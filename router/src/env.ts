@@ -12,6 +12,8 @@ const timeoutMs = z.coerce.number().int().min(1).max(300_000);
 const routerEnvSchema = z.object({
   ...commonEnv,
   PORT: port(4000),
+  /** Internal port for Prometheus' `/metrics`: keep it off the public load balancer. */
+  METRICS_PORT: port(9464),
   /** Verifies the access tokens clients send as `Authorization: Bearer <jwt>`; shared with the users service. */
   JWT_SECRET: secret,
   /** Signs the caller's identity for subgraphs (`x-internal-token`); shared with every subgraph. */

@@ -16,10 +16,12 @@ try {
   process.exit(1);
 }
 const http = await listen(router.app, env.PORT, env.HOST);
-logger.info({ url: `${http.url}/graphql` }, 'gateway ready');
+const metricsHttp = await listen(router.metricsApp, env.METRICS_PORT, env.HOST);
+logger.info({ url: `${http.url}/graphql`, metrics: `${metricsHttp.url}/metrics` }, 'gateway ready');
 
 onShutdownSignal(logger, async () => {
   await http.close();
+  await metricsHttp.close(1_000);
   await router.stop();
   await tracing.shutdown();
 });

@@ -1,5 +1,5 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { subgraphCall } from './subgraph-fetch.ts';
+import { SubgraphUnavailableError, subgraphCall } from './subgraph-fetch.ts';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
@@ -50,7 +50,7 @@ export interface DedupStats {
  * (each must run), and neither is anything the data source did not mark idempotent. Each waiter still
  * honours its own request's deadline.
  */
-export function deduplicateInflight(fetcher: Fetcher, stats: DedupStats): Fetcher {
+export function deduplicateInflight(fetcher: Fetcher, subgraph: string, stats: DedupStats): Fetcher {
   const inflight = new Map<string, Promise<Snapshot>>();
   return async (url, init) => {
     const call = subgraphCall.getStore();
@@ -70,9 +70,12 @@ export function deduplicateInflight(fetcher: Fetcher, stats: DedupStats): Fetche
     if (!deadline) return responseOf(await shared);
     // Waiting on someone else's fetch must not outlive this request's own deadline.
     const aborted = new Promise<never>((_, reject) => {
-      if (deadline.aborted) reject(deadline.reason);
-      deadline.addEventListener('abort', () => reject(deadline.reason), { once: true });
+      const expire = () => reject(new SubgraphUnavailableError(subgraph, 'deadline', { cause: deadline.reason }));
+      if (deadline.aborted) expire();
+      else deadline.addEventListener('abort', expire, { once: true });
     });
+    // The shared fetch may still settle after this caller gave up: never leave its rejection unhandled.
+    shared.catch(() => {});
     return responseOf(await Promise.race([shared, aborted]));
   };
 }

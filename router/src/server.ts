@@ -1,4 +1,6 @@
+import type { RequestListener } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
+import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import {
@@ -36,8 +38,10 @@ export interface Router {
   stop(): Promise<void>;
   /** Each subgraph's state (up, down, breaker open), as `/health/ready` reports it. */
   readonly health: SubgraphHealth;
-  /** The gateway's Prometheus metrics, served at `/metrics`. */
+  /** The gateway's Prometheus metrics. */
   readonly metrics: ServiceMetrics;
+  /** `/metrics` alone, for the internal METRICS_PORT: the public port does not serve it. */
+  readonly metricsApp: RequestListener;
   /** Subgraph fetches answered by an identical one already in flight. */
   readonly dedupStats: DedupStats;
   /** Response-cache hits and misses since start; undefined while RESPONSE_CACHE=off. */
@@ -72,7 +76,7 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
       new SignedSubgraphDataSource({
         url: routeFor(service, urls, env.SUPERGRAPH_PATH),
         fetcher: env.DEDUPLICATE_INFLIGHT
-          ? deduplicateInflight(fetchers.fetcherFor(service.name), dedupStats)
+          ? deduplicateInflight(fetchers.fetcherFor(service.name), service.name, dedupStats)
           : fetchers.fetcherFor(service.name),
       }),
     logger: logger.child({ component: 'apollo-gateway' }),
@@ -91,6 +95,7 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
     get responseCacheStats() {
       return responseCache?.stats;
     },
+    metricsApp: metricsAppOf(metrics),
     get app() {
       if (!app) throw new Error('The router has not started: await router.start() before using router.app.');
       return app;
@@ -127,6 +132,8 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
         apollo,
         logger,
         metrics,
+        // The public port never shows metrics; see metricsApp and METRICS_PORT.
+        serveMetrics: false,
         bodyLimit: env.MAX_BODY_BYTES,
         before: [corsPolicy(env.CORS_ORIGINS), rateLimiter.middleware],
         screen: [tokenLimit(env.MAX_TOKENS)],
@@ -160,4 +167,11 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
       fetchers.shutdown();
     },
   };
+}
+
+function metricsAppOf(metrics: ServiceMetrics): RequestListener {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', metrics.handler);
+  return app;
 }

@@ -53,8 +53,8 @@ describe('_service', () => {
     expect(flat).toContain(
       'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable"])',
     );
-    expect(flat).toContain('type User @key(fields: "id") {');
-    expect(flat).toContain('type Order @key(fields: "id") {');
+    expect(flat).toContain('type User @key(fields: "id") @cacheControl(scope: PRIVATE) {');
+    expect(flat).toContain('type Order @key(fields: "id") @cacheControl(scope: PRIVATE) {');
     expect(flat).toContain('type PageInfo @shareable {');
     expect(flat).toContain('union _Entity = Order | User');
     expect(() => buildSchema(sdl, { assumeValidSDL: true })).not.toThrow();

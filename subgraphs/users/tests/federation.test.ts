@@ -65,6 +65,7 @@ describe('_service', () => {
     expect(ownTypes.sort()).toEqual([
       'AuthPayload',
       'Boolean',
+      'CacheControlScope',
       'DateTime',
       'ID',
       'Int',

@@ -41,6 +41,11 @@ export interface GraphQLAppOptions<TContext extends BaseContext> {
    * `requestInfoPlugin()` to the ApolloServer so operations and error codes are known).
    */
   metrics?: ServiceMetrics;
+  /**
+   * Serve `/metrics` on this app (default true). The gateway's port faces the internet, so it serves its
+   * metrics on a separate, internal port instead.
+   */
+  serveMetrics?: boolean;
 }
 
 /**
@@ -61,7 +66,7 @@ export function createGraphQLApp<TContext extends BaseContext>(options: GraphQLA
       const report = (await options.readiness()) as ReadinessReport | undefined;
       return !report || report.ready;
     });
-    app.get('/metrics', options.metrics.handler);
+    if (options.serveMetrics !== false) app.get('/metrics', options.metrics.handler);
   }
   app.get('/health/ready', async (_req, res) => {
     try {

@@ -1,0 +1,137 @@
+import { ApolloServer } from '@apollo/server';
+import { loadEnv as loadOrdersEnv } from '@supergraph/orders/env';
+import { openOrdersDatabase } from '@supergraph/orders/db';
+import type { OrderRow } from '@supergraph/orders/db-schema';
+import { resolvers as ordersResolvers } from '@supergraph/orders/resolvers';
+import { loadTypeDefs as ordersTypeDefs } from '@supergraph/orders/schema-files';
+import {
+  createErrorFormatter,
+  createGraphQLApp,
+  createLogger,
+  InvalidTokenError,
+  listen,
+  unauthenticatedRequest,
+  verifyAccessToken,
+  type Identity,
+} from '@supergraph/service-kit';
+import { createQueryCounter } from '@supergraph/service-kit/db';
+import { loadEnv as loadUsersEnv } from '@supergraph/users/env';
+import { openUsersDatabase } from '@supergraph/users/db';
+import { resolvers as usersResolvers } from '@supergraph/users/resolvers';
+import { loadTypeDefs as usersTypeDefs } from '@supergraph/users/schema-files';
+// The subgraphs export no context builder, and the monolith must use their very DataLoaders: imported by path
+// (read-only). A `./context` export in each subgraph's package.json would make these workspace imports.
+import { createContext as createOrdersContext, type OrdersContext } from '../../../subgraphs/orders/src/context.ts';
+import { createContext as createUsersContext, type UsersContext } from '../../../subgraphs/users/src/context.ts';
+import type { BenchSecrets } from '../auth.ts';
+import type { DatabaseTarget } from '../databases.ts';
+import { buildDataset, type DatasetOptions } from '../dataset.ts';
+import { seedOrders, seedUsers } from '../seed.ts';
+import { countingGraphQLRequests } from './counters.ts';
+import { buildMonolithSchema, type ResolverMap } from './monolith-schema.ts';
+import type { RunningServer } from './running.ts';
+
+/** Both services' contexts for one request, sharing identity, request id and logger. */
+export interface MonolithContext {
+  users: UsersContext;
+  orders: OrdersContext;
+}
+
+export interface MonolithOptions {
+  secrets: BenchSecrets;
+  databases: { users: DatabaseTarget; orders: DatabaseTarget };
+  /** Migrates and seeds its own databases (PGlite); null when it shares databases the subgraphs seeded. */
+  seed: DatasetOptions | null;
+  nodeEnv: 'production' | 'test';
+  logLevel: string;
+}
+
+async function identityOf(authorization: string | undefined, jwtSecret: string): Promise<Identity> {
+  if (!authorization) return null;
+  const token = /^Bearer +(\S+)$/i.exec(authorization.trim())?.[1];
+  if (!token) throw unauthenticatedRequest('The Authorization header must be "Bearer <token>".');
+  try {
+    return await verifyAccessToken(token, jwtSecret);
+  } catch (error) {
+    if (error instanceof InvalidTokenError) throw unauthenticatedRequest(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Configuration C: the same schema and resolvers without federation, in one Apollo Server and one process.
+ * `Order.user` goes to the users service's DataLoader in-process instead of through a gateway; `User.orders`
+ * is the orders service's resolver, handed the user row directly. Same HTTP app as the services (service-kit),
+ * same bearer-token check as the gateway.
+ */
+export async function startMonolith(options: MonolithOptions): Promise<RunningServer> {
+  const { secrets } = options;
+  const common = { ...secrets, NODE_ENV: options.nodeEnv, LOG_LEVEL: options.logLevel, SEED_DEMO_DATA: 'false' };
+  const usersEnv = loadUsersEnv({ ...common, DATABASE_URL: options.databases.users.url, DATA_DIR: options.databases.users.dataDir });
+  const ordersEnv = loadOrdersEnv({ ...common, DATABASE_URL: options.databases.orders.url, DATA_DIR: options.databases.orders.dataDir });
+  const sql = { users: createQueryCounter(), orders: createQueryCounter() };
+  const usersDatabase = await openUsersDatabase(usersEnv, sql.users.record);
+  const ordersDatabase = await openOrdersDatabase(ordersEnv, sql.orders.record);
+  if (options.seed) {
+    const dataset = buildDataset(options.seed);
+    await usersDatabase.migrate();
+    await ordersDatabase.migrate();
+    await seedUsers(usersDatabase.db, dataset);
+    await seedOrders(ordersDatabase.db, dataset);
+  }
+  sql.users.reset();
+  sql.orders.reset();
+
+  const logger = createLogger('monolith', options.logLevel);
+  const schema = buildMonolithSchema<MonolithContext>(
+    [
+      { typeDefs: usersTypeDefs(), resolvers: usersResolvers as ResolverMap, contextOf: (context) => context.users },
+      { typeDefs: ordersTypeDefs(), resolvers: ordersResolvers as ResolverMap, contextOf: (context) => context.orders },
+    ],
+    { Order: { user: (order: OrderRow, _args: never, context: MonolithContext) => context.users.loaders.user.load(order.userId) } },
+  );
+  const apollo = new ApolloServer<MonolithContext>({
+    schema,
+    formatError: createErrorFormatter(logger),
+    includeStacktraceInErrorResponses: false,
+    introspection: options.nodeEnv !== 'production',
+  });
+  await apollo.start();
+  const app = createGraphQLApp<MonolithContext>({
+    apollo,
+    logger,
+    readiness: async () => {
+      await usersDatabase.ping();
+      await ordersDatabase.ping();
+    },
+    context: async (req, _res, { requestId, logger: requestLogger }) => {
+      const identity = await identityOf(req.headers.authorization, secrets.JWT_SECRET);
+      const shared = { identity, requestId, logger: requestLogger };
+      return {
+        users: createUsersContext({
+          ...shared,
+          db: usersDatabase.db,
+          tokens: { secret: secrets.JWT_SECRET, ttlSeconds: usersEnv.ACCESS_TOKEN_TTL_SECONDS },
+        }),
+        orders: createOrdersContext({ ...shared, db: ordersDatabase.db }),
+      };
+    },
+  });
+  const counting = countingGraphQLRequests(app);
+  const server = await listen(counting.handler, 0, '127.0.0.1');
+  return {
+    url: `${server.url}/graphql`,
+    counters: () => ({ graphqlRequests: counting.count(), sql: { users: sql.users.count, orders: sql.orders.count } }),
+    resetCounters: () => {
+      counting.reset();
+      sql.users.reset();
+      sql.orders.reset();
+    },
+    async stop() {
+      await server.close(1_000);
+      await apollo.stop();
+      await usersDatabase.close();
+      await ordersDatabase.close();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { buildRouter } from '@supergraph/router/server';
+import { loadEnv } from '@supergraph/router/env';
+import { createLogger, listen } from '@supergraph/service-kit';
+import type { BenchSecrets } from '../auth.ts';
+import { NO_COUNTERS, type RunningServer } from './running.ts';
+
+export interface OurGatewayOptions {
+  secrets: BenchSecrets;
+  subgraphUrls: { users: string; orders: string };
+  logLevel: string;
+  /** Extra router configuration; the defaults are production-like. */
+  env?: Record<string, string>;
+}
+
+/**
+ * Configuration A: our gateway exactly as shipped (`buildRouter` with its own env parsing), configured as in
+ * production except that the rate limit is too high to interfere and counters stay in-process (no Redis).
+ */
+export async function startOurGateway(options: OurGatewayOptions): Promise<RunningServer> {
+  const env = loadEnv({
+    ...options.secrets,
+    NODE_ENV: 'production',
+    LOG_LEVEL: options.logLevel,
+    PORT: '0',
+    SUBGRAPH_USERS_URL: options.subgraphUrls.users,
+    SUBGRAPH_ORDERS_URL: options.subgraphUrls.orders,
+    RATE_LIMIT_POINTS: String(1_000_000_000),
+    ...options.env,
+  });
+  const router = buildRouter(env, createLogger('gateway', options.logLevel));
+  await router.start();
+  const server = await listen(router.app, 0, '127.0.0.1');
+  return {
+    url: `${server.url}/graphql`,
+    ...NO_COUNTERS,
+    async stop() {
+      await server.close(1_000);
+      await router.stop();
+    },
+  };
+}

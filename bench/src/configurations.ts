@@ -1,0 +1,118 @@
+import type { Operation } from './operations.ts';
+
+export type ConfigId = 'A' | 'A+cache' | "A'" | 'B' | 'C' | 'D' | "D'" | 'E';
+
+/** Which server answers a configuration's requests; each runs in a process of its own during a benchmark. */
+export type ServerId =
+  | 'gateway-ours'
+  | 'gateway-ours-cache'
+  | 'gateway-ours-nodedup'
+  | 'gateway-hive'   | 'gateway-hive-nodedup'
+  | 'gateway-apollo-bare'
+  | 'monolith'
+  | 'users'
+  | 'orders';
+
+export interface Configuration {
+  id: ConfigId;
+  label: string;
+  description: string;
+  /** The server clients talk to. */
+  server: ServerId;
+  /** How clients prove who they are to it: a bearer access token, or (straight to a subgraph) the internal token. */
+  auth: 'bearer' | 'internal-token' | 'none';
+  /** True when its requests go through our subgraphs (so subgraph fetches and their SQL count). */
+  usesSubgraphs: boolean;
+  serves(op: Operation): boolean;
+  /** The sizes it is measured at, when not all of them. */
+  sizes?: readonly number[];
+}
+
+const all = () => true;
+
+export const CONFIGURATIONS: readonly Configuration[] = [
+  {
+    id: 'A',
+    label: 'our gateway',
+    description: 'buildRouter from @supergraph/router as shipped, NODE_ENV=production (rate limit out of the way, no Redis)',
+    server: 'gateway-ours',
+    auth: 'bearer',
+    usesSubgraphs: true,
+    serves: all,
+  },
+  {
+    id: 'A+cache',
+    label: 'our gateway, response cache on',
+    description:
+      'A with RESPONSE_CACHE=memory (off by default): one client repeating one query is the best case for a cache; measured at N=10 for the cache speed-up',
+    server: 'gateway-ours-cache',
+    auth: 'bearer',
+    usesSubgraphs: true,
+    serves: all,
+    sizes: [10],
+  },
+  {
+    id: "A'",
+    label: 'our gateway, no in-flight dedup',
+    description:
+      "A with DEDUPLICATE_INFLIGHT=false (on by default): the same work per request as D', C and E, which share nothing between requests; at N=10 and 100",
+    server: 'gateway-ours-nodedup',
+    auth: 'bearer',
+    usesSubgraphs: true,
+    serves: all,
+    sizes: [10, 100],
+  },
+  {
+    id: 'B',
+    label: 'users subgraph direct',
+    description: 'the users subgraph without a gateway; the client sends a signed x-internal-token itself (O1 only)',
+    server: 'users',
+    auth: 'internal-token',
+    usesSubgraphs: true,
+    serves: (op) => op.singleSubgraph,
+  },
+  {
+    id: 'C',
+    label: 'monolith',
+    description: 'one Apollo Server with both subgraphs’ schema and resolvers merged, hops resolved in-process by the same DataLoaders',
+    server: 'monolith',
+    auth: 'bearer',
+    usesSubgraphs: false,
+    serves: all,
+  },
+  {
+    id: 'D',
+    label: 'Hive Gateway',
+    description: 'createGatewayRuntime({ supergraph }) with its defaults (in-flight deduplication of subgraph fetches on)',
+    server: 'gateway-hive',
+    auth: 'none',
+    usesSubgraphs: true,
+    serves: all,
+  },
+  {
+    id: "D'",
+    label: 'Hive Gateway, no dedup',
+    description: 'the same with deduplicateInflightRequests: false on its HTTP transport',
+    server: 'gateway-hive-nodedup',
+    auth: 'none',
+    usesSubgraphs: true,
+    serves: all,
+  },
+  {
+    id: 'E',
+    label: 'bare Apollo Gateway',
+    description: 'new ApolloGateway({ supergraphSdl }) + new ApolloServer({ gateway }) with defaults (standalone server)',
+    server: 'gateway-apollo-bare',
+    auth: 'none',
+    usesSubgraphs: true,
+    serves: all,
+  },
+];
+
+export function configuration(id: ConfigId): Configuration {
+  const found = CONFIGURATIONS.find((candidate) => candidate.id === id);
+  if (!found) throw new Error(`unknown configuration ${id}`);
+  return found;
+}
+
+export const isConfigId = (value: string): value is ConfigId => CONFIGURATIONS.some(({ id }) => id === value);

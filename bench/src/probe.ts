@@ -1,0 +1,59 @@
+import type { Configuration, ServerId } from './configurations.ts';
+import { expectedData, responseProblems } from './expected.ts';
+import type { Harness } from './harness.ts';
+import { requestBody, type Operation } from './operations.ts';
+import type { ProcessStats } from './process/messages.ts';
+
+/** One request of a cell, alone on the system, checked in full, with exactly what it cost downstream. */
+export interface Probe {
+  status: number;
+  body: string;
+  /** Why the answer is wrong; empty when it is the expected one. */
+  problems: string[];
+  /** GraphQL requests that reached each subgraph (null for the monolith, which has none). */
+  subgraphFetches: { users: number; orders: number; total: number } | null;
+  /** SQL statements, by database. */
+  sql: { users: number; orders: number; total: number };
+}
+
+/** The processes whose counters a configuration's requests move: the front server and our subgraphs. */
+export function countedServers(config: Configuration): ServerId[] {
+  return [...new Set<ServerId>([config.server, ...(config.usesSubgraphs ? (['users', 'orders'] as const) : [])])];
+}
+
+/** SQL statements per database in a set of processes' counters (subgraphs count their own, the monolith both). */
+export function sqlByDatabase(stats: readonly ProcessStats[]): { users: number; orders: number; total: number } {
+  const sum = (database: string) => stats.reduce((total, { counters }) => total + (counters.sql[database] ?? 0), 0);
+  const users = sum('users');
+  const orders = sum('orders');
+  return { users, orders, total: users + orders };
+}
+
+/**
+ * Sends one request (nothing else is running) and checks the answer against the dataset: no `errors`, exactly
+ * the expected data, hence N edges. Counters are reset first, so the fetches and statements are this request's.
+ */
+export async function probe(harness: Harness, config: Configuration, op: Operation, first: number): Promise<Probe> {
+  const ids = countedServers(config);
+  await Promise.all(ids.map((id) => harness.server(id).resetCounters()));
+  const response = await fetch(harness.server(config.server).url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await harness.headers(config)) },
+    body: requestBody(op, first),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const body = await response.text();
+  const stats = new Map(await Promise.all(ids.map(async (id) => [id, await harness.server(id).stats()] as const)));
+  const fetchesOf = (id: ServerId) => stats.get(id)?.counters.graphqlRequests ?? 0;
+  const problems = response.status === 200 ? [] : [`HTTP ${response.status}`];
+  problems.push(...responseProblems(body, expectedData(op.id, first, harness.dataset)));
+  return {
+    status: response.status,
+    body,
+    problems,
+    subgraphFetches: config.usesSubgraphs
+      ? { users: fetchesOf('users'), orders: fetchesOf('orders'), total: fetchesOf('users') + fetchesOf('orders') }
+      : null,
+    sql: sqlByDatabase([...stats.values()]),
+  };
+}

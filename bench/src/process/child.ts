@@ -1,0 +1,73 @@
+// One benchmark server in a process of its own, so its CPU time and memory are its own. Started by pool.ts
+// with the server's spec in BENCH_SERVER_SPEC; answers the parent's IPC requests until told to stop.
+import { subscribe } from 'node:diagnostics_channel';
+import { installLoopbackGuard } from './loopback-guard.ts';
+import type { ChildMessage, ParentMessage, ProcessStats } from './messages.ts';
+
+const outbound = installLoopbackGuard();
+// Every server's incoming requests, counted the same way whatever HTTP stack it uses (express, Apollo's
+// standalone server, Hive's): CPU per request is divided by what the server received, including requests
+// still in flight when a measurement's clients stopped.
+let httpRequests = 0;
+subscribe('http.server.request.start', () => {
+  httpRequests += 1;
+});
+const send = (message: ChildMessage) => process.send?.(message);
+
+try {
+  const spec = process.env['BENCH_SERVER_SPEC'];
+  if (!spec || !process.send) throw new Error('child.ts is started by the benchmark (pool.ts), not by hand');
+  // The bare gateways forward a token the parent signs (so this process needs no signing code of ours).
+  let internalToken = process.env['BENCH_INTERNAL_TOKEN'];
+  const tokens = internalToken ? () => Promise.resolve(internalToken!) : undefined;
+  // Imported only now, after the guard is in place.
+  const { startServer } = await import('../servers.ts');
+  const server = await startServer(JSON.parse(spec), tokens);
+  const stats = (): ProcessStats => {
+    const cpu = process.cpuUsage();
+    return {
+      pid: process.pid,
+      cpuUserUs: cpu.user,
+      cpuSystemUs: cpu.system,
+      rssBytes: process.memoryUsage.rss(),
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      httpRequests,
+      counters: server.counters(),
+      outbound: outbound(),
+    };
+  };
+  process.on('message', (message: ParentMessage) => {
+    if (message.type === 'token') {
+      internalToken = message.token;
+      return;
+    }
+    const reply = (extra: Omit<Extract<ChildMessage, { type: 'reply' }>, 'type' | 'id'> = {}) =>
+      send({ type: 'reply', id: message.id, ...extra });
+    switch (message.type) {
+      case 'stats':
+        return reply({ stats: stats() });
+      case 'reset':
+        server.resetCounters();
+        return reply();
+      case 'stop':
+        server.stop().then(
+          () => {
+            reply();
+            process.disconnect();
+          },
+          (error: unknown) => {
+            reply({ error: String(error) });
+            process.disconnect();
+          },
+        );
+    }
+  });
+  // The parent is gone (or done with us): nothing is left to serve.
+  process.on('disconnect', () => setTimeout(() => process.exit(0), 200).unref());
+  send({ type: 'ready', url: server.url });
+} catch (error) {
+  console.error(error);
+  send({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  process.exitCode = 1;
+  process.disconnect?.();
+}

@@ -1,0 +1,61 @@
+import type { Identity } from '@supergraph/service-kit';
+import type { BenchSecrets } from './auth.ts';
+import type { MonolithOptions } from './configs/monolith.ts';
+import type { RunningServer } from './configs/running.ts';
+import type { SubgraphOptions } from './configs/subgraph.ts';
+import { supergraphFor } from './configs/supergraph-sdl.ts';
+import type { ServerId } from './configurations.ts';
+
+export interface GatewaySpec {
+  secrets: BenchSecrets;
+  subgraphUrls: { users: string; orders: string };
+  logLevel: string;
+  /** Who the bare gateways (which verify no client token) say every request comes from. */
+  identity: Identity;
+  /** The header the subgraphs read the gateway's signed identity from (x-internal-token). */
+  internalTokenHeader: string;
+}
+
+/** The current internal token for the bare gateways: re-signed before it expires. */
+export type TokenSource = () => Promise<string>;
+
+/** Everything needed to start one server, as plain JSON: it crosses into a child process as is. */
+export type ServerSpec =
+  | { server: 'users' | 'orders'; subgraph: SubgraphOptions }
+  | { server: 'monolith'; monolith: MonolithOptions }
+  | { server: Exclude<ServerId, 'users' | 'orders' | 'monolith'>; gateway: GatewaySpec };
+
+/**
+ * Starts the server a spec describes, in this process. Each configuration's modules are imported only when it
+ * is started, so a process loads only what its server needs: its memory is that server's. The bare gateways
+ * get their internal token from `tokens` (a benchmark child process: its parent signs them) or sign it here.
+ */
+export async function startServer(spec: ServerSpec, tokens?: TokenSource): Promise<RunningServer> {
+  const tokenSource = async (gateway: GatewaySpec) =>
+    tokens ?? (await import('./auth.ts')).internalTokenSource(gateway.secrets.INTERNAL_SECRET, gateway.identity);
+  switch (spec.server) {
+    case 'users':
+    case 'orders':
+      return (await import('./configs/subgraph.ts')).startSubgraph(spec.subgraph);
+    case 'monolith':
+      return (await import('./configs/monolith.ts')).startMonolith(spec.monolith);
+    case 'gateway-ours':
+      return (await import('./configs/our-gateway.ts')).startOurGateway(spec.gateway);
+    case 'gateway-ours-cache':
+      return (await import('./configs/our-gateway.ts')).startOurGateway({ ...spec.gateway, env: { RESPONSE_CACHE: 'memory' } });
+    case 'gateway-ours-nodedup':
+      return (await import('./configs/our-gateway.ts')).startOurGateway({ ...spec.gateway, env: { DEDUPLICATE_INFLIGHT: 'false' } });
+    case 'gateway-hive':
+    case 'gateway-hive-nodedup':
+      return (await import('./configs/hive-gateway.ts')).startHiveGateway({
+        supergraphSdl: await supergraphFor(spec.gateway.subgraphUrls),
+        internalToken: { header: spec.gateway.internalTokenHeader, value: await tokenSource(spec.gateway) },
+        deduplicateInflightRequests: spec.server === 'gateway-hive',
+      });
+    case 'gateway-apollo-bare':
+      return (await import('./configs/bare-apollo-gateway.ts')).startBareApolloGateway({
+        supergraphSdl: await supergraphFor(spec.gateway.subgraphUrls),
+        internalToken: { header: spec.gateway.internalTokenHeader, value: await tokenSource(spec.gateway) },
+      });
+  }
+}
