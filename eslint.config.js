@@ -19,13 +19,33 @@ export default tseslint.config(
     // A service owns its data: orders may never import the users service, nor users the orders service.
     files: ['subgraphs/orders/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@supergraph/users', '@supergraph/users/*', '**/users/src/**'], message: 'orders must not import the users service: talk through the graph or events.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@supergraph/users', '@supergraph/users/*', '**/users/src/**'],
+              message: 'orders must not import the users service: talk through the graph or events.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['subgraphs/users/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@supergraph/orders', '@supergraph/orders/*', '**/orders/src/**'], message: 'users must not import the orders service: talk through the graph or events.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@supergraph/orders', '@supergraph/orders/*', '**/orders/src/**'],
+              message: 'users must not import the orders service: talk through the graph or events.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

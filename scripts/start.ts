@@ -70,7 +70,9 @@ function launch(service: Service): ChildProcess {
   child.on('exit', (code, signal) => {
     children.delete(service.name);
     if (!stopping) {
-      console.error(`\n${service.name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the stack.`);
+      console.error(
+        `\n${service.name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the stack.`,
+      );
       void stop(1);
     }
   });
@@ -97,7 +99,10 @@ async function stop(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   const exits = [...children.values()].map(
-    (child) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve()))),
+    (child) =>
+      new Promise<void>((resolve) =>
+        child.exitCode !== null ? resolve() : child.once('exit', () => resolve()),
+      ),
   );
   for (const child of children.values()) child.kill('SIGTERM');
   const forced = setTimeout(() => children.forEach((child) => child.kill('SIGKILL')), 15_000);

@@ -12,7 +12,10 @@ export function benchSecrets(): BenchSecrets {
 }
 
 /** What a client of our gateway or the monolith sends: a bearer access token, valid for the whole run. */
-export async function bearerHeaders(secrets: BenchSecrets, identity: NonNullable<Identity>): Promise<Record<string, string>> {
+export async function bearerHeaders(
+  secrets: BenchSecrets,
+  identity: NonNullable<Identity>,
+): Promise<Record<string, string>> {
   const token = await signAccessToken(identity, { secret: secrets.JWT_SECRET, ttlSeconds: 12 * 3600 });
   return { authorization: `Bearer ${token}` };
 }
@@ -22,7 +25,11 @@ export async function bearerHeaders(secrets: BenchSecrets, identity: NonNullable
  * gateway reuses one per request. The bare gateways (Hive, plain Apollo) forward it on every subgraph fetch;
  * they verify no client token, so everything they send is sent as this identity.
  */
-export function internalTokenSource(secret: string, identity: Identity, maxAgeMs = 30_000): () => Promise<string> {
+export function internalTokenSource(
+  secret: string,
+  identity: Identity,
+  maxAgeMs = 30_000,
+): () => Promise<string> {
   let signed: { token: Promise<string>; at: number } | undefined;
   return () => {
     if (!signed || Date.now() - signed.at > maxAgeMs) {

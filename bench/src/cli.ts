@@ -12,7 +12,8 @@ import { runBenchmark } from './run.ts';
 
 const outbound = installLoopbackGuard();
 const startedAt = performance.now();
-const log = (line: string) => console.error(`${((performance.now() - startedAt) / 1000).toFixed(1).padStart(6)}s ${line}`);
+const log = (line: string) =>
+  console.error(`${((performance.now() - startedAt) / 1000).toFixed(1).padStart(6)}s ${line}`);
 const argv = process.argv.slice(2);
 let parsed: ReturnType<typeof parseOptions>;
 try {
@@ -32,7 +33,8 @@ if (help) {
 const routerHasCache = ROUTER_ENV_KEYS.includes('RESPONSE_CACHE');
 if (!routerHasCache) options.configs = options.configs.filter((id) => id !== 'A+cache');
 // Likewise A' (A without its in-flight deduplication) exists only while the router has that switch.
-if (!ROUTER_ENV_KEYS.includes('DEDUPLICATE_INFLIGHT')) options.configs = options.configs.filter((id) => id !== "A'");
+if (!ROUTER_ENV_KEYS.includes('DEDUPLICATE_INFLIGHT'))
+  options.configs = options.configs.filter((id) => id !== "A'");
 const cacheNote = !routerHasCache
   ? 'response cache not implemented yet'
   : options.configs.includes('A+cache')
@@ -51,7 +53,9 @@ try {
   console.log(markdown);
   console.log(`written: ${Object.values(files).join(', ')}`);
   if (!results.valid) {
-    console.error(`\nTHE RUN IS NOT VALID:\n${results.invalidReasons.map((reason) => `  - ${reason}`).join('\n')}`);
+    console.error(
+      `\nTHE RUN IS NOT VALID:\n${results.invalidReasons.map((reason) => `  - ${reason}`).join('\n')}`,
+    );
     process.exitCode = 1;
   }
 } catch (error) {

@@ -7,7 +7,8 @@ export type ServerId =
   | 'gateway-ours'
   | 'gateway-ours-cache'
   | 'gateway-ours-nodedup'
-  | 'gateway-hive'   | 'gateway-hive-nodedup'
+  | 'gateway-hive'
+  | 'gateway-hive-nodedup'
   | 'gateway-apollo-bare'
   | 'monolith'
   | 'users'
@@ -34,7 +35,8 @@ export const CONFIGURATIONS: readonly Configuration[] = [
   {
     id: 'A',
     label: 'our gateway',
-    description: 'buildRouter from @supergraph/router as shipped, NODE_ENV=production (rate limit out of the way, no Redis)',
+    description:
+      'buildRouter from @supergraph/router as shipped, NODE_ENV=production (rate limit out of the way, no Redis)',
     server: 'gateway-ours',
     auth: 'bearer',
     usesSubgraphs: true,
@@ -65,7 +67,8 @@ export const CONFIGURATIONS: readonly Configuration[] = [
   {
     id: 'B',
     label: 'users subgraph direct',
-    description: 'the users subgraph without a gateway; the client sends a signed x-internal-token itself (O1 only)',
+    description:
+      'the users subgraph without a gateway; the client sends a signed x-internal-token itself (O1 only)',
     server: 'users',
     auth: 'internal-token',
     usesSubgraphs: true,
@@ -74,7 +77,8 @@ export const CONFIGURATIONS: readonly Configuration[] = [
   {
     id: 'C',
     label: 'monolith',
-    description: 'one Apollo Server with both subgraphs’ schema and resolvers merged, hops resolved in-process by the same DataLoaders',
+    description:
+      'one Apollo Server with both subgraphs’ schema and resolvers merged, hops resolved in-process by the same DataLoaders',
     server: 'monolith',
     auth: 'bearer',
     usesSubgraphs: false,
@@ -83,7 +87,8 @@ export const CONFIGURATIONS: readonly Configuration[] = [
   {
     id: 'D',
     label: 'Hive Gateway',
-    description: 'createGatewayRuntime({ supergraph }) with its defaults (in-flight deduplication of subgraph fetches on)',
+    description:
+      'createGatewayRuntime({ supergraph }) with its defaults (in-flight deduplication of subgraph fetches on)',
     server: 'gateway-hive',
     auth: 'none',
     usesSubgraphs: true,
@@ -101,7 +106,8 @@ export const CONFIGURATIONS: readonly Configuration[] = [
   {
     id: 'E',
     label: 'bare Apollo Gateway',
-    description: 'new ApolloGateway({ supergraphSdl }) + new ApolloServer({ gateway }) with defaults (standalone server)',
+    description:
+      'new ApolloGateway({ supergraphSdl }) + new ApolloServer({ gateway }) with defaults (standalone server)',
     server: 'gateway-apollo-bare',
     auth: 'none',
     usesSubgraphs: true,

@@ -22,7 +22,10 @@ const PGLITE: DatabaseTarget = { url: undefined, dataDir: 'memory://' };
  * PostgreSQL databases, one per service, and drops them afterwards; without one, each process that opens a
  * database gets its own in-memory PGlite.
  */
-export async function createBenchDatabases(adminUrl: string | undefined, label: string): Promise<BenchDatabases> {
+export async function createBenchDatabases(
+  adminUrl: string | undefined,
+  label: string,
+): Promise<BenchDatabases> {
   if (!adminUrl) return { kind: 'pglite', users: PGLITE, orders: PGLITE, drop: async () => {} };
   const suffix = `${label.replace(/\W/g, '_').slice(0, 20)}_${randomBytes(4).toString('hex')}`.toLowerCase();
   const names = { users: `bench_users_${suffix}`, orders: `bench_orders_${suffix}` };

@@ -62,7 +62,8 @@ export function stableId(kind: number, index: number): string {
 }
 
 export function buildDataset({ users: userCount, minOrdersPerUser }: DatasetOptions): Dataset {
-  if (userCount < 1 || minOrdersPerUser < 1) throw new Error('the dataset needs at least one user and one order each');
+  if (userCount < 1 || minOrdersPerUser < 1)
+    throw new Error('the dataset needs at least one user and one order each');
   const users: DatasetUser[] = Array.from({ length: userCount }, (_, index) => {
     const label = String(index + 1).padStart(3, '0');
     return {

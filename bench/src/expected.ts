@@ -23,7 +23,9 @@ export function expectedData(id: OperationId, first: number, dataset: Dataset): 
   };
   const ordersOf = (user: DatasetUser, count: number) =>
     newestFirst(dataset.orders.filter((order) => order.userId === user.id)).slice(0, count);
-  const edges = <T, N>(rows: readonly T[], node: (row: T) => N) => ({ edges: rows.map((row) => ({ node: node(row) })) });
+  const edges = <T, N>(rows: readonly T[], node: (row: T) => N) => ({
+    edges: rows.map((row) => ({ node: node(row) })),
+  });
 
   switch (id) {
     case 'O1':

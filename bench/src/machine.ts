@@ -28,7 +28,9 @@ export function packageVersions(names: readonly string[]): Record<string, string
     names.map((name) => {
       try {
         const path = findPackageJSON(name, import.meta.url);
-        const manifest = path ? (JSON.parse(readFileSync(path, 'utf8')) as { name?: string; version?: string }) : {};
+        const manifest = path
+          ? (JSON.parse(readFileSync(path, 'utf8')) as { name?: string; version?: string })
+          : {};
         return [name, manifest.name === name ? (manifest.version ?? 'unknown') : 'unknown'];
       } catch {
         return [name, 'not installed'];

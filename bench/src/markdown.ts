@@ -13,7 +13,11 @@ const withSpread = (value: Rounded, digits?: number) =>
     : `${num(value.median, digits)} (${num(value.min, digits)}–${num(value.max, digits)})`;
 
 const table = (header: string[], rows: string[][]) =>
-  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 
 const HEADLINE_LABELS: Record<keyof BenchResults['headline'], string> = {
   vsHiveGateway: 'vs Hive Gateway (A/D)',
@@ -27,8 +31,12 @@ const HEADLINE_LABELS: Record<keyof BenchResults['headline'], string> = {
 };
 
 function headlineRow(key: keyof BenchResults['headline'], detail: HeadlineDetail): string[] {
-  const spread = detail.spread && detail.spread.min !== detail.spread.max ? ` (${detail.spread.min}–${detail.spread.max})` : '';
-  const dedup = detail.withoutDedup === undefined ? '' : `A′ (dedup off) in A’s place: ${num(detail.withoutDedup)}`;
+  const spread =
+    detail.spread && detail.spread.min !== detail.spread.max
+      ? ` (${detail.spread.min}–${detail.spread.max})`
+      : '';
+  const dedup =
+    detail.withoutDedup === undefined ? '' : `A′ (dedup off) in A’s place: ${num(detail.withoutDedup)}`;
   const basis = [detail.basis, dedup, detail.note].filter(Boolean).join('; ');
   return [HEADLINE_LABELS[key], `**${num(detail.value)}**${spread}`, basis || detail.definition];
 }
@@ -37,14 +45,25 @@ function headlineRow(key: keyof BenchResults['headline'], detail: HeadlineDetail
 export function renderMarkdown(results: BenchResults): string {
   const meta = results.meta;
   const machine = meta['machine'] as
-    | { cpuModel: string; cores: number; memoryGB: number; node: string; platform: string; loadAverageAtStart?: number[]; loadAverageAtEnd?: number[] }
+    | {
+        cpuModel: string;
+        cores: number;
+        memoryGB: number;
+        node: string;
+        platform: string;
+        loadAverageAtStart?: number[];
+        loadAverageAtEnd?: number[];
+      }
     | undefined;
-  const options = meta['options'] as { rounds: number; durationSeconds: number; warmupSeconds: number; connections: number } | undefined;
+  const options = meta['options'] as
+    { rounds: number; durationSeconds: number; warmupSeconds: number; connections: number } | undefined;
   const lines: string[] = [];
   lines.push(`# Supergraph benchmark — ${meta.createdAt} (${meta.mode})`, '');
   lines.push(`\`${meta.command}\``, '');
   if (machine) {
-    const load = [machine.loadAverageAtStart, machine.loadAverageAtEnd].map((value) => value?.[0] ?? '?').join(' → ');
+    const load = [machine.loadAverageAtStart, machine.loadAverageAtEnd]
+      .map((value) => value?.[0] ?? '?')
+      .join(' → ');
     lines.push(
       `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGB} GB, Node ${machine.node}, ${machine.platform}; load average (1 min) ${load} during the run (other work shares the cores).`,
     );
@@ -57,14 +76,20 @@ export function renderMarkdown(results: BenchResults): string {
   }
   lines.push('');
   if (!results.valid) {
-    lines.push('> **This run is not valid:**', ...results.invalidReasons.map((reason) => `> - ${reason}`), '');
+    lines.push(
+      '> **This run is not valid:**',
+      ...results.invalidReasons.map((reason) => `> - ${reason}`),
+      '',
+    );
   }
 
   lines.push('## Headline', '', results.ratioDefinition + '.', '');
   lines.push(
     table(
       ['metric', 'value', 'basis'],
-      (Object.keys(results.headline) as (keyof BenchResults['headline'])[]).map((key) => headlineRow(key, results.headlineDetails[key])),
+      (Object.keys(results.headline) as (keyof BenchResults['headline'])[]).map((key) =>
+        headlineRow(key, results.headlineDetails[key]),
+      ),
     ),
     '',
   );
@@ -76,13 +101,29 @@ export function renderMarkdown(results: BenchResults): string {
   );
   lines.push(
     table(
-      ['op', 'N', 'config', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'front CPU ms/req', 'total CPU ms/req', 'front peak RSS MB', 'subgraph fetches/op', 'SQL/op'],
+      [
+        'op',
+        'N',
+        'config',
+        'req/s',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'errors',
+        'front CPU ms/req',
+        'total CPU ms/req',
+        'front peak RSS MB',
+        'subgraph fetches/op',
+        'SQL/op',
+      ],
       results.cells.map((cell) => {
         const underLoad = cell.subgraphFetchesPerOpUnderLoad?.median;
         const fetches =
           cell.subgraphFetchesPerOp === null
             ? '—'
-            : underLoad !== null && underLoad !== undefined && Math.abs(underLoad - cell.subgraphFetchesPerOp) > 0.05
+            : underLoad !== null &&
+                underLoad !== undefined &&
+                Math.abs(underLoad - cell.subgraphFetchesPerOp) > 0.05
               ? `${cell.subgraphFetchesPerOp} (${underLoad})`
               : String(cell.subgraphFetchesPerOp);
         return [
@@ -98,7 +139,9 @@ export function renderMarkdown(results: BenchResults): string {
           withSpread(cell.cpuMsPerRequest.total, 2),
           num(cell.frontPeakRssMB, 0),
           fetches,
-          cell.sqlPerOp ? `${cell.sqlPerOp.total} (users ${cell.sqlPerOp.users}, orders ${cell.sqlPerOp.orders})` : '—',
+          cell.sqlPerOp
+            ? `${cell.sqlPerOp.total} (users ${cell.sqlPerOp.users}, orders ${cell.sqlPerOp.orders})`
+            : '—',
         ];
       }),
     ),
@@ -108,7 +151,9 @@ export function renderMarkdown(results: BenchResults): string {
   const others: ConfigId[] = ['A+cache', "A'", 'B', 'C', 'D', "D'", 'E'];
   lines.push('## A/X, requests/s', '');
   const groups = OPERATIONS.flatMap((op) =>
-    [...new Set(results.ratios.filter((r) => r.op === op.id).map((r) => r.n))].sort((a, b) => a - b).map((n) => ({ op: op.id, n })),
+    [...new Set(results.ratios.filter((r) => r.op === op.id).map((r) => r.n))]
+      .sort((a, b) => a - b)
+      .map((n) => ({ op: op.id, n })),
   );
   lines.push(
     table(
@@ -139,7 +184,9 @@ export function renderMarkdown(results: BenchResults): string {
         ...others.map((id) => {
           const ratio = results.ratios.find((r) => r.op === op && r.n === n && r.vs === id);
           if (!ratio) return '—';
-          return ratio.frontCpu === null ? num(ratio.totalCpu, 2) : `${num(ratio.totalCpu, 2)} (${num(ratio.frontCpu, 2)})`;
+          return ratio.frontCpu === null
+            ? num(ratio.totalCpu, 2)
+            : `${num(ratio.totalCpu, 2)} (${num(ratio.frontCpu, 2)})`;
         }),
       ]),
     ),
@@ -159,10 +206,23 @@ export function renderMarkdown(results: BenchResults): string {
   }
 
   lines.push('## Configurations', '');
-  lines.push(table(['id', 'what', 'how'], CONFIGURATIONS.map(({ id, label, description }) => [id, label, description])), '');
+  lines.push(
+    table(
+      ['id', 'what', 'how'],
+      CONFIGURATIONS.map(({ id, label, description }) => [id, label, description]),
+    ),
+    '',
+  );
   lines.push('## Operations', '');
-  lines.push(table(['id', 'what', 'query'], OPERATIONS.map(({ id, description, query }) => [id, description, `\`${query}\``])), '');
+  lines.push(
+    table(
+      ['id', 'what', 'query'],
+      OPERATIONS.map(({ id, description, query }) => [id, description, `\`${query}\``]),
+    ),
+    '',
+  );
   const notes = meta['notes'];
-  if (Array.isArray(notes) && notes.length > 0) lines.push('## Notes', '', ...notes.map((note) => `- ${String(note)}`), '');
+  if (Array.isArray(notes) && notes.length > 0)
+    lines.push('## Notes', '', ...notes.map((note) => `- ${String(note)}`), '');
   return lines.join('\n');
 }

@@ -104,7 +104,10 @@ export async function measureCell(
   const frontCpu = cpuMs(front.before, front.after);
   const backendCpu = backends.reduce((sum, { before: b, after: a }) => sum + cpuMs(b, a), 0);
   const subgraphs = config.usesSubgraphs ? (['users', 'orders'] as const).map(delta) : [];
-  const fetches = subgraphs.reduce((sum, { before: b, after: a }) => sum + a.counters.graphqlRequests - b.counters.graphqlRequests, 0);
+  const fetches = subgraphs.reduce(
+    (sum, { before: b, after: a }) => sum + a.counters.graphqlRequests - b.counters.graphqlRequests,
+    0,
+  );
   // Counters were reset just before `before` was read, so `after` holds the window's statements.
   const sql = sqlByDatabase(after).total - sqlByDatabase(before).total;
   const errors = {

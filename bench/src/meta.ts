@@ -14,7 +14,16 @@ function gitState(): { commit: string; uncommittedChanges: string[] } | { unavai
     const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
     return {
       commit: git('rev-parse', 'HEAD'),
-      uncommittedChanges: git('status', '--porcelain', '--', 'router', 'subgraphs', 'packages', 'schema', 'bench/src')
+      uncommittedChanges: git(
+        'status',
+        '--porcelain',
+        '--',
+        'router',
+        'subgraphs',
+        'packages',
+        'schema',
+        'bench/src',
+      )
         .split('\n')
         .filter(Boolean),
     };
@@ -24,7 +33,11 @@ function gitState(): { commit: string; uncommittedChanges: string[] } | { unavai
 }
 
 /** The exact command, with a database password masked. */
-function commandLine(argv: readonly string[], env: Record<string, string | undefined>, databaseUrl: string | undefined): string {
+function commandLine(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  databaseUrl: string | undefined,
+): string {
   const database = databaseUrl ? new URL(databaseUrl) : undefined;
   if (database?.password) database.password = '***';
   return [
@@ -69,8 +82,12 @@ export function runMeta(
       'drizzle-orm',
       '@electric-sql/pglite',
     ]),
-    configurations: CONFIGURATIONS.filter(({ id }) => options.configs.includes(id)).map(({ id, label }) => `${id}: ${label}`),
-    operations: OPERATIONS.filter(({ id }) => options.ops.includes(id)).map(({ id, query }) => `${id}: ${query}`),
+    configurations: CONFIGURATIONS.filter(({ id }) => options.configs.includes(id)).map(
+      ({ id, label }) => `${id}: ${label}`,
+    ),
+    operations: OPERATIONS.filter(({ id }) => options.ops.includes(id)).map(
+      ({ id, query }) => `${id}: ${query}`,
+    ),
     notes: [
       'Every server runs in a child process of its own with NODE_ENV=production and a clean environment (no APOLLO_KEY, no HIVE_* or OTEL_* variables, APOLLO_TELEMETRY_DISABLED=true); every process refuses and records any connection beyond loopback (see "outbound").',
       `Our gateway, subgraphs and monolith log at LOG_LEVEL=${options.logLevel} (production's default, info, is one JSON line per request; written to /dev/null here). Hive Gateway and the bare Apollo Gateway log nothing per request by default.`,

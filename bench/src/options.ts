@@ -45,13 +45,26 @@ writes bench/results/<date>.{json,md} (and latest.{json,md}).
 
 Environment: BENCH_DATABASE_URL=postgres://… runs on PostgreSQL (fresh databases, dropped afterwards).`;
 
-const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
-function positive(name: string, value: string | undefined, fallback: number, { integer = false, zero = false } = {}): number {
+function positive(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  { integer = false, zero = false } = {},
+): number {
   if (value === undefined) return fallback;
   const number = Number(value);
-  const valid = Number.isFinite(number) && (zero ? number >= 0 : number > 0) && (!integer || Number.isInteger(number));
-  if (!valid) throw new Error(`--${name} must be a ${integer ? 'whole ' : ''}number${zero ? ' ≥ 0' : ' > 0'}, got "${value}"`);
+  const valid =
+    Number.isFinite(number) && (zero ? number >= 0 : number > 0) && (!integer || Number.isInteger(number));
+  if (!valid)
+    throw new Error(
+      `--${name} must be a ${integer ? 'whole ' : ''}number${zero ? ' ≥ 0' : ' > 0'}, got "${value}"`,
+    );
   return number;
 }
 
@@ -81,11 +94,16 @@ export function parseOptions(
   });
   const quick = values.quick;
   const ops = values.ops ? list(values.ops) : OPERATIONS.map(({ id }) => id);
-  for (const op of ops) if (!OPERATIONS.some(({ id }) => id === op)) throw new Error(`--ops: unknown operation "${op}"`);
+  for (const op of ops)
+    if (!OPERATIONS.some(({ id }) => id === op)) throw new Error(`--ops: unknown operation "${op}"`);
   const aliases: Record<string, string> = { Dn: "D'", An: "A'" };
-  const configs = values.configs ? list(values.configs).map((id) => aliases[id] ?? id) : CONFIGURATIONS.map(({ id }) => id);
+  const configs = values.configs
+    ? list(values.configs).map((id) => aliases[id] ?? id)
+    : CONFIGURATIONS.map(({ id }) => id);
   for (const id of configs) if (!isConfigId(id)) throw new Error(`--configs: unknown configuration "${id}"`);
-  const sizes = values.sizes ? list(values.sizes).map((size) => positive('sizes', size, 1, { integer: true })) : [...SIZES];
+  const sizes = values.sizes
+    ? list(values.sizes).map((size) => positive('sizes', size, 1, { integer: true }))
+    : [...SIZES];
   if (sizes.some((size) => size > 100)) throw new Error('--sizes: at most 100 (the API caps `first` at 100)');
   const logLevel = values['log-level'] ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {

@@ -10,7 +10,11 @@ export interface WrittenFiles {
 }
 
 /** `<dir>/<date>[-quick].{json,md}`, and the same copied to `latest.{json,md}`. */
-export async function writeResults(results: BenchResults, markdown: string, dir: string): Promise<WrittenFiles> {
+export async function writeResults(
+  results: BenchResults,
+  markdown: string,
+  dir: string,
+): Promise<WrittenFiles> {
   await mkdir(dir, { recursive: true });
   const stamp = results.meta.createdAt.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
   const base = join(dir, `${stamp}${results.meta.mode === 'quick' ? '-quick' : ''}`);

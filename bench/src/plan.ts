@@ -9,7 +9,11 @@ export interface Cell {
 }
 
 /** Every cell to measure, grouped by operation and size, configurations in catalogue order. */
-export function cellsOf(ops: readonly OperationId[], sizes: readonly number[], configs: readonly ConfigId[]): Cell[] {
+export function cellsOf(
+  ops: readonly OperationId[],
+  sizes: readonly number[],
+  configs: readonly ConfigId[],
+): Cell[] {
   const cells: Cell[] = [];
   for (const op of ops) {
     for (const n of sizes) {
@@ -50,5 +54,7 @@ export function warmupCells(cells: readonly Cell[]): Cell[] {
     const key = `${cell.config}|${cell.op}`;
     groups.set(key, [...(groups.get(key) ?? []), cell]);
   }
-  return [...groups.values()].map((group) => group.find((cell) => cell.n === 10) ?? group.reduce((a, b) => (b.n > a.n ? b : a)));
+  return [...groups.values()].map(
+    (group) => group.find((cell) => cell.n === 10) ?? group.reduce((a, b) => (b.n > a.n ? b : a)),
+  );
 }

@@ -18,12 +18,19 @@ export interface Probe {
 
 /** The processes whose counters a configuration's requests move: the front server and our subgraphs. */
 export function countedServers(config: Configuration): ServerId[] {
-  return [...new Set<ServerId>([config.server, ...(config.usesSubgraphs ? (['users', 'orders'] as const) : [])])];
+  return [
+    ...new Set<ServerId>([config.server, ...(config.usesSubgraphs ? (['users', 'orders'] as const) : [])]),
+  ];
 }
 
 /** SQL statements per database in a set of processes' counters (subgraphs count their own, the monolith both). */
-export function sqlByDatabase(stats: readonly ProcessStats[]): { users: number; orders: number; total: number } {
-  const sum = (database: string) => stats.reduce((total, { counters }) => total + (counters.sql[database] ?? 0), 0);
+export function sqlByDatabase(stats: readonly ProcessStats[]): {
+  users: number;
+  orders: number;
+  total: number;
+} {
+  const sum = (database: string) =>
+    stats.reduce((total, { counters }) => total + (counters.sql[database] ?? 0), 0);
   const users = sum('users');
   const orders = sum('orders');
   return { users, orders, total: users + orders };
@@ -33,7 +40,12 @@ export function sqlByDatabase(stats: readonly ProcessStats[]): { users: number; 
  * Sends one request (nothing else is running) and checks the answer against the dataset: no `errors`, exactly
  * the expected data, hence N edges. Counters are reset first, so the fetches and statements are this request's.
  */
-export async function probe(harness: Harness, config: Configuration, op: Operation, first: number): Promise<Probe> {
+export async function probe(
+  harness: Harness,
+  config: Configuration,
+  op: Operation,
+  first: number,
+): Promise<Probe> {
   const ids = countedServers(config);
   await Promise.all(ids.map((id) => harness.server(id).resetCounters()));
   const response = await fetch(harness.server(config.server).url, {
@@ -43,7 +55,9 @@ export async function probe(harness: Harness, config: Configuration, op: Operati
     signal: AbortSignal.timeout(30_000),
   });
   const body = await response.text();
-  const stats = new Map(await Promise.all(ids.map(async (id) => [id, await harness.server(id).stats()] as const)));
+  const stats = new Map(
+    await Promise.all(ids.map(async (id) => [id, await harness.server(id).stats()] as const)),
+  );
   const fetchesOf = (id: ServerId) => stats.get(id)?.counters.graphqlRequests ?? 0;
   const problems = response.status === 200 ? [] : [`HTTP ${response.status}`];
   problems.push(...responseProblems(body, expectedData(op.id, first, harness.dataset)));
@@ -52,7 +66,11 @@ export async function probe(harness: Harness, config: Configuration, op: Operati
     body,
     problems,
     subgraphFetches: config.usesSubgraphs
-      ? { users: fetchesOf('users'), orders: fetchesOf('orders'), total: fetchesOf('users') + fetchesOf('orders') }
+      ? {
+          users: fetchesOf('users'),
+          orders: fetchesOf('orders'),
+          total: fetchesOf('users') + fetchesOf('orders'),
+        }
       : null,
     sql: sqlByDatabase([...stats.values()]),
   };

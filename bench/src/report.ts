@@ -127,7 +127,8 @@ function summariseCells(input: ReportInput): CellSummary[] {
     const key = keyOf(sample.config, sample.op, sample.n);
     groups.set(key, [...(groups.get(key) ?? []), sample]);
   }
-  const order = (sample: CellSample) => [sample.op, sample.n, CONFIGURATIONS.findIndex(({ id }) => id === sample.config)] as const;
+  const order = (sample: CellSample) =>
+    [sample.op, sample.n, CONFIGURATIONS.findIndex(({ id }) => id === sample.config)] as const;
   const sorted = [...groups.values()].sort((a, b) => {
     const [opA, nA, configA] = order(a[0]!);
     const [opB, nB, configB] = order(b[0]!);
@@ -135,7 +136,9 @@ function summariseCells(input: ReportInput): CellSummary[] {
   });
   return sorted.map((samples) => {
     const { config, op, n } = samples[0]!;
-    const probe = input.probes.find((p) => p.phase === 'before' && p.config === config && p.op === op && p.n === n);
+    const probe = input.probes.find(
+      (p) => p.phase === 'before' && p.config === config && p.op === op && p.n === n,
+    );
     const of = (pick: (sample: CellSample) => number) => spread(samples.map(pick));
     const errors = samples.reduce(
       (sum, { errors: e }) => ({
@@ -153,7 +156,10 @@ function summariseCells(input: ReportInput): CellSummary[] {
       op,
       n,
       rounds: samples.length,
-      requestsPerSecond: rounded(of((s) => s.requestsPerSecond), 1),
+      requestsPerSecond: rounded(
+        of((s) => s.requestsPerSecond),
+        1,
+      ),
       latencyMs: {
         p50: rounded(of((s) => s.latencyMs.p50)),
         p95: rounded(of((s) => s.latencyMs.p95)),
@@ -161,18 +167,36 @@ function summariseCells(input: ReportInput): CellSummary[] {
       },
       errors,
       cpuMsPerRequest: {
-        front: rounded(of((s) => s.cpuMsPerRequest.front), 3),
-        subgraphs: rounded(of((s) => s.cpuMsPerRequest.subgraphs), 3),
-        total: rounded(of((s) => s.cpuMsPerRequest.total), 3),
-        loadGenerator: rounded(of((s) => s.cpuMsPerRequest.loadGenerator), 3),
+        front: rounded(
+          of((s) => s.cpuMsPerRequest.front),
+          3,
+        ),
+        subgraphs: rounded(
+          of((s) => s.cpuMsPerRequest.subgraphs),
+          3,
+        ),
+        total: rounded(
+          of((s) => s.cpuMsPerRequest.total),
+          3,
+        ),
+        loadGenerator: rounded(
+          of((s) => s.cpuMsPerRequest.loadGenerator),
+          3,
+        ),
       },
       frontPeakRssMB: peak === undefined ? null : round(peak, 1),
       subgraphFetchesPerOp: probe?.subgraphFetches?.total ?? null,
       subgraphFetchesPerOpUnderLoad: configuration(config).usesSubgraphs
-        ? rounded(of((s) => s.subgraphFetchesPerRequest ?? Number.NaN), 3)
+        ? rounded(
+            of((s) => s.subgraphFetchesPerRequest ?? Number.NaN),
+            3,
+          )
         : null,
       sqlPerOp: probe?.sql ?? null,
-      sqlPerOpUnderLoad: rounded(of((s) => s.sqlPerRequest), 3),
+      sqlPerOpUnderLoad: rounded(
+        of((s) => s.sqlPerRequest),
+        3,
+      ),
     };
   });
 }
@@ -180,13 +204,23 @@ function summariseCells(input: ReportInput): CellSummary[] {
 /** A/X per round (A and X of a round were measured back to back), then median and spread over rounds. */
 function summariseRatios(samples: readonly CellSample[]): RatioSummary[] {
   const sampleOf = new Map(samples.map((s) => [`${keyOf(s.config, s.op, s.n)}|${s.round}`, s]));
-  const pairs = new Map<string, { op: OperationId; n: number; vs: ConfigId; rps: number[]; total: number[]; front: number[] }>();
+  const pairs = new Map<
+    string,
+    { op: OperationId; n: number; vs: ConfigId; rps: number[]; total: number[]; front: number[] }
+  >();
   for (const sample of samples) {
     if (sample.config === 'A') continue;
     const a = sampleOf.get(`${keyOf('A', sample.op, sample.n)}|${sample.round}`);
     if (!a) continue;
     const key = keyOf(sample.config, sample.op, sample.n);
-    const pair = pairs.get(key) ?? { op: sample.op, n: sample.n, vs: sample.config, rps: [], total: [], front: [] };
+    const pair = pairs.get(key) ?? {
+      op: sample.op,
+      n: sample.n,
+      vs: sample.config,
+      rps: [],
+      total: [],
+      front: [],
+    };
     pair.rps.push(a.requestsPerSecond / sample.requestsPerSecond);
     pair.total.push(a.cpuMsPerRequest.total / sample.cpuMsPerRequest.total);
     pair.front.push(a.cpuMsPerRequest.front / sample.cpuMsPerRequest.front);
@@ -204,25 +238,37 @@ function summariseRatios(samples: readonly CellSample[]): RatioSummary[] {
 }
 
 function sqlGrowth(probes: readonly ProbeRecord[]): HeadlineDetail {
-  const lone = probes.filter((p) => p.phase === 'before' && p.problems.length === 0 && configuration(p.config).usesSubgraphs);
+  const lone = probes.filter(
+    (p) => p.phase === 'before' && p.problems.length === 0 && configuration(p.config).usesSubgraphs,
+  );
   let worst: { value: number; basis: string } | undefined;
   for (const big of lone.filter((p) => p.n === 100)) {
     const small = lone.find((p) => p.config === big.config && p.op === big.op && p.n === 1);
     if (!small || small.sql.total === 0) continue;
     const value = big.sql.total / small.sql.total;
     if (!worst || value > worst.value) {
-      worst = { value, basis: `${big.config} ${big.op}: ${big.sql.total} statements at N=100, ${small.sql.total} at N=1` };
+      worst = {
+        value,
+        basis: `${big.config} ${big.op}: ${big.sql.total} statements at N=100, ${small.sql.total} at N=1`,
+      };
     }
   }
   return {
     value: worst ? round(worst.value, 2) : null,
-    definition: 'SQL statements per operation at N=100 ÷ at N=1 (a lone request each), worst operation and configuration that goes through our subgraphs; 1 = no N+1',
+    definition:
+      'SQL statements per operation at N=100 ÷ at N=1 (a lone request each), worst operation and configuration that goes through our subgraphs; 1 = no N+1',
     ...(worst ? { basis: worst.basis } : { note: 'needs N=1 and N=100 in the run' }),
   };
 }
 
 /** X's requests/s ÷ Y's on one cell, per round (X and Y of a round measured back to back). */
-function perRoundRatios(samples: readonly CellSample[], x: ConfigId, y: ConfigId, op: OperationId, n: number): number[] {
+function perRoundRatios(
+  samples: readonly CellSample[],
+  x: ConfigId,
+  y: ConfigId,
+  op: OperationId,
+  n: number,
+): number[] {
   const of = (config: ConfigId) => samples.filter((s) => s.config === config && s.op === op && s.n === n);
   return of(x).flatMap((sx) => {
     const sy = of(y).find((s) => s.round === sx.round);
@@ -237,7 +283,10 @@ function cacheSpeedup(samples: readonly CellSample[], note: string): HeadlineDet
     const ratios = perRoundRatios(samples, 'A+cache', 'A', op, 10);
     return ratios.length ? [{ op, ...spread(ratios) }] : [];
   });
-  const lowest = perOp.reduce<(typeof perOp)[number] | undefined>((low, r) => (!low || r.median < low.median ? r : low), undefined);
+  const lowest = perOp.reduce<(typeof perOp)[number] | undefined>(
+    (low, r) => (!low || r.median < low.median ? r : low),
+    undefined,
+  );
   if (!lowest) return { value: null, definition, note };
   return {
     value: round(lowest.median, 3),
@@ -251,7 +300,8 @@ function cacheSpeedup(samples: readonly CellSample[], note: string): HeadlineDet
 export function buildResults(input: ReportInput): BenchResults {
   const cells = summariseCells(input);
   const ratios = summariseRatios(input.samples);
-  const ratioOf = (vs: ConfigId, op: OperationId, n: number) => ratios.find((r) => r.vs === vs && r.op === op && r.n === n);
+  const ratioOf = (vs: ConfigId, op: OperationId, n: number) =>
+    ratios.find((r) => r.vs === vs && r.op === op && r.n === n);
   const withoutDedup = (vs: ConfigId, op: OperationId, n: number) => {
     const ratios = perRoundRatios(input.samples, "A'", vs, op, n);
     return ratios.length ? { withoutDedup: round(spread(ratios).median, 3) } : {};
@@ -262,7 +312,9 @@ export function buildResults(input: ReportInput): BenchResults {
       value: found?.ratio.median ?? null,
       definition,
       basis: `A/${vs} on ${op} at N=${n}`,
-      ...(found ? { spread: { min: found.ratio.min, max: found.ratio.max } } : { note: 'not measured in this run' }),
+      ...(found
+        ? { spread: { min: found.ratio.min, max: found.ratio.max } }
+        : { note: 'not measured in this run' }),
       ...withoutDedup(vs, op, n),
     };
   };
@@ -285,11 +337,32 @@ export function buildResults(input: ReportInput): BenchResults {
   };
   const rss = input.peakRssMB['gateway-ours'];
   const details: Record<keyof Headline, HeadlineDetail> = {
-    vsHiveGateway: lowestDetail('D', 'lowest A/D requests/s ratio over O1–O4 at N=10 (>1: our gateway serves more)'),
-    vsHiveGatewayNoDedup: lowestDetail("D'", "lowest A/D' requests/s ratio over O1–O4 at N=10 (Hive without in-flight dedup)"),
-    vsBareApolloGateway: pairDetail('E', 'O4', 100, 'A/E requests/s on O4 at N=100: what our additions cost against a bare Apollo Gateway'),
-    gatewayTax: pairDetail('B', 'O1', 10, 'A/B requests/s on O1 at N=10: the gateway hop against calling the users subgraph directly'),
-    federationTax: pairDetail('C', 'O2', 10, 'A/C requests/s on O2 at N=10: the federated graph against the same resolvers in one monolith'),
+    vsHiveGateway: lowestDetail(
+      'D',
+      'lowest A/D requests/s ratio over O1–O4 at N=10 (>1: our gateway serves more)',
+    ),
+    vsHiveGatewayNoDedup: lowestDetail(
+      "D'",
+      "lowest A/D' requests/s ratio over O1–O4 at N=10 (Hive without in-flight dedup)",
+    ),
+    vsBareApolloGateway: pairDetail(
+      'E',
+      'O4',
+      100,
+      'A/E requests/s on O4 at N=100: what our additions cost against a bare Apollo Gateway',
+    ),
+    gatewayTax: pairDetail(
+      'B',
+      'O1',
+      10,
+      'A/B requests/s on O1 at N=10: the gateway hop against calling the users subgraph directly',
+    ),
+    federationTax: pairDetail(
+      'C',
+      'O2',
+      10,
+      'A/C requests/s on O2 at N=10: the federated graph against the same resolvers in one monolith',
+    ),
     cacheSpeedup: cacheSpeedup(input.samples, input.cacheNote),
     sqlGrowth: sqlGrowth(input.probes),
     gatewayRssMB: {
@@ -297,26 +370,36 @@ export function buildResults(input: ReportInput): BenchResults {
       definition: 'peak resident memory of our gateway process over the whole run (getrusage maxrss), MB',
     },
   };
-  const headline = Object.fromEntries(Object.entries(details).map(([key, detail]) => [key, detail.value])) as unknown as Headline;
+  const headline = Object.fromEntries(
+    Object.entries(details).map(([key, detail]) => [key, detail.value]),
+  ) as unknown as Headline;
 
   const invalidReasons: string[] = [];
   for (const cell of cells) {
-    if (cell.errors.total > 0) invalidReasons.push(`${cell.config} ${cell.op} N=${cell.n}: ${cell.errors.total} failed requests`);
+    if (cell.errors.total > 0)
+      invalidReasons.push(`${cell.config} ${cell.op} N=${cell.n}: ${cell.errors.total} failed requests`);
   }
   for (const sample of input.samples) {
     if (!sample.settled) {
-      invalidReasons.push(`${sample.config} ${sample.op} N=${sample.n} round ${sample.round}: servers still busy 30 s after the clients stopped`);
+      invalidReasons.push(
+        `${sample.config} ${sample.op} N=${sample.n} round ${sample.round}: servers still busy 30 s after the clients stopped`,
+      );
     }
   }
   for (const probe of input.probes) {
     if (probe.problems.length > 0) {
-      invalidReasons.push(`${probe.config} ${probe.op} N=${probe.n} (${probe.phase}): ${probe.problems.join('; ')}`);
+      invalidReasons.push(
+        `${probe.config} ${probe.op} N=${probe.n} (${probe.phase}): ${probe.problems.join('; ')}`,
+      );
     }
   }
-  if ('errors' in input.soak && input.soak.errors.total > 0) invalidReasons.push(`soak: ${input.soak.errors.total} failed requests`);
+  if ('errors' in input.soak && input.soak.errors.total > 0)
+    invalidReasons.push(`soak: ${input.soak.errors.total} failed requests`);
   for (const [process, attempts] of Object.entries(input.outbound)) {
     if (attempts.length > 0) {
-      invalidReasons.push(`${process} tried to reach ${attempts.map((a) => `${a.host}:${a.port}`).join(', ')} (refused)`);
+      invalidReasons.push(
+        `${process} tried to reach ${attempts.map((a) => `${a.host}:${a.port}`).join(', ')} (refused)`,
+      );
     }
   }
 

@@ -33,7 +33,9 @@ const cellKey = ({ op, n, config }: Cell) => `${op}|${n}|${config}`;
 
 /** The front servers the chosen configurations need, besides the two subgraphs (always running). */
 function frontServers(options: BenchOptions): ServerId[] {
-  return [...new Set(options.configs.map((id) => configuration(id).server))].filter((id) => id !== 'users' && id !== 'orders');
+  return [...new Set(options.configs.map((id) => configuration(id).server))].filter(
+    (id) => id !== 'users' && id !== 'orders',
+  );
 }
 
 /**
@@ -64,7 +66,14 @@ export async function runBenchmark(
     const subgraph = (name: 'users' | 'orders') =>
       spawn(name, {
         server: name,
-        subgraph: { name, secrets, database: databases[name], seed: options.dataset, nodeEnv: 'production', logLevel: options.logLevel },
+        subgraph: {
+          name,
+          secrets,
+          database: databases[name],
+          seed: options.dataset,
+          nodeEnv: 'production',
+          logLevel: options.logLevel,
+        },
       });
     const fronts = frontServers(options);
     // The monolith needs nothing from the subgraphs (with PostgreSQL it queries their databases only once
@@ -95,7 +104,9 @@ export async function runBenchmark(
       fronts
         .filter((id): id is Exclude<ServerId, 'users' | 'orders' | 'monolith'> => id !== 'monolith')
         // Our gateway signs its own tokens per request; the bare ones forward the one the harness signs.
-        .map((id) => spawn(id, { server: id, gateway }, id.startsWith('gateway-ours') ? undefined : internalToken)),
+        .map((id) =>
+          spawn(id, { server: id, gateway }, id.startsWith('gateway-ours') ? undefined : internalToken),
+        ),
     );
     const harness = createHarness(dataset, secrets, processes);
     const cells = cellsOf(options.ops, options.sizes, options.configs);
@@ -106,20 +117,30 @@ export async function runBenchmark(
     const probeAll = async (phase: ProbeRecord['phase']) => {
       for (const cell of cells) {
         const result = await probe(harness, configuration(cell.config), operation(cell.op), cell.n);
-        probes.push({ ...cell, phase, problems: result.problems, subgraphFetches: result.subgraphFetches, sql: result.sql });
-        if (result.problems.length > 0) log(`  WRONG ${cellName(cell)} (${phase}): ${result.problems.join('; ')}`);
+        probes.push({
+          ...cell,
+          phase,
+          problems: result.problems,
+          subgraphFetches: result.subgraphFetches,
+          sql: result.sql,
+        });
+        if (result.problems.length > 0)
+          log(`  WRONG ${cellName(cell)} (${phase}): ${result.problems.join('; ')}`);
         else if (phase === 'before') expectedBodies.set(cellKey(cell), result.body);
       }
     };
     await probeAll('before');
     const measurable = cells.filter((cell) => expectedBodies.has(cellKey(cell)));
-    if (measurable.length < cells.length) log(`  ${cells.length - measurable.length} cells answer wrongly: they are not loaded`);
+    if (measurable.length < cells.length)
+      log(`  ${cells.length - measurable.length} cells answer wrongly: they are not loaded`);
 
     const settings = { connections: options.connections, durationSeconds: options.durationSeconds };
     const everyServer = [...processes.values()];
     if (options.warmupSeconds > 0) {
       const warmups = warmupCells(measurable);
-      log(`warming up: ${warmups.length} × ${options.warmupSeconds} s (each configuration on each operation)`);
+      log(
+        `warming up: ${warmups.length} × ${options.warmupSeconds} s (each configuration on each operation)`,
+      );
       for (const cell of warmups) {
         await runLoad({
           url: harness.server(configuration(cell.config).server).url,
@@ -153,7 +174,8 @@ export async function runBenchmark(
             `  p99 ${sample.latencyMs.p99.toFixed(1).padStart(6)} ms  front CPU ${sample.cpuMsPerRequest.front.toFixed(2)} ms/req` +
             `  errors ${sample.errors.total}`,
         );
-        if (sample.errors.total > 0) log(`    bad responses: ${JSON.stringify(sample.badResponses).slice(0, 500)}`);
+        if (sample.errors.total > 0)
+          log(`    bad responses: ${JSON.stringify(sample.badResponses).slice(0, 500)}`);
         if (!sample.settled) log('    warning: the servers were still busy 30 s after the clients stopped');
       }
     }
@@ -162,14 +184,19 @@ export async function runBenchmark(
     await settle(everyServer);
     await probeAll('after');
 
-    const finalStats = await Promise.all([...processes].map(async ([id, server]) => [id, await server.stats()] as const));
+    const finalStats = await Promise.all(
+      [...processes].map(async ([id, server]) => [id, await server.stats()] as const),
+    );
     return {
       meta,
       samples,
       probes,
       peakRssMB: Object.fromEntries(finalStats.map(([id, stats]) => [id, stats.maxRssBytes / 2 ** 20])),
       soak,
-      outbound: { ...Object.fromEntries(finalStats.map(([id, stats]) => [id, stats.outbound])), 'load-generator': outbound() },
+      outbound: {
+        ...Object.fromEntries(finalStats.map(([id, stats]) => [id, stats.outbound])),
+        'load-generator': outbound(),
+      },
       cacheNote,
     };
   } catch (error) {
@@ -204,7 +231,12 @@ async function runSoak(
     connections: options.connections,
     durationSeconds: options.soakSeconds,
   });
-  const errors = { non200: result.non200, wrongBody: result.wrongBody, connectionErrors: result.connectionErrors, timeouts: result.timeouts };
+  const errors = {
+    non200: result.non200,
+    wrongBody: result.wrongBody,
+    connectionErrors: result.connectionErrors,
+    timeouts: result.timeouts,
+  };
   const total = Object.values(errors).reduce((a, b) => a + b, 0);
   log(`  ${result.responses} responses, ${total} errors`);
   return {

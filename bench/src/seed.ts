@@ -7,7 +7,9 @@ import type { Dataset } from './dataset.ts';
 const CHUNK = 500;
 
 const chunks = <T>(rows: readonly T[]): T[][] =>
-  Array.from({ length: Math.ceil(rows.length / CHUNK) }, (_, index) => rows.slice(index * CHUNK, (index + 1) * CHUNK));
+  Array.from({ length: Math.ceil(rows.length / CHUNK) }, (_, index) =>
+    rows.slice(index * CHUNK, (index + 1) * CHUNK),
+  );
 
 /** Writes the dataset's users straight through the users service's Drizzle handle (no GraphQL, no hashing). */
 export async function seedUsers(db: UsersDb, dataset: Dataset): Promise<void> {
@@ -19,6 +21,8 @@ export async function seedOrders(db: OrdersDb, dataset: Dataset): Promise<void> 
   for (const rows of chunks(dataset.orders)) {
     await db.insert(orders).values(rows.map(({ items: _items, ...order }) => order));
   }
-  const items = dataset.orders.flatMap((order) => order.items.map((item) => ({ ...item, orderId: order.id })));
+  const items = dataset.orders.flatMap((order) =>
+    order.items.map((item) => ({ ...item, orderId: order.id })),
+  );
   for (const rows of chunks(items)) await db.insert(orderItems).values(rows);
 }

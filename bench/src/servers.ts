@@ -32,7 +32,8 @@ export type ServerSpec =
  */
 export async function startServer(spec: ServerSpec, tokens?: TokenSource): Promise<RunningServer> {
   const tokenSource = async (gateway: GatewaySpec) =>
-    tokens ?? (await import('./auth.ts')).internalTokenSource(gateway.secrets.INTERNAL_SECRET, gateway.identity);
+    tokens ??
+    (await import('./auth.ts')).internalTokenSource(gateway.secrets.INTERNAL_SECRET, gateway.identity);
   switch (spec.server) {
     case 'users':
     case 'orders':
@@ -42,9 +43,15 @@ export async function startServer(spec: ServerSpec, tokens?: TokenSource): Promi
     case 'gateway-ours':
       return (await import('./configs/our-gateway.ts')).startOurGateway(spec.gateway);
     case 'gateway-ours-cache':
-      return (await import('./configs/our-gateway.ts')).startOurGateway({ ...spec.gateway, env: { RESPONSE_CACHE: 'memory' } });
+      return (await import('./configs/our-gateway.ts')).startOurGateway({
+        ...spec.gateway,
+        env: { RESPONSE_CACHE: 'memory' },
+      });
     case 'gateway-ours-nodedup':
-      return (await import('./configs/our-gateway.ts')).startOurGateway({ ...spec.gateway, env: { DEDUPLICATE_INFLIGHT: 'false' } });
+      return (await import('./configs/our-gateway.ts')).startOurGateway({
+        ...spec.gateway,
+        env: { DEDUPLICATE_INFLIGHT: 'false' },
+      });
     case 'gateway-hive':
     case 'gateway-hive-nodedup':
       return (await import('./configs/hive-gateway.ts')).startHiveGateway({

@@ -30,7 +30,8 @@ describe('every configuration answers the benchmark operations with the same dat
         answers.set(id, data);
       }
       const reference = answers.get('A');
-      for (const [id, data] of answers) expect(isDeepStrictEqual(data, reference), `${id} differs from A`).toBe(true);
+      for (const [id, data] of answers)
+        expect(isDeepStrictEqual(data, reference), `${id} differs from A`).toBe(true);
     });
   }
 

@@ -42,7 +42,10 @@ export async function startInProcess(fronts: readonly ServerId[], seed: DatasetO
   const common = { secrets, nodeEnv: 'production' as const, logLevel: 'silent' };
   try {
     for (const name of ['users', 'orders'] as const) {
-      running.set(name, await startServer({ server: name, subgraph: { ...common, name, database: databases[name], seed } }));
+      running.set(
+        name,
+        await startServer({ server: name, subgraph: { ...common, name, database: databases[name], seed } }),
+      );
     }
     const gateway: GatewaySpec = {
       secrets,

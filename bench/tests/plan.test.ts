@@ -11,8 +11,12 @@ describe('the measurement plan', () => {
   });
 
   it('keeps the configurations of an (operation, N) together and rotates their order from round to round', () => {
-    const first = roundSchedule(cells, 0).slice(0, 6).map((cell) => cell.config);
-    const second = roundSchedule(cells, 1).slice(0, 6).map((cell) => cell.config);
+    const first = roundSchedule(cells, 0)
+      .slice(0, 6)
+      .map((cell) => cell.config);
+    const second = roundSchedule(cells, 1)
+      .slice(0, 6)
+      .map((cell) => cell.config);
     expect(new Set(first)).toEqual(new Set(['A', 'B', 'C', 'D', "D'", 'E']));
     expect(second).toEqual([...first.slice(1), first[0]]);
     expect(roundSchedule(cells, 2)).toHaveLength(cells.length);

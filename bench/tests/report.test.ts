@@ -5,7 +5,13 @@ import type { CellSample } from '../src/measure.ts';
 import type { OperationId } from '../src/operations.ts';
 import { buildResults, type ProbeRecord, type ReportInput } from '../src/report.ts';
 
-function sample(config: ConfigId, op: OperationId, n: number, round: number, requestsPerSecond: number): CellSample {
+function sample(
+  config: ConfigId,
+  op: OperationId,
+  n: number,
+  round: number,
+  requestsPerSecond: number,
+): CellSample {
   return {
     config,
     op,
@@ -70,7 +76,8 @@ function synthetic(): ReportInput {
       const [op, n] = cell.split('|') as [OperationId, string];
       samples.push(sample('A', op, Number(n), round + 1, rps));
     }
-    for (const [config, op, n, values] of others) samples.push(sample(config, op, n, round + 1, values[round]!));
+    for (const [config, op, n, values] of others)
+      samples.push(sample(config, op, n, round + 1, values[round]!));
   }
   return {
     meta: { createdAt: '2026-01-01T00:00:00.000Z', command: 'npm run bench -- --quick', mode: 'quick' },
@@ -127,7 +134,10 @@ describe('the report builder', () => {
 
   it("adds the ratio with A' (no in-flight dedup) in A's place where A' was measured", () => {
     const input = synthetic();
-    input.samples = [...input.samples, ...[50, 60, 40].map((rps, round) => sample("A'", 'O2', 10, round + 1, rps))];
+    input.samples = [
+      ...input.samples,
+      ...[50, 60, 40].map((rps, round) => sample("A'", 'O2', 10, round + 1, rps)),
+    ];
     const results = buildResults(input);
     expect(results.headlineDetails.federationTax.withoutDedup).toBe(1);
     expect(results.headlineDetails.federationTax.value).toBe(2);
@@ -140,7 +150,9 @@ describe('the report builder', () => {
       ['O1', [1_000, 1_200, 800]],
       ['O2', [500, 600, 400]],
     ];
-    const extra = cached.flatMap(([op, values]) => values.map((rps, round) => sample('A+cache', op, 10, round + 1, rps)));
+    const extra = cached.flatMap(([op, values]) =>
+      values.map((rps, round) => sample('A+cache', op, 10, round + 1, rps)),
+    );
     input.samples = [...input.samples, ...extra];
     const withCache = buildResults(input);
     expect(withCache.headline.cacheSpeedup).toBe(5);

@@ -6,7 +6,12 @@ import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { dropServiceDatabase, provisionServiceDatabase, SERVICE_DATABASES, type ServiceDatabase } from '@supergraph/db-provision';
+import {
+  dropServiceDatabase,
+  provisionServiceDatabase,
+  SERVICE_DATABASES,
+  type ServiceDatabase,
+} from '@supergraph/db-provision';
 import { eventually, graphql, type GraphQLResponse } from '@supergraph/testing';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
@@ -47,19 +52,26 @@ const eventsPrefix = uniquePrefix('compose');
 const databaseOf = (service: 'users' | 'orders') => {
   const spec = SERVICE_DATABASES.find((candidate) => candidate.service === service)!;
   const password = dotEnv[spec.passwordVariable]!;
-  return { spec, password, provision: { database: `t${run}_${spec.database}`, role: `t${run}_${spec.role}`, password } };
+  return {
+    spec,
+    password,
+    provision: { database: `t${run}_${spec.database}`, role: `t${run}_${spec.role}`, password },
+  };
 };
 
 /** docker-compose's interpolation: `$$`, `${VAR}`, `${VAR:-default}`, `${VAR:?error}` (unset or empty). */
 function interpolate(value: string, variables: Record<string, string>): string {
-  return value.replace(/\$\$|\$\{(\w+)(?::([-?])([^}]*))?\}/g, (match, name?: string, kind?: string, word?: string) => {
-    if (match === '$$') return '$';
-    const given = variables[name!];
-    if (given) return given;
-    if (kind === '-') return word ?? '';
-    if (kind === '?') throw new Error(`docker-compose would refuse to start: ${name} ${word}`);
-    return '';
-  });
+  return value.replace(
+    /\$\$|\$\{(\w+)(?::([-?])([^}]*))?\}/g,
+    (match, name?: string, kind?: string, word?: string) => {
+      if (match === '$$') return '$';
+      const given = variables[name!];
+      if (given) return given;
+      if (kind === '-') return word ?? '';
+      if (kind === '?') throw new Error(`docker-compose would refuse to start: ${name} ${word}`);
+      return '';
+    },
+  );
 }
 
 async function freePort(): Promise<number> {
@@ -86,14 +98,19 @@ describe.skipIf(!adminUrl)('the docker-compose services as plain processes', () 
 
   const printOutput = () => {
     for (const [name, child] of Object.entries(children)) {
-      console.error(`----- ${name} (exit ${child.process.exitCode ?? child.process.signalCode ?? 'running'}) -----\n${child.output.join('').slice(-20_000)}`);
+      console.error(
+        `----- ${name} (exit ${child.process.exitCode ?? child.process.signalCode ?? 'running'}) -----\n${child.output.join('').slice(-20_000)}`,
+      );
     }
   };
 
   /** The service's environment exactly as docker-compose computes it, then rewritten for a process here. */
   function environmentOf(name: Name, service: ComposeService): Record<string, string> {
     const environment = Object.fromEntries(
-      Object.entries(service.environment ?? {}).map(([key, value]) => [key, interpolate(String(value), dotEnv)]),
+      Object.entries(service.environment ?? {}).map(([key, value]) => [
+        key,
+        interpolate(String(value), dotEnv),
+      ]),
     );
     // Containers listen on every interface of their own network namespace; processes here only on loopback.
     expect(environment['HOST']).toBe('0.0.0.0');
@@ -107,9 +124,15 @@ describe.skipIf(!adminUrl)('the docker-compose services as plain processes', () 
       'redis:6379': '127.0.0.1:6379',
     };
     for (const [key, value] of Object.entries(environment)) {
-      environment[key] = value.replace(/(?<=^(?:https?|amqp|redis):\/\/(?:[^@/]*@)?)[\w-]+:\d+/, (address) => addresses[address] ?? address);
+      environment[key] = value.replace(
+        /(?<=^(?:https?|amqp|redis):\/\/(?:[^@/]*@)?)[\w-]+:\d+/,
+        (address) => addresses[address] ?? address,
+      );
       if (/^(?:https?|amqp|redis):\/\//.test(environment[key]!)) {
-        expect(new URL(environment[key]!).hostname, `${RUN[name]} ${key}: an address this test does not know`).toBe('127.0.0.1');
+        expect(
+          new URL(environment[key]!).hostname,
+          `${RUN[name]} ${key}: an address this test does not know`,
+        ).toBe('127.0.0.1');
       }
     }
     // Not in compose (each deployment has its own broker and Redis); here they keep this run apart.
@@ -122,7 +145,9 @@ describe.skipIf(!adminUrl)('the docker-compose services as plain processes', () 
     if (name === 'users' || name === 'orders') {
       // The URL names the compose database container, role and database: the ones db-provision creates.
       const { spec, password } = databaseOf(name);
-      expect(environment['DATABASE_URL']).toBe(`postgres://${spec.role}:${password}@${name}-db:5432/${spec.database}`);
+      expect(environment['DATABASE_URL']).toBe(
+        `postgres://${spec.role}:${password}@${name}-db:5432/${spec.database}`,
+      );
       environment['DATABASE_URL'] = databases[name]!.url;
     }
     return environment;
@@ -147,7 +172,8 @@ describe.skipIf(!adminUrl)('the docker-compose services as plain processes', () 
     const child = children[name]!.process;
     await eventually(
       async () => {
-        if (child.exitCode !== null || child.signalCode !== null) return `exited (${child.exitCode ?? child.signalCode})`;
+        if (child.exitCode !== null || child.signalCode !== null)
+          return `exited (${child.exitCode ?? child.signalCode})`;
         const response = await fetch(`http://127.0.0.1:${ports[name]}/health/ready`);
         if (response.status !== 200) throw new Error(`${name}: /health/ready answered ${response.status}`);
         return 'ready';
@@ -161,7 +187,12 @@ describe.skipIf(!adminUrl)('the docker-compose services as plain processes', () 
     variables: TVariables,
     token?: string,
   ): Promise<GraphQLResponse<TResult>> {
-    return graphql<TResult>(gatewayUrl, print(document), variables, token ? { authorization: `Bearer ${token}` } : {});
+    return graphql<TResult>(
+      gatewayUrl,
+      print(document),
+      variables,
+      token ? { authorization: `Bearer ${token}` } : {},
+    );
   }
 
   beforeAll(async () => {
@@ -203,13 +234,17 @@ describe.skipIf(!adminUrl)('the docker-compose services as plain processes', () 
     onTestFailed(printOutput);
     // NODE_ENV=production, as in compose: no demo users, so the customer signs up.
     const email = `compose-${run}@example.com`;
-    const signUp = await request(SignUpDocument, { input: { email, name: 'Compose Customer', password: 'a-long-password' } });
+    const signUp = await request(SignUpDocument, {
+      input: { email, name: 'Compose Customer', password: 'a-long-password' },
+    });
     expect(signUp.body.errors).toBeUndefined();
     const token = signUp.body.data!.signUp.token;
 
     const placed = await request(
       PlaceOrderDocument,
-      { input: { currency: 'EUR', items: [{ sku: 'BOOK-1', name: 'A book', quantity: 2, unitPrice: 1_250 }] } },
+      {
+        input: { currency: 'EUR', items: [{ sku: 'BOOK-1', name: 'A book', quantity: 2, unitPrice: 1_250 }] },
+      },
       token,
     );
     expect(placed.body.errors).toBeUndefined();

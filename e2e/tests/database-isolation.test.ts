@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { dropServiceDatabase, provisionServiceDatabase, type ServiceDatabase } from '@supergraph/db-provision';
+import {
+  dropServiceDatabase,
+  provisionServiceDatabase,
+  type ServiceDatabase,
+} from '@supergraph/db-provision';
 import { loadEnv as loadOrdersEnv } from '@supergraph/orders/env';
 import { openOrdersDatabase } from '@supergraph/orders/db';
 import { loadEnv as loadUsersEnv } from '@supergraph/users/env';
@@ -15,8 +19,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const adminUrl = process.env['TEST_DATABASE_URL'];
 const run = randomBytes(3).toString('hex');
 const specs = {
-  users: { database: `t${run}_users_db`, role: `t${run}_users_svc`, password: randomBytes(12).toString('hex') },
-  orders: { database: `t${run}_orders_db`, role: `t${run}_orders_svc`, password: randomBytes(12).toString('hex') },
+  users: {
+    database: `t${run}_users_db`,
+    role: `t${run}_users_svc`,
+    password: randomBytes(12).toString('hex'),
+  },
+  orders: {
+    database: `t${run}_orders_db`,
+    role: `t${run}_orders_svc`,
+    password: randomBytes(12).toString('hex'),
+  },
 };
 const secrets = { JWT_SECRET: 'j'.repeat(64), INTERNAL_SECRET: 'i'.repeat(64) };
 
@@ -49,8 +61,12 @@ describe.skipIf(!adminUrl)('database per service on PostgreSQL', () => {
   it('each service role owns its tables', async () => {
     const sql = postgres(users.url, { max: 1, onnotice: () => {} });
     try {
-      const owners = await sql`select tablename, tableowner from pg_tables where schemaname = 'public' order by tablename`;
-      expect(owners.map((row) => [row['tablename'], row['tableowner']])).toContainEqual(['users', specs.users.role]);
+      const owners =
+        await sql`select tablename, tableowner from pg_tables where schemaname = 'public' order by tablename`;
+      expect(owners.map((row) => [row['tablename'], row['tableowner']])).toContainEqual([
+        'users',
+        specs.users.role,
+      ]);
     } finally {
       await sql.end();
     }
@@ -58,14 +74,22 @@ describe.skipIf(!adminUrl)('database per service on PostgreSQL', () => {
 
   it('applies the pool limits from config: statement timeout and pool size', async () => {
     const handle = await openOrdersDatabase(
-      loadOrdersEnv({ ...secrets, DATABASE_URL: orders.url, DATABASE_STATEMENT_TIMEOUT_MS: '300', DATABASE_POOL_SIZE: '2' }),
+      loadOrdersEnv({
+        ...secrets,
+        DATABASE_URL: orders.url,
+        DATABASE_STATEMENT_TIMEOUT_MS: '300',
+        DATABASE_POOL_SIZE: '2',
+      }),
     );
     try {
-      await expect(handle.db.execute(sql`select pg_sleep(2)`)).rejects.toMatchObject({ cause: { code: '57014' } });
+      await expect(handle.db.execute(sql`select pg_sleep(2)`)).rejects.toMatchObject({
+        cause: { code: '57014' },
+      });
       // Five concurrent statements share at most two connections.
       await Promise.all(Array.from({ length: 5 }, () => handle.db.execute(sql`select pg_sleep(0.1)`)));
       const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
-      const [row] = await admin`select count(*)::int as n from pg_stat_activity where datname = ${specs.orders.database} and usename = ${specs.orders.role}`;
+      const [row] =
+        await admin`select count(*)::int as n from pg_stat_activity where datname = ${specs.orders.database} and usename = ${specs.orders.role}`;
       await admin.end();
       expect(row!['n']).toBeLessThanOrEqual(2);
     } finally {

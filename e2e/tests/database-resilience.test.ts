@@ -5,7 +5,13 @@ import { demoUser } from '@supergraph/demo-data';
 import { openOrdersDatabase } from '@supergraph/orders/db';
 import { loadEnv } from '@supergraph/orders/env';
 import { buildOrdersService } from '@supergraph/orders/server';
-import { createLogger, INTERNAL_TOKEN_HEADER, listen, signInternalToken, type RunningServer } from '@supergraph/service-kit';
+import {
+  createLogger,
+  INTERNAL_TOKEN_HEADER,
+  listen,
+  signInternalToken,
+  type RunningServer,
+} from '@supergraph/service-kit';
 import { waitForDatabase } from '@supergraph/service-kit/db';
 import { graphql } from '@supergraph/testing';
 import postgres from 'postgres';
@@ -16,7 +22,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * (`ALLOW_CONNECTIONS false` plus `pg_terminate_backend`, which affects only this test's database).
  */
 const adminUrl = process.env['TEST_DATABASE_URL'];
-const spec = { database: `t${randomBytes(3).toString('hex')}_orders_db`, role: `t${randomBytes(3).toString('hex')}_orders_svc`, password: randomBytes(12).toString('hex') };
+const spec = {
+  database: `t${randomBytes(3).toString('hex')}_orders_db`,
+  role: `t${randomBytes(3).toString('hex')}_orders_svc`,
+  password: randomBytes(12).toString('hex'),
+};
 const INTERNAL_SECRET = randomBytes(32).toString('hex');
 const grace = { userId: demoUser('grace@example.com').id, role: 'CUSTOMER' as const };
 
@@ -38,19 +48,30 @@ describe.skipIf(!adminUrl)('a database that is down at start or drops mid-run', 
 
   const setAvailable = async (allowed: boolean) => {
     await admin.unsafe(`alter database "${spec.database}" allow_connections ${allowed}`);
-    if (!allowed) await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${spec.database}`;
+    if (!allowed)
+      await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${spec.database}`;
   };
   const ready = async () => (await fetch(`${server.url}/health/ready`)).status;
   const myOrders = async () =>
-    graphql<{ orders: { edges: unknown[] } }>(`${server.url}/graphql`, '{ orders { edges { node { id } } } }', {}, {
-      [INTERNAL_TOKEN_HEADER]: await signInternalToken(grace, INTERNAL_SECRET),
-    });
+    graphql<{ orders: { edges: unknown[] } }>(
+      `${server.url}/graphql`,
+      '{ orders { edges { node { id } } } }',
+      {},
+      {
+        [INTERNAL_TOKEN_HEADER]: await signInternalToken(grace, INTERNAL_SECRET),
+      },
+    );
 
   beforeAll(async () => {
     admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
     const provisioned = await provisionServiceDatabase(adminUrl!, spec);
     await setAvailable(false);
-    const env = loadEnv({ INTERNAL_SECRET, DATABASE_URL: provisioned.url, DATABASE_CONNECT_TIMEOUT_SECONDS: '2', LOG_LEVEL: 'silent' });
+    const env = loadEnv({
+      INTERNAL_SECRET,
+      DATABASE_URL: provisioned.url,
+      DATABASE_CONNECT_TIMEOUT_SECONDS: '2',
+      LOG_LEVEL: 'silent',
+    });
     const logger = createLogger('orders', 'silent');
     const database = await openOrdersDatabase(env);
     const service = await buildOrdersService({ env, logger, database });

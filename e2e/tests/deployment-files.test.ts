@@ -51,9 +51,18 @@ describe('docker-compose.yml', () => {
   );
 
   it('is valid for docker-compose (`docker-compose config -q`)', () => {
-    const binary = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].find((path) => existsSync(path));
+    const binary = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].find((path) =>
+      existsSync(path),
+    );
     if (!binary) return expect.fail('docker-compose is not installed (.ci/run installs it with apt-get)');
-    const env = { ...process.env, JWT_SECRET: 'x'.repeat(64), INTERNAL_SECRET: 'y'.repeat(64), USERS_DB_PASSWORD: 'u', ORDERS_DB_PASSWORD: 'o', RABBITMQ_PASSWORD: 'r' };
+    const env = {
+      ...process.env,
+      JWT_SECRET: 'x'.repeat(64),
+      INTERNAL_SECRET: 'y'.repeat(64),
+      USERS_DB_PASSWORD: 'u',
+      ORDERS_DB_PASSWORD: 'o',
+      RABBITMQ_PASSWORD: 'r',
+    };
     execFileSync(binary, ['-f', join(ROOT, 'docker-compose.yml'), 'config', '-q'], { env, stdio: 'pipe' });
   });
 
@@ -84,7 +93,9 @@ describe('docker-compose.yml', () => {
   });
 
   it('publishes only the gateway', () => {
-    const published = Object.entries(compose.services).filter(([, service]) => service.ports?.length).map(([name]) => name);
+    const published = Object.entries(compose.services)
+      .filter(([, service]) => service.ports?.length)
+      .map(([name]) => name);
     expect(published).toEqual(['gateway']);
     expect(compose.services['gateway']?.ports).toEqual(['${GATEWAY_PORT:-4000}:4000']);
   });
@@ -96,7 +107,11 @@ describe('docker-compose.yml', () => {
     expect(compose.services['gateway']?.environment?.['SUBGRAPH_ORDERS_URL']).toBe(
       `http://orders-lb:${NODE_SERVICES.orders.port}/graphql`,
     );
-    expect(Object.keys(compose.services['gateway']?.depends_on ?? {}).sort()).toEqual(['orders-lb', 'redis', 'users']);
+    expect(Object.keys(compose.services['gateway']?.depends_on ?? {}).sort()).toEqual([
+      'orders-lb',
+      'redis',
+      'users',
+    ]);
   });
 
   it('runs orders as identical replicas behind HAProxy, which is given every variable its config expands', () => {
@@ -111,9 +126,12 @@ describe('docker-compose.yml', () => {
     const expanded = [...config.matchAll(/"\$\{([A-Z_]+)\}"/g)].map((match) => match[1]!);
     expect(Object.keys(lb.environment ?? {}).sort()).toEqual([...new Set(expanded)].sort());
     expect(lb.environment?.['ORDERS_LB_BIND']).toBe(`:${NODE_SERVICES.orders.port}`);
-    const servers = [...config.matchAll(/^\s*server (\S+) "\$\{(\w+)\}" check\b/gm)].map((match) => [match[1]!, match[2]!] as const);
+    const servers = [...config.matchAll(/^\s*server (\S+) "\$\{(\w+)\}" check\b/gm)].map(
+      (match) => [match[1]!, match[2]!] as const,
+    );
     expect(servers.map(([name]) => name)).toEqual(REPLICAS.orders);
-    for (const [name, variable] of servers) expect(lb.environment?.[variable]).toBe(`${name}:${NODE_SERVICES.orders.port}`);
+    for (const [name, variable] of servers)
+      expect(lb.environment?.[variable]).toBe(`${name}:${NODE_SERVICES.orders.port}`);
     expect(lb.depends_on).toEqual(
       Object.fromEntries(REPLICAS.orders.map((name) => [name, { condition: 'service_healthy' }])),
     );
@@ -139,13 +157,23 @@ describe('Dockerfile', () => {
   });
 });
 
-const MODELS = { Namespace, ConfigMap, Secret, Service, Deployment, HorizontalPodAutoscaler, PodDisruptionBudget } as const;
+const MODELS = {
+  Namespace,
+  ConfigMap,
+  Secret,
+  Service,
+  Deployment,
+  HorizontalPodAutoscaler,
+  PodDisruptionBudget,
+} as const;
 
 type Manifest = { kind: keyof typeof MODELS; metadata: { name: string }; [key: string]: unknown };
 const K8S_DIR = join(ROOT, 'deploy/k8s');
 const manifests: Manifest[] = readdirSync(K8S_DIR)
   .filter((file) => file.endsWith('.yaml'))
-  .flatMap((file) => parseAllDocuments(readFileSync(join(K8S_DIR, file), 'utf8')).map((doc) => doc.toJS() as Manifest));
+  .flatMap((file) =>
+    parseAllDocuments(readFileSync(join(K8S_DIR, file), 'utf8')).map((doc) => doc.toJS() as Manifest),
+  );
 const byKind = (kind: Manifest['kind']) => manifests.filter((manifest) => manifest.kind === kind);
 
 describe('Kubernetes manifests (deploy/k8s)', () => {
@@ -153,28 +181,38 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     for (const manifest of manifests) {
       const Model = MODELS[manifest.kind];
       expect(Model, `unexpected kind ${manifest.kind}`).toBeDefined();
-      expect(() => new Model(manifest as never).validate(), `${manifest.kind}/${manifest.metadata.name}`).not.toThrow();
+      expect(
+        () => new Model(manifest as never).validate(),
+        `${manifest.kind}/${manifest.metadata.name}`,
+      ).not.toThrow();
     }
   });
 
-  it.each(Object.entries(NODE_SERVICES))('deploy %s with probes on its port, known variables, an HPA and a PDB', (name, spec) => {
-    const deployment = byKind('Deployment').find((manifest) => manifest.metadata.name === name) as unknown as Deployment;
-    expect(deployment).toBeDefined();
-    const container = deployment.spec!.template.spec!.containers[0]!;
-    expect(container.ports).toContainEqual({ name: 'http', containerPort: spec.port });
-    // Only the http port is in the Service; the gateway's metrics port stays inside the cluster network.
-    const env = container.env ?? [];
-    expect(env.find((variable) => variable.name === 'PORT')?.value).toBe(String(spec.port));
-    expect(env.map((variable) => variable.name).filter((key) => !spec.keys.includes(key))).toEqual([]);
-    expect(container.readinessProbe?.httpGet?.path).toBe('/health/ready');
-    expect(container.livenessProbe?.httpGet?.path).toBe('/health/live');
-    expect(container.image).toBe(`ghcr.io/example/supergraph-${spec.workspace}:latest`);
+  it.each(Object.entries(NODE_SERVICES))(
+    'deploy %s with probes on its port, known variables, an HPA and a PDB',
+    (name, spec) => {
+      const deployment = byKind('Deployment').find(
+        (manifest) => manifest.metadata.name === name,
+      ) as unknown as Deployment;
+      expect(deployment).toBeDefined();
+      const container = deployment.spec!.template.spec!.containers[0]!;
+      expect(container.ports).toContainEqual({ name: 'http', containerPort: spec.port });
+      // Only the http port is in the Service; the gateway's metrics port stays inside the cluster network.
+      const env = container.env ?? [];
+      expect(env.find((variable) => variable.name === 'PORT')?.value).toBe(String(spec.port));
+      expect(env.map((variable) => variable.name).filter((key) => !spec.keys.includes(key))).toEqual([]);
+      expect(container.readinessProbe?.httpGet?.path).toBe('/health/ready');
+      expect(container.livenessProbe?.httpGet?.path).toBe('/health/live');
+      expect(container.image).toBe(`ghcr.io/example/supergraph-${spec.workspace}:latest`);
 
-    const service = byKind('Service').find((manifest) => manifest.metadata.name === name) as unknown as Service;
-    expect(service.spec?.ports?.[0]?.targetPort).toBe('http');
-    expect(byKind('HorizontalPodAutoscaler').some((hpa) => hpa.metadata.name === name)).toBe(true);
-    expect(byKind('PodDisruptionBudget').some((pdb) => pdb.metadata.name === name)).toBe(true);
-  });
+      const service = byKind('Service').find(
+        (manifest) => manifest.metadata.name === name,
+      ) as unknown as Service;
+      expect(service.spec?.ports?.[0]?.targetPort).toBe('http');
+      expect(byKind('HorizontalPodAutoscaler').some((hpa) => hpa.metadata.name === name)).toBe(true);
+      expect(byKind('PodDisruptionBudget').some((pdb) => pdb.metadata.name === name)).toBe(true);
+    },
+  );
 
   it('references only ConfigMap and Secret keys that exist', () => {
     const config = byKind('ConfigMap')[0] as unknown as ConfigMap;

@@ -23,7 +23,11 @@ beforeAll(async () => {
       },
     }),
     startStack('failure_breaker', {
-      gateway: { BREAKER_VOLUME_THRESHOLD: '3', BREAKER_ERROR_THRESHOLD_PERCENT: '50', BREAKER_RESET_MS: '2000' },
+      gateway: {
+        BREAKER_VOLUME_THRESHOLD: '3',
+        BREAKER_ERROR_THRESHOLD_PERCENT: '50',
+        BREAKER_RESET_MS: '2000',
+      },
     }),
     startStack('failure_shutdown'),
   ]);
@@ -151,7 +155,9 @@ describe('a subgraph that is down, slow or failing', () => {
     const response = await resilient.query(ME_WITH_ORDERS, {}, grace);
 
     expect(response.body.errors).toBeUndefined();
-    expect(response.body.data).toMatchObject({ me: { name: 'Grace Hopper', orders: { edges: expect.any(Array) } } });
+    expect(response.body.data).toMatchObject({
+      me: { name: 'Grace Hopper', orders: { edges: expect.any(Array) } },
+    });
     expect(resilient.hits.orders - before).toBe(2);
   });
 
@@ -161,7 +167,12 @@ describe('a subgraph that is down, slow or failing', () => {
 
     const response = await resilient.query(
       'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
-      { input: { currency: 'USD', items: [{ sku: 'RETRY-1', name: 'Not twice', quantity: 1, unitPrice: 100 }] } },
+      {
+        input: {
+          currency: 'USD',
+          items: [{ sku: 'RETRY-1', name: 'Not twice', quantity: 1, unitPrice: 100 }],
+        },
+      },
       grace,
     );
 
@@ -224,7 +235,10 @@ describe('the circuit breaker', () => {
 
     // After BREAKER_RESET_MS it half-opens; the next query probes orders, succeeds, and closes it.
     await expect
-      .poll(async () => (await breaker.query(ME_WITH_ORDERS, {}, grace)).body.errors, { timeout: 10_000, interval: 200 })
+      .poll(async () => (await breaker.query(ME_WITH_ORDERS, {}, grace)).body.errors, {
+        timeout: 10_000,
+        interval: 200,
+      })
       .toBeUndefined();
     expect(breaker.hits.orders).toBeGreaterThan(hitsWhileOpen);
     await expect
@@ -241,7 +255,10 @@ describe('the circuit breaker', () => {
       await breaker.stopSubgraph('orders');
       await expect
         .poll(() => readiness(breaker), { timeout: 10_000, interval: 200 })
-        .toEqual({ status: 503, body: { status: 'unavailable', subgraphs: { users: 'down', orders: 'down' } } });
+        .toEqual({
+          status: 503,
+          body: { status: 'unavailable', subgraphs: { users: 'down', orders: 'down' } },
+        });
       await breaker.startSubgraph('orders');
     } finally {
       await breaker.startSubgraph('users');
@@ -265,7 +282,9 @@ describe('graceful shutdown', () => {
     const response = await inFlight;
     expect(response.status).toBe(200);
     expect(response.body.errors).toBeUndefined();
-    expect(response.body.data).toMatchObject({ me: { name: 'Grace Hopper', orders: { edges: expect.any(Array) } } });
+    expect(response.body.data).toMatchObject({
+      me: { name: 'Grace Hopper', orders: { edges: expect.any(Array) } },
+    });
     await closed;
   });
 });

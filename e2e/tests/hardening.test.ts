@@ -34,12 +34,21 @@ async function post(stack: Stack, body: string, headers: Record<string, string> 
     headers: { 'content-type': 'application/json', ...headers },
     body,
   });
-  const json = (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
-  return { status: response.status, headers: response.headers, json, subgraphHits: stack.hits.users + stack.hits.orders - before };
+  const json = (await response.json()) as {
+    data?: unknown;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
+  return {
+    status: response.status,
+    headers: response.headers,
+    json,
+    subgraphHits: stack.hits.users + stack.hits.orders - before,
+  };
 }
 
 const op = (query: string) => JSON.stringify({ query });
-const codes = (json: { errors?: { extensions?: { code?: string } }[] }) => json.errors?.map((e) => e.extensions?.code);
+const codes = (json: { errors?: { extensions?: { code?: string } }[] }) =>
+  json.errors?.map((e) => e.extensions?.code);
 
 describe('abuse limits (probe list)', () => {
   it('deep query → 400 DEPTH_LIMIT_EXCEEDED', async () => {
@@ -82,23 +91,33 @@ describe('abuse limits (probe list)', () => {
   });
 
   it('batch of operations → 400, nothing executed', async () => {
-    const result = await post(dev, JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]));
+    const result = await post(
+      dev,
+      JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]),
+    );
     expect(result.status).toBe(400);
     expect(codes(result.json)).toEqual(['BAD_REQUEST']);
     expect(result.subgraphHits).toBe(0);
   });
 
   it('huge body → 413 PAYLOAD_TOO_LARGE', async () => {
-    const result = await post(dev, JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(10_000) } }));
+    const result = await post(
+      dev,
+      JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(10_000) } }),
+    );
     expect(result.status).toBe(413);
-    expect(result.json).toEqual({ errors: [{ message: 'The request body is too large.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    expect(result.json).toEqual({
+      errors: [{ message: 'The request body is too large.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+    });
     expect(result.subgraphHits).toBe(0);
   });
 
   it('malformed JSON → 400 BAD_REQUEST', async () => {
     const result = await post(dev, '{"query": ');
     expect(result.status).toBe(400);
-    expect(result.json).toEqual({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(result.json).toEqual({
+      errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }],
+    });
   });
 
   it('syntax error → 400 GRAPHQL_PARSE_FAILED', async () => {
@@ -108,10 +127,21 @@ describe('abuse limits (probe list)', () => {
   });
 
   it('page size above 100 → 400 BAD_USER_INPUT naming first, at the gateway', async () => {
-    const result = await post(dev, JSON.stringify({ query: 'query Big($n: Int) { orders(first: $n) { edges { cursor } } }', variables: { n: 1000 } }));
+    const result = await post(
+      dev,
+      JSON.stringify({
+        query: 'query Big($n: Int) { orders(first: $n) { edges { cursor } } }',
+        variables: { n: 1000 },
+      }),
+    );
     expect(result.status).toBe(400);
     expect(result.json).toEqual({
-      errors: [{ message: '"first" must be between 0 and 100; orders asked for 1000.', extensions: { code: 'BAD_USER_INPUT', field: 'first' } }],
+      errors: [
+        {
+          message: '"first" must be between 0 and 100; orders asked for 1000.',
+          extensions: { code: 'BAD_USER_INPUT', field: 'first' },
+        },
+      ],
     });
     expect(result.subgraphHits).toBe(0);
   });
@@ -130,12 +160,22 @@ describe('abuse limits (probe list)', () => {
     const before = dev.hits.orders;
     const response = await fetch(dev.ordersUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-internal-token': 'forged', 'x-user-id': randomUUID(), 'x-role': 'ADMIN' },
+      headers: {
+        'content-type': 'application/json',
+        'x-internal-token': 'forged',
+        'x-user-id': randomUUID(),
+        'x-role': 'ADMIN',
+      },
       body: op('{ orders { edges { node { id } } } }'),
     });
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({
-      errors: [{ message: 'This service only accepts requests from the gateway.', extensions: { code: 'UNAUTHENTICATED' } }],
+      errors: [
+        {
+          message: 'This service only accepts requests from the gateway.',
+          extensions: { code: 'UNAUTHENTICATED' },
+        },
+      ],
     });
     expect(dev.hits.orders).toBe(before + 1);
   });
@@ -183,9 +223,13 @@ describe('production vs development', () => {
   it('production: a resolver crash is masked to a generic message with a code', async () => {
     const token = await prod.logIn('grace@example.com');
     await prod.databases.orders.close();
-    const result = await post(prod, op('{ orders { edges { node { id } } } }'), { authorization: `Bearer ${token}` });
+    const result = await post(prod, op('{ orders { edges { node { id } } } }'), {
+      authorization: `Bearer ${token}`,
+    });
     expect(result.status).toBe(200);
-    expect(result.json.errors).toEqual([{ message: 'Internal server error', path: ['orders'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    expect(result.json.errors).toEqual([
+      { message: 'Internal server error', path: ['orders'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+    ]);
   });
 });
 
@@ -193,7 +237,11 @@ describe('CORS', () => {
   it('answers a preflight from an allowed origin', async () => {
     const response = await fetch(dev.gatewayUrl, {
       method: 'OPTIONS',
-      headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+      headers: {
+        origin: 'http://localhost:3000',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,authorization',
+      },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');

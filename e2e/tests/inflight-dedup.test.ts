@@ -50,9 +50,12 @@ describe('in-flight deduplication of subgraph fetches', () => {
   });
 
   it('never shares mutations: each one runs', async () => {
-    const place = 'mutation { placeOrder(input: { currency: "USD", items: [{ sku: "D", name: "Dup", quantity: 1, unitPrice: 1 }] }) { id } }';
+    const place =
+      'mutation { placeOrder(input: { currency: "USD", items: [{ sku: "D", name: "Dup", quantity: 1, unitPrice: 1 }] }) { id } }';
     const before = stack.hits.orders;
-    const placed = await Promise.all(Array.from({ length: 3 }, () => stack.query<{ placeOrder: { id: string } }>(place, {}, grace)));
+    const placed = await Promise.all(
+      Array.from({ length: 3 }, () => stack.query<{ placeOrder: { id: string } }>(place, {}, grace)),
+    );
     expect(stack.hits.orders - before).toBe(3);
     expect(new Set(placed.map((answer) => answer.body.data!.placeOrder.id)).size).toBe(3);
   });

@@ -112,7 +112,7 @@ describe('a customer journey through the gateway', () => {
     expect(response.body.errors?.[0]?.path).toEqual(['user', 'email']);
   });
 
-  it("refuses User.orders of someone else, across the entity hop", async () => {
+  it('refuses User.orders of someone else, across the entity hop', async () => {
     const alan = await stack.logIn('alan@example.com');
     const response = await stack.request(UserOrdersDocument, { id: GRACE_ID }, alan);
     expect(response.body.errors?.map((error) => error.extensions?.['code'])).toEqual(['FORBIDDEN']);
@@ -136,7 +136,10 @@ describe('errors a client can act on', () => {
     const response = await stack.request(SignUpDocument, {
       input: { email: 'short@example.com', name: 'Short', password: 'short' },
     });
-    expect(response.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'password' });
+    expect(response.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'password',
+    });
   });
 
   it('names the invalid field of an order and writes nothing', async () => {
@@ -147,7 +150,10 @@ describe('errors a client can act on', () => {
       { input: { currency: 'USD', items: [{ sku: 'X', name: 'X', quantity: 0, unitPrice: 100 }] } },
       grace,
     );
-    expect(response.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'items.0.quantity' });
+    expect(response.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'items.0.quantity',
+    });
     const after = await stack.request(OrdersDocument, { first: 100 }, grace);
     expect(after.body.data?.orders.edges.map(({ node }) => node.id)).toEqual(
       before.body.data!.orders.edges.map(({ node }) => node.id),
@@ -172,7 +178,11 @@ describe('the trust boundary', () => {
   it('refuses a client that calls a subgraph directly with a forged identity', async () => {
     const response = await fetch(stack.ordersUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-user-id': '00000000-0000-4000-8000-000000000001', 'x-user-role': 'ADMIN' },
+      headers: {
+        'content-type': 'application/json',
+        'x-user-id': '00000000-0000-4000-8000-000000000001',
+        'x-user-role': 'ADMIN',
+      },
       body: JSON.stringify({ query: print(OrdersDocument) }),
     });
     expect(response.status).toBe(401);
@@ -203,8 +213,20 @@ describe('the README example', () => {
           name: 'Grace Hopper',
           orders: {
             edges: [
-              { node: { status: 'PENDING', total: { amount: 14880, currency: 'EUR' }, user: { name: 'Grace Hopper' } } },
-              { node: { status: 'PAID', total: { amount: 4538, currency: 'USD' }, user: { name: 'Grace Hopper' } } },
+              {
+                node: {
+                  status: 'PENDING',
+                  total: { amount: 14880, currency: 'EUR' },
+                  user: { name: 'Grace Hopper' },
+                },
+              },
+              {
+                node: {
+                  status: 'PAID',
+                  total: { amount: 4538, currency: 'USD' },
+                  user: { name: 'Grace Hopper' },
+                },
+              },
             ],
             pageInfo: { hasNextPage: true },
           },

@@ -112,7 +112,12 @@ describe.skipIf(!adminUrl)('orders replicas behind HAProxy', () => {
   const printHaproxyOutput = () => console.error(`HAProxy output:\n${haproxyOutput.join('').slice(-20_000)}`);
 
   async function myOrders() {
-    return graphql<{ orders: { edges: unknown[] } }>(gatewayUrl, MY_ORDERS, {}, { authorization: `Bearer ${token}` });
+    return graphql<{ orders: { edges: unknown[] } }>(
+      gatewayUrl,
+      MY_ORDERS,
+      {},
+      { authorization: `Bearer ${token}` },
+    );
   }
 
   beforeAll(async () => {
@@ -176,7 +181,8 @@ describe.skipIf(!adminUrl)('orders replicas behind HAProxy', () => {
         eventually(
           async () => {
             const servers = await stats();
-            for (const name of REPLICAS) if (servers[name]?.status !== 'UP') throw new Error(`${name}: ${servers[name]?.status}`);
+            for (const name of REPLICAS)
+              if (servers[name]?.status !== 'UP') throw new Error(`${name}: ${servers[name]?.status}`);
           },
           { timeoutMs: 15_000, intervalMs: 200 },
         ),
@@ -223,7 +229,9 @@ describe.skipIf(!adminUrl)('orders replicas behind HAProxy', () => {
       expect(response.body.data?.orders.edges).toHaveLength(3);
     }
     const served = REPLICAS.map((name) => hits[name] - before[name]);
-    console.info(`20 queries through the gateway: orders-a served ${served[0]}, orders-b served ${served[1]}`);
+    console.info(
+      `20 queries through the gateway: orders-a served ${served[0]}, orders-b served ${served[1]}`,
+    );
     expect(served[0]! + served[1]!).toBe(20);
     for (const count of served) expect(count).toBeGreaterThanOrEqual(8);
   });
@@ -245,7 +253,11 @@ describe.skipIf(!adminUrl)('orders replicas behind HAProxy', () => {
         // A failure counts as after the stop when its answer came after it: the requests cut by the stop do.
         try {
           const response = await myOrders();
-          if (response.status !== 200 || response.body.errors || response.body.data?.orders.edges.length !== 3) {
+          if (
+            response.status !== 200 ||
+            response.body.errors ||
+            response.body.data?.orders.edges.length !== 3
+          ) {
             const error = JSON.stringify(response.body.errors);
             failures.push({ index, afterStop: stopped !== undefined, status: response.status, error });
           }
@@ -306,7 +318,9 @@ describe.skipIf(!adminUrl)('orders replicas behind HAProxy', () => {
     expect(perReplica.atStop['orders-a'] - perReplica.before['orders-a']).toBeGreaterThan(0);
     expect(perReplica.atStop['orders-b'] - perReplica.before['orders-b']).toBeGreaterThan(0);
     expect(hits['orders-a']).toBe(perReplica.atStop['orders-a']);
-    expect(hits['orders-b'] - perReplica.atStop['orders-b']).toBeGreaterThanOrEqual(RUN_REQUESTS - completedAtStop - CONCURRENCY);
+    expect(hits['orders-b'] - perReplica.atStop['orders-b']).toBeGreaterThanOrEqual(
+      RUN_REQUESTS - completedAtStop - CONCURRENCY,
+    );
   });
 
   it('marks the stopped replica down and sends everything to the other one', async () => {

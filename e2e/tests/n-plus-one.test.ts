@@ -42,7 +42,10 @@ afterAll(async () => {
 });
 
 /** Runs a page-of-`first` operation of the corpus as the admin; counts the statements each subgraph ran. */
-async function statementsFor<TResult>(document: TypedDocumentNode<TResult, { first: number }>, first: number) {
+async function statementsFor<TResult>(
+  document: TypedDocumentNode<TResult, { first: number }>,
+  first: number,
+) {
   stack.sql.users.reset();
   stack.sql.orders.reset();
   const response = await stack.request(document, { first }, adminToken);
@@ -56,7 +59,9 @@ describe('no N+1 across the federation hop', () => {
     for (const first of [1, 10, 100]) results.push(await statementsFor(OrdersWithUsersDocument, first));
     expect(results.map(({ data }) => data.orders.edges.length)).toEqual([1, 10, 100]);
     // The newest orders are the load customers' own: each one's user came back from the users service.
-    expect(results[2]!.data.orders.edges.every(({ node }) => node.user.name.startsWith('Load Customer '))).toBe(true);
+    expect(
+      results[2]!.data.orders.edges.every(({ node }) => node.user.name.startsWith('Load Customer ')),
+    ).toBe(true);
     // orders: one page query + one items query; users: one batched entity lookup.
     expect(results.map(({ users, orders }) => ({ users, orders }))).toEqual([
       { users: 1, orders: 2 },

@@ -141,7 +141,7 @@ describe('structured logs', () => {
 });
 
 describe('Prometheus metrics at /metrics', () => {
-  it('are not served on the gateway\'s public port', async () => {
+  it("are not served on the gateway's public port", async () => {
     const response = await fetch(new URL('/metrics', stack.gatewayUrl));
     expect(response.status).toBe(404);
   });

@@ -29,7 +29,9 @@ describe('automatic persisted queries (APQ)', () => {
     const persistedQuery = { version: 1, sha256Hash: sha256(QUERY) };
 
     const unknown = await send({ extensions: { persistedQuery } }, token);
-    expect(unknown.body).toMatchObject({ errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] });
+    expect(unknown.body).toMatchObject({
+      errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }],
+    });
 
     const registered = await send({ query: QUERY, extensions: { persistedQuery } }, token);
     expect(registered.body).toEqual({ data: { me: { name: 'Grace Hopper' } } });
@@ -39,8 +41,13 @@ describe('automatic persisted queries (APQ)', () => {
   });
 
   it('refuses a query whose hash does not match it, with a 400', async () => {
-    const result = await send({ query: QUERY, extensions: { persistedQuery: { version: 1, sha256Hash: sha256('something else') } } });
+    const result = await send({
+      query: QUERY,
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256('something else') } },
+    });
     expect(result.status).toBe(400);
-    expect(result.body).toMatchObject({ errors: [{ extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } }] });
+    expect(result.body).toMatchObject({
+      errors: [{ extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } }],
+    });
   });
 });

@@ -25,7 +25,11 @@ beforeAll(async () => {
   stack = await startStack('respcache', {
     gateway: { REDIS_URL, REDIS_KEY_PREFIX: prefix, RESPONSE_CACHE: 'redis', RATE_LIMIT_POINTS: '100000' },
   });
-  [grace, alan, ada] = await Promise.all([stack.logIn('grace@example.com'), stack.logIn('alan@example.com'), stack.logIn('ada@example.com')]);
+  [grace, alan, ada] = await Promise.all([
+    stack.logIn('grace@example.com'),
+    stack.logIn('alan@example.com'),
+    stack.logIn('ada@example.com'),
+  ]);
 });
 afterAll(async () => {
   await stack?.close();
@@ -58,30 +62,52 @@ describe('response cache', () => {
   it('never serves a cached order that cancelOrder changed, whoever cached it', async () => {
     // Both the owner and an admin have the PENDING order cached.
     for (const token of [alan, ada, alan, ada]) {
-      expect((await stack.query(ORDER, { id: ALANS_ORDER }, token)).body.data).toMatchObject({ order: { status: 'PENDING' } });
+      expect((await stack.query(ORDER, { id: ALANS_ORDER }, token)).body.data).toMatchObject({
+        order: { status: 'PENDING' },
+      });
     }
     const hitsBefore = subgraphHits();
     await stack.query(ORDER, { id: ALANS_ORDER }, alan);
     expect(subgraphHits()).toBe(hitsBefore); // cached
 
-    const cancelled = await stack.query('mutation($id: ID!) { cancelOrder(id: $id) { status } }', { id: ALANS_ORDER }, ada);
+    const cancelled = await stack.query(
+      'mutation($id: ID!) { cancelOrder(id: $id) { status } }',
+      { id: ALANS_ORDER },
+      ada,
+    );
     expect(cancelled.body).toEqual({ data: { cancelOrder: { status: 'CANCELLED' } } });
 
-    expect((await stack.query(ORDER, { id: ALANS_ORDER }, alan)).body.data).toMatchObject({ order: { status: 'CANCELLED' } });
-    expect((await stack.query(ORDER, { id: ALANS_ORDER }, ada)).body.data).toMatchObject({ order: { status: 'CANCELLED' } });
+    expect((await stack.query(ORDER, { id: ALANS_ORDER }, alan)).body.data).toMatchObject({
+      order: { status: 'CANCELLED' },
+    });
+    expect((await stack.query(ORDER, { id: ALANS_ORDER }, ada)).body.data).toMatchObject({
+      order: { status: 'CANCELLED' },
+    });
   });
 
   it('invalidates the connection that lists an order, too', async () => {
     const list = '{ orders(first: 10) { edges { node { id status } } } }';
-    const before = await stack.query<{ orders: { edges: { node: { id: string; status: string } }[] } }>(list, {}, grace);
-    expect(before.body.data!.orders.edges.find((edge) => edge.node.id === GRACES_PENDING)?.node.status).toBe('PENDING');
+    const before = await stack.query<{ orders: { edges: { node: { id: string; status: string } }[] } }>(
+      list,
+      {},
+      grace,
+    );
+    expect(before.body.data!.orders.edges.find((edge) => edge.node.id === GRACES_PENDING)?.node.status).toBe(
+      'PENDING',
+    );
     await stack.query(list, {}, grace); // now cached
     await stack.query('mutation($id: ID!) { cancelOrder(id: $id) { id } }', { id: GRACES_PENDING }, grace);
-    const after = await stack.query<{ orders: { edges: { node: { id: string; status: string } }[] } }>(list, {}, grace);
-    expect(after.body.data!.orders.edges.find((edge) => edge.node.id === GRACES_PENDING)?.node.status).toBe('CANCELLED');
+    const after = await stack.query<{ orders: { edges: { node: { id: string; status: string } }[] } }>(
+      list,
+      {},
+      grace,
+    );
+    expect(after.body.data!.orders.edges.find((edge) => edge.node.id === GRACES_PENDING)?.node.status).toBe(
+      'CANCELLED',
+    );
   });
 
-  it('keeps its entries in Redis with the subgraphs\' max age', async () => {
+  it("keeps its entries in Redis with the subgraphs' max age", async () => {
     const keys = await redis.keys(`${prefix}:response-cache:*`);
     expect(keys.length).toBeGreaterThan(0);
     const ttl = await redis.ttl(keys.find((key) => !key.endsWith('generation'))!);

@@ -80,25 +80,43 @@ export async function startStack(label: string, options: StackOptions = {}) {
 
   const usersDb = await createTestDatabase(`${label}_users`);
   cleanups.push(() => usersDb.drop());
-  const usersEnv = loadUsersEnv({ ...common, ...eventsConfig, DATABASE_URL: usersDb.url, DATA_DIR: usersDb.dataDir });
+  const usersEnv = loadUsersEnv({
+    ...common,
+    ...eventsConfig,
+    DATABASE_URL: usersDb.url,
+    DATA_DIR: usersDb.dataDir,
+  });
   const usersSql = createQueryCounter();
   const usersDatabase = await openUsersDatabase(usersEnv, usersSql.record);
   cleanups.unshift(() => usersDatabase.close());
   await usersDatabase.migrate();
   await seedDemoUsers(usersDatabase.db);
-  const users = await buildUsersService({ env: usersEnv, logger: loggerOf('users'), database: usersDatabase });
+  const users = await buildUsersService({
+    env: usersEnv,
+    logger: loggerOf('users'),
+    database: usersDatabase,
+  });
   cleanups.unshift(() => users.stop());
   const usersServer = await serve('users', users.app);
 
   const ordersDb = await createTestDatabase(`${label}_orders`);
   cleanups.push(() => ordersDb.drop());
-  const ordersEnv = loadOrdersEnv({ ...common, ...eventsConfig, DATABASE_URL: ordersDb.url, DATA_DIR: ordersDb.dataDir });
+  const ordersEnv = loadOrdersEnv({
+    ...common,
+    ...eventsConfig,
+    DATABASE_URL: ordersDb.url,
+    DATA_DIR: ordersDb.dataDir,
+  });
   const ordersSql = createQueryCounter();
   const ordersDatabase = await openOrdersDatabase(ordersEnv, ordersSql.record);
   cleanups.unshift(() => ordersDatabase.close());
   await ordersDatabase.migrate();
   await seedDemoOrders(ordersDatabase.db);
-  const orders = await buildOrdersService({ env: ordersEnv, logger: loggerOf('orders'), database: ordersDatabase });
+  const orders = await buildOrdersService({
+    env: ordersEnv,
+    logger: loggerOf('orders'),
+    database: ordersDatabase,
+  });
   cleanups.unshift(() => orders.stop());
   const ordersServer = await serve('orders', orders.app);
   const events = options.events
@@ -111,7 +129,10 @@ export async function startStack(label: string, options: StackOptions = {}) {
     await events.orders.start();
     await events.users.start();
     // Stopped before the databases close; orders' queue exists before users publishes anything.
-    cleanups.unshift(() => events.users.stop(), () => events.orders.stop());
+    cleanups.unshift(
+      () => events.users.stop(),
+      () => events.orders.stop(),
+    );
     await events.orders.consumer?.waitForConnect();
   }
   const subgraphs: Record<SubgraphName, { app: RequestListener; server: RunningServer }> = {

@@ -58,7 +58,11 @@ describe('supergraph hot reload', () => {
     let completed = 0;
     const worker = async () => {
       for (let i = 0; i < 500 && !stop; i++) {
-        const response = await stack.query('{ me { name orders(first: 1) { edges { node { id } } } } }', {}, token);
+        const response = await stack.query(
+          '{ me { name orders(first: 1) { edges { node { id } } } } }',
+          {},
+          token,
+        );
         if (response.status !== 200 || response.body.errors) failures.push(response.body);
         completed += 1;
       }

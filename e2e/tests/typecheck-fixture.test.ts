@@ -89,3 +89,27 @@ describe('ESLint on resolver files', () => {
     ]);
   });
 });
+
+describe('ESLint keeps services apart', () => {
+  const eslint = new ESLint({ cwd: root });
+
+  it.each([
+    [
+      'orders',
+      'users',
+      "import { users } from '@supergraph/users/db-schema';\nexport const table = users;\n",
+    ],
+    [
+      'users',
+      'orders',
+      "import { orders } from '@supergraph/orders/db-schema';\nexport const table = orders;\n",
+    ],
+  ])('refuses code of the %s service that imports the %s service', async (service, other, code) => {
+    const [result] = await eslint.lintText(code, {
+      filePath: join(root, `subgraphs/${service}/src/db/leak.ts`),
+    });
+    expect(result?.messages.map(({ ruleId, severity, message }) => [ruleId, severity, message])).toEqual([
+      ['no-restricted-imports', 2, expect.stringContaining(`must not import the ${other} service`)],
+    ]);
+  });
+});

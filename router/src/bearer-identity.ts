@@ -1,9 +1,4 @@
-import {
-  InvalidTokenError,
-  unauthenticatedRequest,
-  verifyAccessToken,
-  type Identity,
-} from '@supergraph/service-kit';
+import { InvalidTokenError, unauthenticatedRequest, type Identity } from '@supergraph/service-kit';
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
 
@@ -13,7 +8,7 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
  */
 export async function identityFromAuthorization(
   header: string | undefined,
-  jwtSecret: string,
+  verify: (token: string) => Promise<NonNullable<Identity>>,
 ): Promise<Identity> {
   if (header === undefined || header.trim() === '') return null;
   const token = BEARER.exec(header.trim())?.[1];
@@ -23,7 +18,7 @@ export async function identityFromAuthorization(
     );
   }
   try {
-    return await verifyAccessToken(token, jwtSecret);
+    return await verify(token);
   } catch (error) {
     if (!(error instanceof InvalidTokenError)) throw error;
     throw unauthenticatedRequest(

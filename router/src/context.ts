@@ -1,5 +1,10 @@
 import type { IncomingMessage } from 'node:http';
-import { signInternalToken, type Identity, type RequestScope } from '@supergraph/service-kit';
+import {
+  createAccessTokenVerifier,
+  createInternalTokenSigner,
+  type Identity,
+  type RequestScope,
+} from '@supergraph/service-kit';
 import { identityFromAuthorization } from './bearer-identity.ts';
 
 /** What every resolver and subgraph fetch of one client request shares. */
@@ -16,30 +21,35 @@ export interface ContextSecrets {
   internalSecret: string;
   /** The request's execution deadline, counted from when its context is built; default 15 s. */
   requestTimeoutMs?: number;
+  /** Verifies client access tokens (cached); built from `jwtSecret` when not given. */
+  verifyAccessToken?: (token: string) => Promise<NonNullable<Identity>>;
+  /** Signs the identity for subgraphs (reused per caller); built from `internalSecret` when not given. */
+  signInternalToken?: (identity: Identity) => Promise<string>;
 }
 
 /** Builds the per-request context: verifies the bearer token once, and prepares the identity for subgraphs. */
-export function createContextBuilder({ jwtSecret, internalSecret, requestTimeoutMs = 15_000 }: ContextSecrets) {
+export function createContextBuilder({
+  jwtSecret,
+  internalSecret,
+  requestTimeoutMs = 15_000,
+  verifyAccessToken = createAccessTokenVerifier(jwtSecret),
+  signInternalToken = createInternalTokenSigner(internalSecret),
+}: ContextSecrets) {
   return async (
     req: IncomingMessage,
     res: { locals: Record<string, unknown> },
     scope: RequestScope,
   ): Promise<RouterContext> => {
-    const identity = await identityFromAuthorization(req.headers.authorization, jwtSecret);
+    const identity = await identityFromAuthorization(req.headers.authorization, verifyAccessToken);
     // Read by the shared request log line, so every request is attributed to its caller.
     res.locals['callerId'] = identity?.userId;
-    // The internal token lives 60 s; re-sign after 30 s so a long request never forwards an expired one.
-    let signed: { token: Promise<string>; at: number } | undefined;
     return {
       ...scope,
       identity,
       deadline: AbortSignal.timeout(requestTimeoutMs),
-      internalToken: () => {
-        if (!signed || Date.now() - signed.at > 30_000) {
-          signed = { token: signInternalToken(identity, internalSecret), at: Date.now() };
-        }
-        return signed.token;
-      },
+      // The signer reuses a caller's token for 30 s of its 60 s life, so even a long request never forwards
+      // an expired one.
+      internalToken: () => signInternalToken(identity),
     };
   };
 }

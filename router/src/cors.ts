@@ -9,7 +9,14 @@ export function corsPolicy(origins: readonly string[]): RequestHandler {
   return cors({
     origin: [...origins],
     methods: ['GET', 'POST', 'OPTIONS'],
-    allowedHeaders: ['content-type', 'authorization', 'apollographql-client-name', 'apollographql-client-version', 'x-request-id', 'apollo-require-preflight'],
+    allowedHeaders: [
+      'content-type',
+      'authorization',
+      'apollographql-client-name',
+      'apollographql-client-version',
+      'x-request-id',
+      'apollo-require-preflight',
+    ],
     exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining'],
     credentials: false,
     maxAge: 600,

@@ -21,7 +21,10 @@ const routerEnvSchema = z.object({
   /** The composed supergraph to serve; defaults to the committed schema/supergraph.graphql. */
   SUPERGRAPH_PATH: z.string().min(1).default(SUPERGRAPH_PATH),
   /** Follow the supergraph file and switch to a new version without a restart (see supergraph-watch.ts). */
-  SUPERGRAPH_WATCH: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  SUPERGRAPH_WATCH: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   // The supergraph's own URLs are only composition defaults; these decide where requests really go.
   SUBGRAPH_USERS_URL: subgraphUrl('http://127.0.0.1:4001/graphql'),
   SUBGRAPH_ORDERS_URL: subgraphUrl('http://127.0.0.1:4002/graphql'),
@@ -47,7 +50,11 @@ const routerEnvSchema = z.object({
   /** Estimated resolved fields per operation, lists counted `first` times (see cost.ts). */
   MAX_COST: z.coerce.number().int().min(1).default(20_000),
   /** Largest request body accepted, in bytes. */
-  MAX_BODY_BYTES: z.coerce.number().int().min(1_024).default(100 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .default(100 * 1024),
   /** Requests a client may make per window: keyed by user id when logged in, else by IP address. */
   RATE_LIMIT_POINTS: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
@@ -63,12 +70,22 @@ const routerEnvSchema = z.object({
   /** Memory for cached query plans (MiB): each distinct operation is planned once, then served from here. */
   QUERY_PLAN_CACHE_MIB: z.coerce.number().int().min(1).max(1_024).default(30),
   /** Share one subgraph fetch between identical, overlapping queries of the same caller (never mutations). */
-  DEDUPLICATE_INFLIGHT: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  DEDUPLICATE_INFLIGHT: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   /** Browser origins allowed to call the gateway (comma-separated). */
   CORS_ORIGINS: z
     .string()
-    .default('http://localhost:3000,http://127.0.0.1:3000,https://sandbox.embed.apollographql.com,https://studio.apollographql.com')
-    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+    .default(
+      'http://localhost:3000,http://127.0.0.1:3000,https://sandbox.embed.apollographql.com,https://studio.apollographql.com',
+    )
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
 });
 
 export type RouterEnv = z.infer<typeof routerEnvSchema>;

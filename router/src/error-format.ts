@@ -15,9 +15,15 @@ export function createGatewayErrorFormatter(env: RouterEnv, logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     // Apollo raises an APQ hash mismatch (a client error, HTTP 400) without a code: give it one.
     const limit =
-      formatted.message === 'provided sha does not match query' ? 'PERSISTED_QUERY_HASH_MISMATCH' : limitCodeOf(formatted.message);
+      formatted.message === 'provided sha does not match query'
+        ? 'PERSISTED_QUERY_HASH_MISMATCH'
+        : limitCodeOf(formatted.message);
     const result = limit
-      ? { ...formatted, message: formatted.message.replace(/^Syntax Error: /, ''), extensions: { code: limit } }
+      ? {
+          ...formatted,
+          message: formatted.message.replace(/^Syntax Error: /, ''),
+          extensions: { code: limit },
+        }
       : formatted;
     const shown = base(result, error);
     if (env.NODE_ENV !== 'production' || !shown.extensions?.['serviceName']) return shown;

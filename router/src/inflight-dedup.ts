@@ -55,7 +55,8 @@ export function deduplicateInflight(fetcher: Fetcher, subgraph: string, stats: D
   return async (url, init) => {
     const call = subgraphCall.getStore();
     const body = init?.body;
-    if (!call?.idempotent || call.identity === undefined || typeof body !== 'string') return fetcher(url, init);
+    if (!call?.idempotent || call.identity === undefined || typeof body !== 'string')
+      return fetcher(url, init);
     const key = `${call.identity}\n${url}\n${body}`;
     let shared = inflight.get(key);
     if (shared) {
@@ -70,7 +71,8 @@ export function deduplicateInflight(fetcher: Fetcher, subgraph: string, stats: D
     if (!deadline) return responseOf(await shared);
     // Waiting on someone else's fetch must not outlive this request's own deadline.
     const aborted = new Promise<never>((_, reject) => {
-      const expire = () => reject(new SubgraphUnavailableError(subgraph, 'deadline', { cause: deadline.reason }));
+      const expire = () =>
+        reject(new SubgraphUnavailableError(subgraph, 'deadline', { cause: deadline.reason }));
       if (deadline.aborted) expire();
       else deadline.addEventListener('abort', expire, { once: true });
     });

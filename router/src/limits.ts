@@ -13,7 +13,6 @@ export const LimitCode = {
   tokens: 'TOKEN_LIMIT_EXCEEDED',
 } as const;
 
-
 /**
  * graphql-armor's limits, sized from config. They run in the gateway's validation phase, before any query
  * plan is executed. Field suggestions ("Did you mean …?") are removed in production only: they help
@@ -32,7 +31,10 @@ export function armorProtection(env: RouterEnv) {
     blockFieldSuggestion: { enabled: env.NODE_ENV === 'production' },
   }).protect();
   // Armor's typings come from @apollo/server's CommonJS build, ours from its ESM build: same runtime shape.
-  return { validationRules: protection.validationRules, plugins: protection.plugins as unknown as ApolloServerPlugin[] };
+  return {
+    validationRules: protection.validationRules,
+    plugins: protection.plugins as unknown as ApolloServerPlugin[],
+  };
 }
 
 /**
@@ -40,18 +42,31 @@ export function armorProtection(env: RouterEnv) {
  * left for Apollo to report as GRAPHQL_PARSE_FAILED.
  */
 export function tokenLimit(maxTokens: number): RequestHandler {
+  // Clients repeat the same few documents: remember the ones already counted as within the limit, so the
+  // common case costs a map lookup instead of a second full lexing pass (Apollo parses the document too).
+  const withinLimit = new Set<string>();
+  const remember = (query: string) => {
+    if (query.length > 10_000) return;
+    if (withinLimit.size >= 1_000) withinLimit.delete(withinLimit.values().next().value!);
+    withinLimit.add(query);
+  };
   return (req, res, next) => {
     const body: unknown = req.body;
     const query =
-      body && typeof body === 'object' && 'query' in body ? body.query : (req.query as Record<string, unknown>)['query'];
-    if (typeof query !== 'string') return next();
+      body && typeof body === 'object' && 'query' in body
+        ? body.query
+        : (req.query as Record<string, unknown>)['query'];
+    if (typeof query !== 'string' || withinLimit.has(query)) return next();
     let exceeded = false;
     try {
       new MaxTokensParserWLexer(query, { n: maxTokens, onReject: [() => (exceeded = true)] }).parseDocument();
     } catch {
       // Either our limit (flagged above) or a syntax error that Apollo will report properly.
     }
-    if (!exceeded) return next();
+    if (!exceeded) {
+      remember(query);
+      return next();
+    }
     res.status(400).json({
       errors: [
         {

@@ -1,7 +1,12 @@
-import { verifyAccessToken, type Logger } from '@supergraph/service-kit';
+import type { Identity, Logger } from '@supergraph/service-kit';
 import type { RequestHandler } from 'express';
 import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { RouterEnv } from './env.ts';
 
 export interface RateLimiter {
@@ -14,14 +19,24 @@ export interface RateLimiter {
  * user id (so changing IP does not reset it), an anonymous one by IP. If Redis is unreachable the limiter
  * falls back to a per-process budget rather than failing every request: availability over strictness.
  */
-export function createRateLimiter(env: RouterEnv, logger: Logger): RateLimiter {
+export function createRateLimiter(
+  env: RouterEnv,
+  logger: Logger,
+  verifyAccessToken: (token: string) => Promise<NonNullable<Identity>>,
+): RateLimiter {
   const options = { points: env.RATE_LIMIT_POINTS, duration: env.RATE_LIMIT_WINDOW_SECONDS };
   const memory = new RateLimiterMemory(options);
   let redis: Redis | undefined;
   let limiter: RateLimiterAbstract = memory;
   if (env.REDIS_URL) {
-    redis = new Redis(env.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
-    redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'rate limiter: redis unavailable'));
+    redis = new Redis(env.REDIS_URL, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      lazyConnect: false,
+    });
+    redis.on('error', (error: Error) =>
+      logger.warn({ err: error.message }, 'rate limiter: redis unavailable'),
+    );
     limiter = new RateLimiterRedis({
       ...options,
       storeClient: redis,
@@ -36,7 +51,7 @@ export function createRateLimiter(env: RouterEnv, logger: Logger): RateLimiter {
     const token = /^Bearer +(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
     if (token) {
       try {
-        return `user:${(await verifyAccessToken(token, env.JWT_SECRET)).userId}`;
+        return `user:${(await verifyAccessToken(token)).userId}`;
       } catch {
         // An invalid token is refused later with 401; count it against the address that sent it.
       }

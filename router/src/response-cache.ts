@@ -60,9 +60,14 @@ export function createResponseCache(env: RouterEnv, logger: Logger): ResponseCac
   const generationKey = `${env.REDIS_KEY_PREFIX}:response-cache:generation`;
 
   if (env.RESPONSE_CACHE === 'redis') {
-    if (!env.REDIS_URL) throw new Error('RESPONSE_CACHE=redis needs REDIS_URL (or use RESPONSE_CACHE=memory with one replica).');
+    if (!env.REDIS_URL)
+      throw new Error(
+        'RESPONSE_CACHE=redis needs REDIS_URL (or use RESPONSE_CACHE=memory with one replica).',
+      );
     redis = new Redis(env.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-    redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'response cache: redis unavailable'));
+    redis.on('error', (error: Error) =>
+      logger.warn({ err: error.message }, 'response cache: redis unavailable'),
+    );
     // A mutation during a Redis outage could not bump the generation: on every (re)connect, start a new one.
     redis.on('ready', () => {
       redis?.incr(generationKey).catch(() => {});
@@ -86,7 +91,12 @@ export function createResponseCache(env: RouterEnv, logger: Logger): ResponseCac
         async willSendResponse({ operation }) {
           if (operation?.operation !== 'mutation') return;
           if (!redis) localGeneration += 1;
-          else await redis.incr(generationKey).catch((error: Error) => logger.warn({ err: error.message }, 'response cache: could not invalidate'));
+          else
+            await redis
+              .incr(generationKey)
+              .catch((error: Error) =>
+                logger.warn({ err: error.message }, 'response cache: could not invalidate'),
+              );
         },
       };
     },
@@ -106,7 +116,8 @@ export function createResponseCache(env: RouterEnv, logger: Logger): ResponseCac
 
   const plugin = responseCachePlugin<RouterContext>({
     cache,
-    sessionId: async ({ contextValue }: GraphQLRequestContext<RouterContext>) => contextValue.identity?.userId ?? null,
+    sessionId: async ({ contextValue }: GraphQLRequestContext<RouterContext>) =>
+      contextValue.identity?.userId ?? null,
     // If Redis cannot say which generation is current, skip the cache rather than risk a stale answer.
     extraCacheKeyData: async () => generation(),
     shouldReadFromCache: async () => redis === undefined || redis.status === 'ready',

@@ -4,7 +4,9 @@ import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import {
+  createAccessTokenVerifier,
   createGraphQLApp,
+  createInternalTokenSigner,
   createServiceMetrics,
   requestInfoPlugin,
   type Logger,
@@ -68,6 +70,8 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
     createGatewayMetrics(metrics.registry, health),
   );
   const dedupStats: DedupStats = { shared: 0 };
+  // One cache of verified access tokens for the rate limiter and the context: a request verifies at most once.
+  const verifyAccessToken = createAccessTokenVerifier(env.JWT_SECRET);
   const gateway = new ApolloGateway({
     supergraphSdl: env.SUPERGRAPH_WATCH
       ? watchedSupergraph(env.SUPERGRAPH_PATH, logger)
@@ -127,7 +131,7 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
         ],
       });
       await apollo.start();
-      rateLimiter = createRateLimiter(env, logger);
+      rateLimiter = createRateLimiter(env, logger, verifyAccessToken);
       app = createGraphQLApp({
         apollo,
         logger,
@@ -138,6 +142,8 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
         before: [corsPolicy(env.CORS_ORIGINS), rateLimiter.middleware],
         screen: [tokenLimit(env.MAX_TOKENS)],
         context: createContextBuilder({
+          verifyAccessToken,
+          signInternalToken: createInternalTokenSigner(env.INTERNAL_SECRET),
           jwtSecret: env.JWT_SECRET,
           internalSecret: env.INTERNAL_SECRET,
           requestTimeoutMs: env.REQUEST_TIMEOUT_MS,

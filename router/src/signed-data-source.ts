@@ -36,7 +36,9 @@ export class SignedSubgraphDataSource extends RemoteGraphQLDataSource<RouterCont
           deadline: options.context.deadline,
           idempotent: !operation.isMutation,
           logger: options.context.logger,
-          identity: options.context.identity ? `${options.context.identity.userId}:${options.context.identity.role}` : 'anonymous',
+          identity: options.context.identity
+            ? `${options.context.identity.userId}:${options.context.identity.role}`
+            : 'anonymous',
         },
         () => super.process(options),
       );
@@ -51,9 +53,10 @@ export class SignedSubgraphDataSource extends RemoteGraphQLDataSource<RouterCont
       const paths = fetchedFieldPaths(operation, variables);
       return {
         data: null,
-        errors: paths.length > 0
-          ? paths.map((path) => ({ message: error.message, path, extensions }))
-          : [{ message: error.message, extensions }],
+        errors:
+          paths.length > 0
+            ? paths.map((path) => ({ message: error.message, path, extensions }))
+            : [{ message: error.message, extensions }],
       };
     }
   }

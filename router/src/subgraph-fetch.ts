@@ -29,7 +29,11 @@ export class SubgraphUnavailableError extends Error {
   readonly reason: UnavailableReason;
   readonly status: number | undefined;
 
-  constructor(serviceName: string, reason: UnavailableReason, options: { status?: number; cause?: unknown } = {}) {
+  constructor(
+    serviceName: string,
+    reason: UnavailableReason,
+    options: { status?: number; cause?: unknown } = {},
+  ) {
     super(`The ${serviceName} service is unavailable; try again shortly.`, { cause: options.cause });
     this.name = 'SubgraphUnavailableError';
     this.serviceName = serviceName;
@@ -39,7 +43,8 @@ export class SubgraphUnavailableError extends Error {
 
   /** Worth one more try for an idempotent operation: a blip, not a verdict (open breaker) or the end of the request. */
   get transient(): boolean {
-    if (this.reason === 'server-error') return this.status === 502 || this.status === 503 || this.status === 504;
+    if (this.reason === 'server-error')
+      return this.status === 502 || this.status === 503 || this.status === 504;
     return this.reason === 'unreachable' || this.reason === 'timeout';
   }
 }

@@ -50,7 +50,9 @@ export function fetchedFieldPaths(
   if (!operation) return [];
   const fragments = new Map(
     document.definitions
-      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .filter(
+        (definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION,
+      )
       .map((fragment) => [fragment.name.value, fragment]),
   );
   const paths: (string | number)[][] = [];
@@ -60,7 +62,11 @@ export function fetchedFieldPaths(
       if (!Array.isArray(representations)) continue;
       representations.forEach((representation: unknown, index) => {
         const typename = (representation as { __typename?: unknown } | null)?.__typename;
-        const ofType = responseFields(selectionSet, fragments, typeof typename === 'string' ? typename : undefined);
+        const ofType = responseFields(
+          selectionSet,
+          fragments,
+          typeof typename === 'string' ? typename : undefined,
+        );
         // A type condition on an interface names no entity's __typename: then every field may be affected.
         const entityFields = ofType.length > 0 ? ofType : responseFields(selectionSet, fragments);
         for (const field of entityFields) paths.push([key, index, field.key]);

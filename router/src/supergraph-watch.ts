@@ -16,7 +16,11 @@ const digest = (sdl: string) => createHash('sha256').update(sdl).digest('hex').s
  * The folder is watched rather than the file, because deploy tools replace files by renaming a new one
  * over the old, which a watch on the old file would not see.
  */
-export function watchedSupergraph(path: string, logger: Logger, { debounceMs = 100 } = {}): SupergraphSdlHook {
+export function watchedSupergraph(
+  path: string,
+  logger: Logger,
+  { debounceMs = 100 } = {},
+): SupergraphSdlHook {
   return async ({ update }) => {
     let current = await readSupergraph(path);
     let currentDigest = digest(current);
@@ -26,7 +30,10 @@ export function watchedSupergraph(path: string, logger: Logger, { debounceMs = 1
       try {
         next = await readSupergraph(path);
       } catch (error) {
-        logger.warn({ err: (error as Error).message }, 'supergraph file unreadable; keeping the current schema');
+        logger.warn(
+          { err: (error as Error).message },
+          'supergraph file unreadable; keeping the current schema',
+        );
         return;
       }
       const nextDigest = digest(next);
@@ -37,7 +44,10 @@ export function watchedSupergraph(path: string, logger: Logger, { debounceMs = 1
         current = next;
         currentDigest = nextDigest;
       } catch (error) {
-        logger.error({ err: (error as Error).message, rejected: nextDigest }, 'supergraph update refused; keeping the current schema');
+        logger.error(
+          { err: (error as Error).message, rejected: nextDigest },
+          'supergraph update refused; keeping the current schema',
+        );
       }
     };
     const watcher: FSWatcher = watch(dirname(path), (_event, file) => {

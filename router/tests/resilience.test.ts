@@ -18,7 +18,10 @@ const logger = createLogger('gateway', 'silent');
 
 describe('subgraph operations', () => {
   it('tells a mutation from a query, including a shorthand query', () => {
-    expect(subgraphOperation('mutation PlaceOrder($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }').isMutation).toBe(true);
+    expect(
+      subgraphOperation('mutation PlaceOrder($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }')
+        .isMutation,
+    ).toBe(true);
     expect(subgraphOperation('query Me__users__0 { me { id } }').isMutation).toBe(false);
     expect(subgraphOperation('{ me { id } }').isMutation).toBe(false);
   });
@@ -162,7 +165,8 @@ describe('the subgraph fetcher', () => {
     expect(breakerChanges).toEqual([true]);
     const hits = probe.hits.length;
 
-    for (let i = 0; i < 3; i += 1) expect(await unavailable(send())).toMatchObject({ reason: 'breaker-open' });
+    for (let i = 0; i < 3; i += 1)
+      expect(await unavailable(send())).toMatchObject({ reason: 'breaker-open' });
     expect(probe.hits).toHaveLength(hits);
   });
 
@@ -184,7 +188,9 @@ describe('the subgraph fetcher', () => {
     const { probe, send, breakerChanges } = await setUp(['hang'], { volumeThreshold: 1 }, 10_000);
 
     for (let i = 0; i < 3; i += 1) {
-      expect(await unavailable(send({ deadline: AbortSignal.timeout(50) }))).toMatchObject({ reason: 'deadline' });
+      expect(await unavailable(send({ deadline: AbortSignal.timeout(50) }))).toMatchObject({
+        reason: 'deadline',
+      });
     }
     expect(await unavailable(send({ deadline: AbortSignal.abort() }))).toMatchObject({ reason: 'deadline' });
 

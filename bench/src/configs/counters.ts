@@ -9,7 +9,11 @@ export interface Counters {
 }
 
 /** Wraps an HTTP app so every request to /graphql is counted, as e2e's stack does for its subgraphs. */
-export function countingGraphQLRequests(app: RequestListener): { handler: RequestListener; count(): number; reset(): void } {
+export function countingGraphQLRequests(app: RequestListener): {
+  handler: RequestListener;
+  count(): number;
+  reset(): void;
+} {
   let requests = 0;
   return {
     handler: (req, res) => {

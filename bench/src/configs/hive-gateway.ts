@@ -26,7 +26,9 @@ export async function startHiveGateway(options: HiveGatewayOptions): Promise<Run
   const runtime = createGatewayRuntime({
     supergraph: options.supergraphSdl,
     propagateHeaders: {
-      fromClientToSubgraphs: async () => ({ [options.internalToken.header]: await options.internalToken.value() }),
+      fromClientToSubgraphs: async () => ({
+        [options.internalToken.header]: await options.internalToken.value(),
+      }),
     },
     ...(options.deduplicateInflightRequests
       ? {}

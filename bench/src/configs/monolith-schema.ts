@@ -47,7 +47,8 @@ export interface MonolithPart<TContext> {
   contextOf: (context: TContext) => unknown;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
 
 /**
  * Merges the parts into one executable schema: type definitions merged by name (the two `User`s become one
@@ -70,15 +71,20 @@ export function buildMonolithSchema<TContext>(
       const fields = (resolvers[typeName] ??= {}) as Record<string, Resolver>;
       for (const [fieldName, resolver] of Object.entries(typeResolvers)) {
         if (fieldName === '__resolveReference') continue;
-        if (typeof resolver !== 'function') throw new Error(`${typeName}.${fieldName} is not a plain resolver function`);
+        if (typeof resolver !== 'function')
+          throw new Error(`${typeName}.${fieldName} is not a plain resolver function`);
         if (fieldName in fields) throw new Error(`${typeName}.${fieldName} is resolved by two subgraphs`);
         const resolve = resolver as Resolver;
-        fields[fieldName] = (parent, args, context, info) => resolve(parent, args, contextOf(context as TContext), info);
+        fields[fieldName] = (parent, args, context, info) =>
+          resolve(parent, args, contextOf(context as TContext), info);
       }
     }
   }
   for (const [typeName, fields] of Object.entries(overrides)) {
-    resolvers[typeName] = { ...(resolvers[typeName] as Record<string, Resolver> | undefined), ...(fields as unknown as Record<string, Resolver>) };
+    resolvers[typeName] = {
+      ...(resolvers[typeName] as Record<string, Resolver> | undefined),
+      ...(fields as unknown as Record<string, Resolver>),
+    };
   }
   return makeExecutableSchema({
     typeDefs: mergeTypeDefs(parts.map((part) => stripFederation(part.typeDefs))),

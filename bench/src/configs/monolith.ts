@@ -21,8 +21,14 @@ import { resolvers as usersResolvers } from '@supergraph/users/resolvers';
 import { loadTypeDefs as usersTypeDefs } from '@supergraph/users/schema-files';
 // The subgraphs export no context builder, and the monolith must use their very DataLoaders: imported by path
 // (read-only). A `./context` export in each subgraph's package.json would make these workspace imports.
-import { createContext as createOrdersContext, type OrdersContext } from '../../../subgraphs/orders/src/context.ts';
-import { createContext as createUsersContext, type UsersContext } from '../../../subgraphs/users/src/context.ts';
+import {
+  createContext as createOrdersContext,
+  type OrdersContext,
+} from '../../../subgraphs/orders/src/context.ts';
+import {
+  createContext as createUsersContext,
+  type UsersContext,
+} from '../../../subgraphs/users/src/context.ts';
 import type { BenchSecrets } from '../auth.ts';
 import type { DatabaseTarget } from '../databases.ts';
 import { buildDataset, type DatasetOptions } from '../dataset.ts';
@@ -66,9 +72,22 @@ async function identityOf(authorization: string | undefined, jwtSecret: string):
  */
 export async function startMonolith(options: MonolithOptions): Promise<RunningServer> {
   const { secrets } = options;
-  const common = { ...secrets, NODE_ENV: options.nodeEnv, LOG_LEVEL: options.logLevel, SEED_DEMO_DATA: 'false' };
-  const usersEnv = loadUsersEnv({ ...common, DATABASE_URL: options.databases.users.url, DATA_DIR: options.databases.users.dataDir });
-  const ordersEnv = loadOrdersEnv({ ...common, DATABASE_URL: options.databases.orders.url, DATA_DIR: options.databases.orders.dataDir });
+  const common = {
+    ...secrets,
+    NODE_ENV: options.nodeEnv,
+    LOG_LEVEL: options.logLevel,
+    SEED_DEMO_DATA: 'false',
+  };
+  const usersEnv = loadUsersEnv({
+    ...common,
+    DATABASE_URL: options.databases.users.url,
+    DATA_DIR: options.databases.users.dataDir,
+  });
+  const ordersEnv = loadOrdersEnv({
+    ...common,
+    DATABASE_URL: options.databases.orders.url,
+    DATA_DIR: options.databases.orders.dataDir,
+  });
   const sql = { users: createQueryCounter(), orders: createQueryCounter() };
   const usersDatabase = await openUsersDatabase(usersEnv, sql.users.record);
   const ordersDatabase = await openOrdersDatabase(ordersEnv, sql.orders.record);
@@ -85,10 +104,23 @@ export async function startMonolith(options: MonolithOptions): Promise<RunningSe
   const logger = createLogger('monolith', options.logLevel);
   const schema = buildMonolithSchema<MonolithContext>(
     [
-      { typeDefs: usersTypeDefs(), resolvers: usersResolvers as ResolverMap, contextOf: (context) => context.users },
-      { typeDefs: ordersTypeDefs(), resolvers: ordersResolvers as ResolverMap, contextOf: (context) => context.orders },
+      {
+        typeDefs: usersTypeDefs(),
+        resolvers: usersResolvers as ResolverMap,
+        contextOf: (context) => context.users,
+      },
+      {
+        typeDefs: ordersTypeDefs(),
+        resolvers: ordersResolvers as ResolverMap,
+        contextOf: (context) => context.orders,
+      },
     ],
-    { Order: { user: (order: OrderRow, _args: never, context: MonolithContext) => context.users.loaders.user.load(order.userId) } },
+    {
+      Order: {
+        user: (order: OrderRow, _args: never, context: MonolithContext) =>
+          context.users.loaders.user.load(order.userId),
+      },
+    },
   );
   const apollo = new ApolloServer<MonolithContext>({
     schema,
@@ -121,7 +153,10 @@ export async function startMonolith(options: MonolithOptions): Promise<RunningSe
   const server = await listen(counting.handler, 0, '127.0.0.1');
   return {
     url: `${server.url}/graphql`,
-    counters: () => ({ graphqlRequests: counting.count(), sql: { users: sql.users.count, orders: sql.orders.count } }),
+    counters: () => ({
+      graphqlRequests: counting.count(),
+      sql: { users: sql.users.count, orders: sql.orders.count },
+    }),
     resetCounters: () => {
       counting.reset();
       sql.users.reset();

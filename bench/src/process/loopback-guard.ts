@@ -16,7 +16,10 @@ function destinationOf(args: unknown[]): { host: string; port: number | undefine
   if (first && typeof first === 'object') {
     const { host, port, path } = first as { host?: unknown; port?: unknown; path?: unknown };
     if (typeof path === 'string') return undefined;
-    return { host: typeof host === 'string' ? host : 'localhost', port: port === undefined ? undefined : Number(port) };
+    return {
+      host: typeof host === 'string' ? host : 'localhost',
+      port: port === undefined ? undefined : Number(port),
+    };
   }
   if (typeof first === 'string' && Number.isNaN(Number(first))) return undefined;
   return { host: typeof args[1] === 'string' ? args[1] : 'localhost', port: Number(first) };

@@ -77,7 +77,10 @@ export async function spawnServer(
   };
 
   let nextId = 1;
-  const pending = new Map<number, { resolve: (message: Extract<ChildMessage, { type: 'reply' }>) => void; reject: (error: Error) => void }>();
+  const pending = new Map<
+    number,
+    { resolve: (message: Extract<ChildMessage, { type: 'reply' }>) => void; reject: (error: Error) => void }
+  >();
   const failAll = (error: Error) => {
     for (const { reject } of pending.values()) reject(error);
     pending.clear();
@@ -87,7 +90,9 @@ export async function spawnServer(
     pending.get(message.id)?.resolve(message);
     pending.delete(message.id);
   });
-  child.on('exit', (code, signal) => failAll(new Error(`${name} exited (${signal ?? code}): ${stderrTail()}`)));
+  child.on('exit', (code, signal) =>
+    failAll(new Error(`${name} exited (${signal ?? code}): ${stderrTail()}`)),
+  );
   if (internalToken) {
     const refresh = setInterval(() => {
       internalToken().then(
@@ -112,7 +117,8 @@ export async function spawnServer(
     };
     const onMessage = (message: ChildMessage) => {
       if (message.type === 'ready') settle(() => resolve(message.url));
-      if (message.type === 'failed') settle(() => reject(new Error(`${name} failed to start: ${message.error}`)));
+      if (message.type === 'failed')
+        settle(() => reject(new Error(`${name} failed to start: ${message.error}`)));
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
       settle(() => reject(new Error(`${name} exited (${signal ?? code}) while starting: ${stderrTail()}`)));

@@ -13,7 +13,9 @@ const { values } = parseArgs({
 });
 const adminUrl = values['admin-url'] ?? process.env['PG_ADMIN_URL'];
 if (values.help || !adminUrl) {
-  console.error('usage: npm run db:provision -- --admin-url postgres://ADMIN@HOST:5432/postgres   (or PG_ADMIN_URL)');
+  console.error(
+    'usage: npm run db:provision -- --admin-url postgres://ADMIN@HOST:5432/postgres   (or PG_ADMIN_URL)',
+  );
   process.exit(values.help ? 0 : 2);
 }
 
@@ -21,6 +23,8 @@ for (const spec of SERVICE_DATABASES) {
   const given = process.env[spec.passwordVariable];
   const password = given ?? randomBytes(24).toString('base64url');
   const result = await provisionServiceDatabase(adminUrl, { ...spec, password });
-  console.log(`# ${spec.service}: database ${result.database} owned by role ${result.role}${given ? '' : ' (new password generated)'}`);
+  console.log(
+    `# ${spec.service}: database ${result.database} owned by role ${result.role}${given ? '' : ' (new password generated)'}`,
+  );
   console.log(`${spec.service.toUpperCase()}_DATABASE_URL=${result.url}`);
 }

@@ -59,7 +59,10 @@ export async function provisionServiceDatabase(
 }
 
 /** Removes a service's database and role (tests clean up with it). */
-export async function dropServiceDatabase(adminUrl: string, spec: { database: string; role: string }): Promise<void> {
+export async function dropServiceDatabase(
+  adminUrl: string,
+  spec: { database: string; role: string },
+): Promise<void> {
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`drop database if exists ${identifier(spec.database)} with (force)`);

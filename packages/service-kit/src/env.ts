@@ -34,7 +34,9 @@ export const commonEnv = {
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 /** An HMAC secret: long enough to resist brute force. Never defaulted: `npm start` generates one per run. */
-export const secret = z.string().min(32, 'must be at least 32 characters (generate one with `openssl rand -hex 32`)');
+export const secret = z
+  .string()
+  .min(32, 'must be at least 32 characters (generate one with `openssl rand -hex 32`)');
 
 /** Database URL: a postgres:// URL selects PostgreSQL; unset selects the embedded PGlite database. */
 export const databaseUrl = z

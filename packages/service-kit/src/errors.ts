@@ -16,7 +16,9 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export function badUserInput(message: string, field?: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) } });
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) },
+  });
 }
 
 /** A field needs a logged-in caller. The response stays HTTP 200: other fields may still have data. */
@@ -26,7 +28,9 @@ export function unauthenticated(message = 'You must be logged in to do this.'): 
 
 /** The request as a whole is refused (a bad access token): HTTP 401, nothing executed. */
 export function unauthenticatedRequest(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
+  });
 }
 
 export function forbidden(message = 'You are not allowed to do this.'): GraphQLError {

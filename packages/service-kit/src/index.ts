@@ -1,7 +1,31 @@
-export { parseEnv, EnvError, commonEnv, port, secret, databaseUrl, databaseEnv, poolOptionsOf } from './env.ts';
+export {
+  parseEnv,
+  EnvError,
+  commonEnv,
+  port,
+  secret,
+  databaseUrl,
+  databaseEnv,
+  poolOptionsOf,
+} from './env.ts';
 export { createLogger, type Logger, type DestinationStream } from './logger.ts';
-export { ErrorCode, badUserInput, unauthenticated, unauthenticatedRequest, forbidden, notFound, createErrorFormatter } from './errors.ts';
-export { ROLES, type Role, type Identity, requireUser, requireAdmin, canAccessOwnedBy } from './auth/identity.ts';
+export {
+  ErrorCode,
+  badUserInput,
+  unauthenticated,
+  unauthenticatedRequest,
+  forbidden,
+  notFound,
+  createErrorFormatter,
+} from './errors.ts';
+export {
+  ROLES,
+  type Role,
+  type Identity,
+  requireUser,
+  requireAdmin,
+  canAccessOwnedBy,
+} from './auth/identity.ts';
 export {
   signAccessToken,
   verifyAccessToken,
@@ -10,6 +34,11 @@ export {
   ACCESS_TOKEN_ISSUER,
 } from './auth/access-token.ts';
 export { INTERNAL_TOKEN_HEADER, signInternalToken, verifyInternalToken } from './auth/internal-token.ts';
+export {
+  createAccessTokenVerifier,
+  createInternalTokenVerifier,
+  createInternalTokenSigner,
+} from './auth/token-cache.ts';
 export {
   MAX_PAGE_SIZE,
   pageSize,

@@ -12,7 +12,14 @@ export function createLogger(service: string, level: string, destination?: Desti
     level,
     base: { service },
     redact: {
-      paths: ['password', '*.password', 'token', '*.token', 'headers.authorization', 'headers["x-internal-token"]'],
+      paths: [
+        'password',
+        '*.password',
+        'token',
+        '*.token',
+        'headers.authorization',
+        'headers["x-internal-token"]',
+      ],
       censor: '[redacted]',
     },
   };

@@ -1,7 +1,16 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { badUserInput, commonEnv, createErrorFormatter, createLogger, EnvError, parseEnv, port, secret } from '../src/index.ts';
+import {
+  badUserInput,
+  commonEnv,
+  createErrorFormatter,
+  createLogger,
+  EnvError,
+  parseEnv,
+  port,
+  secret,
+} from '../src/index.ts';
 
 describe('parseEnv', () => {
   const schema = z.object({ ...commonEnv, PORT: port(4001), SECRET: secret });
@@ -27,11 +36,19 @@ describe('createErrorFormatter', () => {
   const format = createErrorFormatter(createLogger('test', 'silent'));
   it('passes errors with a known code through, without stack traces', () => {
     const error = badUserInput('bad', 'name');
-    const formatted = format({ ...error.toJSON(), extensions: { ...error.extensions, stacktrace: ['at x.ts:1'] } }, error);
+    const formatted = format(
+      { ...error.toJSON(), extensions: { ...error.extensions, stacktrace: ['at x.ts:1'] } },
+      error,
+    );
     expect(formatted).toEqual({ message: 'bad', extensions: { code: 'BAD_USER_INPUT', field: 'name' } });
   });
   it('masks anything else', () => {
-    const error = new GraphQLError('connection to 10.0.0.5 refused', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-    expect(format(error.toJSON(), error)).toEqual({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    const error = new GraphQLError('connection to 10.0.0.5 refused', {
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    expect(format(error.toJSON(), error)).toEqual({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
   });
 });

@@ -26,7 +26,10 @@ describe('cursors', () => {
   it('round-trips a sort key and is opaque', () => {
     const cursor = encodeCursor(['2026-01-01T00:00:00.000Z', '00000000-0000-4000-8000-000000000001']);
     expect(cursor).not.toMatch(/2026/);
-    expect(decodeCursor(cursor, 2)).toEqual(['2026-01-01T00:00:00.000Z', '00000000-0000-4000-8000-000000000001']);
+    expect(decodeCursor(cursor, 2)).toEqual([
+      '2026-01-01T00:00:00.000Z',
+      '00000000-0000-4000-8000-000000000001',
+    ]);
   });
   it('refuses forged cursors with BAD_USER_INPUT naming after', () => {
     for (const forged of ['garbage', encodeCursor(['x']), Buffer.from('v1:{').toString('base64url')]) {
@@ -58,7 +61,10 @@ describe('toConnection', () => {
     expect(page.pageInfo).toEqual({ hasNextPage: true, endCursor: encodeCursor(['2']) });
   });
   it('keeps the incoming cursor for an empty page, so following it does not restart', () => {
-    expect(toConnection([1], 0, key, (n) => n, 'AFTER').pageInfo).toEqual({ hasNextPage: true, endCursor: 'AFTER' });
+    expect(toConnection([1], 0, key, (n) => n, 'AFTER').pageInfo).toEqual({
+      hasNextPage: true,
+      endCursor: 'AFTER',
+    });
     expect(toConnection([], 5, key, (n) => n).pageInfo).toEqual({ hasNextPage: false, endCursor: null });
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidTokenError, signAccessToken, signInternalToken, verifyAccessToken, verifyInternalToken } from '../src/index.ts';
+import {
+  InvalidTokenError,
+  signAccessToken,
+  signInternalToken,
+  verifyAccessToken,
+  verifyInternalToken,
+} from '../src/index.ts';
 
 const SECRET = 'a'.repeat(64);
 const ADA = { userId: '00000000-0000-4000-8000-000000000001', role: 'ADMIN' } as const;
@@ -13,8 +19,12 @@ describe('access tokens', () => {
     const token = await signAccessToken(ADA, { secret: SECRET, ttlSeconds: 60 });
     await expect(verifyAccessToken(token, 'b'.repeat(64))).rejects.toEqual(new InvalidTokenError('invalid'));
     const [header, , signature] = token.split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ sub: ADA.userId, role: 'ADMIN', exp: 9e9 })).toString('base64url');
-    await expect(verifyAccessToken(`${header}.${forgedPayload}.${signature}`, SECRET)).rejects.toBeInstanceOf(InvalidTokenError);
+    const forgedPayload = Buffer.from(JSON.stringify({ sub: ADA.userId, role: 'ADMIN', exp: 9e9 })).toString(
+      'base64url',
+    );
+    await expect(verifyAccessToken(`${header}.${forgedPayload}.${signature}`, SECRET)).rejects.toBeInstanceOf(
+      InvalidTokenError,
+    );
     const expired = await signAccessToken(ADA, { secret: SECRET, ttlSeconds: -10 });
     await expect(verifyAccessToken(expired, SECRET)).rejects.toMatchObject({ reason: 'expired' });
   });

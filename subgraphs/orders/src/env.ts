@@ -16,7 +16,10 @@ const schema = z.object({
   /** How long the gateway may cache this service's answers (seconds; 0 = never). Mutations invalidate. */
   CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
   /** Demo orders for `npm start`; never seeded when NODE_ENV=production. */
-  SEED_DEMO_DATA: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  SEED_DEMO_DATA: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   /** AMQP_URL (unset → events off, kept in the outbox), EVENTS_PREFIX and the outbox relay's pace. */
   ...eventsEnv,
   /** Retries of a failing event before it goes to the dead-letter queue. */
@@ -25,7 +28,8 @@ const schema = z.object({
 
 export type OrdersEnv = z.infer<typeof schema>;
 
-export const loadEnv = (source: Record<string, string | undefined>): OrdersEnv => parseEnv('orders', schema, source);
+export const loadEnv = (source: Record<string, string | undefined>): OrdersEnv =>
+  parseEnv('orders', schema, source);
 
 /** Every variable this service reads: deployment files are checked against it in tests. */
 export const ENV_KEYS: readonly string[] = Object.keys(schema.shape);

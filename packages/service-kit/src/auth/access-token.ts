@@ -33,7 +33,9 @@ export async function signAccessToken(
 export class InvalidTokenError extends Error {
   readonly reason: 'expired' | 'invalid';
   constructor(reason: 'expired' | 'invalid') {
-    super(reason === 'expired' ? 'Your session has expired; log in again.' : 'The access token is not valid.');
+    super(
+      reason === 'expired' ? 'Your session has expired; log in again.' : 'The access token is not valid.',
+    );
     this.reason = reason;
   }
 }

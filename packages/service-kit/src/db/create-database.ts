@@ -38,7 +38,12 @@ export interface PoolOptions {
   statementTimeoutMs: number;
 }
 
-const DEFAULT_POOL: PoolOptions = { max: 10, idleTimeoutSeconds: 30, connectTimeoutSeconds: 5, statementTimeoutMs: 10_000 };
+const DEFAULT_POOL: PoolOptions = {
+  max: 10,
+  idleTimeoutSeconds: 30,
+  connectTimeoutSeconds: 5,
+  statementTimeoutMs: 10_000,
+};
 
 export interface DatabaseHandle<TSchema extends Record<string, unknown>> {
   db: Database<TSchema>;

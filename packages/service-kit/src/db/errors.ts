@@ -35,10 +35,15 @@ const CONNECTION_CODES = new Set([
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
     const code = 'code' in current ? String(current.code) : '';
-    if (CONNECTION_CODES.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03', '55000', '53300'].includes(code)) {
+    if (
+      CONNECTION_CODES.has(code) ||
+      code.startsWith('08') ||
+      ['57P01', '57P02', '57P03', '55000', '53300'].includes(code)
+    ) {
       return true;
     }
-    current = 'cause' in current ? current.cause : 'originalError' in current ? current.originalError : undefined;
+    current =
+      'cause' in current ? current.cause : 'originalError' in current ? current.originalError : undefined;
   }
   return false;
 }

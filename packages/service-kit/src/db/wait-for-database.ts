@@ -19,7 +19,11 @@ export async function waitForDatabase(
     } catch (error) {
       const delayMs = Math.min(maxDelayMs, 250 * 2 ** Math.min(attempt - 1, 10)) * (0.5 + Math.random() / 2);
       logger.warn(
-        { attempt, retryInMs: Math.round(delayMs), err: error instanceof Error ? error.message : String(error) },
+        {
+          attempt,
+          retryInMs: Math.round(delayMs),
+          err: error instanceof Error ? error.message : String(error),
+        },
         'database not reachable yet; retrying',
       );
       await sleep(delayMs, undefined, { signal });

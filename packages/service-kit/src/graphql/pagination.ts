@@ -32,7 +32,8 @@ export function encodeCursor(sortKey: readonly string[]): string {
 
 export function decodeCursor(cursor: string | null | undefined, arity: number): string[] | null {
   if (cursor === null || cursor === undefined) return null;
-  const invalid = () => badUserInput('"after" is not a cursor this API issued; pass an endCursor back as-is.', 'after');
+  const invalid = () =>
+    badUserInput('"after" is not a cursor this API issued; pass an endCursor back as-is.', 'after');
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!text.startsWith(CURSOR_PREFIX)) throw invalid();
   let parsed: unknown;

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
-import { INTERNAL_TOKEN_HEADER, verifyInternalToken } from '../auth/internal-token.ts';
+import { INTERNAL_TOKEN_HEADER } from '../auth/internal-token.ts';
+import { createInternalTokenVerifier } from '../auth/token-cache.ts';
 import type { Identity } from '../auth/identity.ts';
 import type { Logger } from '../logger.ts';
 
@@ -8,16 +9,21 @@ import type { Logger } from '../logger.ts';
  * any GraphQL work. The verified identity is left in `res.locals.identity` for the context builder.
  */
 export function requireGatewaySignature(secret: string, logger: Logger): RequestHandler {
+  // The gateway reuses a caller's signed token for a while: verify each distinct token once.
+  const verify = createInternalTokenVerifier(secret);
   return (req, res, next) => {
     const token = req.headers[INTERNAL_TOKEN_HEADER];
-    verifyInternalToken(typeof token === 'string' ? token : undefined, secret).then(
+    verify(typeof token === 'string' ? token : undefined).then(
       (identity) => {
         res.locals['identity'] = identity;
         res.locals['callerId'] = identity?.userId;
         next();
       },
       (error: unknown) => {
-        logger.warn({ requestId: res.locals['requestId'], reason: String(error) }, 'rejected unsigned request');
+        logger.warn(
+          { requestId: res.locals['requestId'], reason: String(error) },
+          'rejected unsigned request',
+        );
         res.status(401).json({
           errors: [
             {

@@ -11,10 +11,7 @@ export type OrdersDatabase = DatabaseHandle<OrdersSchema>;
 export const MIGRATIONS_FOLDER = join(import.meta.dirname, 'migrations');
 
 /** Opens the orders database (PostgreSQL or embedded PGlite, per DATABASE_URL). Does not migrate. */
-export function openOrdersDatabase(
-  env: OrdersEnv,
-  onQuery?: (sql: string) => void,
-): Promise<OrdersDatabase> {
+export function openOrdersDatabase(env: OrdersEnv, onQuery?: (sql: string) => void): Promise<OrdersDatabase> {
   return createDatabase({
     name: 'orders',
     url: env.DATABASE_URL,

@@ -1,6 +1,16 @@
 import { inboxTable, outboxTable } from '@supergraph/events';
 import { desc, sql } from 'drizzle-orm';
-import { check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 export const orderStatus = pgEnum('order_status', ['PENDING', 'PAID', 'SHIPPED', 'CANCELLED']);
 
@@ -26,7 +36,12 @@ export const orders = pgTable(
   (table) => [
     // Newest-first connections: a customer's orders, optionally by status, and all orders for admins.
     index('orders_user_created_idx').on(table.userId, desc(table.createdAt), desc(table.id)),
-    index('orders_user_status_created_idx').on(table.userId, table.status, desc(table.createdAt), desc(table.id)),
+    index('orders_user_status_created_idx').on(
+      table.userId,
+      table.status,
+      desc(table.createdAt),
+      desc(table.id),
+    ),
     index('orders_created_idx').on(desc(table.createdAt), desc(table.id)),
     check('orders_total_amount_check', sql`${table.totalAmount} >= 0`),
     check('orders_currency_check', sql`${table.currency} ~ '^[A-Z]{3}$'`),

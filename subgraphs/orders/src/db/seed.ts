@@ -93,7 +93,9 @@ export async function seedDemoOrders(db: OrdersDb): Promise<number> {
         .onConflictDoNothing()
         .returning({ id: orders.id });
       if (rows.length === 0) continue;
-      await tx.insert(orderItems).values(order.items.map((item, position) => ({ ...item, orderId: order.id, position })));
+      await tx
+        .insert(orderItems)
+        .values(order.items.map((item, position) => ({ ...item, orderId: order.id, position })));
       inserted += 1;
     }
     return inserted;

@@ -11,10 +11,7 @@ export type UsersDatabase = DatabaseHandle<UsersSchema>;
 export const MIGRATIONS_FOLDER = join(import.meta.dirname, 'migrations');
 
 /** Opens the users database (PostgreSQL or embedded PGlite, per DATABASE_URL). Does not migrate. */
-export function openUsersDatabase(
-  env: UsersEnv,
-  onQuery?: (sql: string) => void,
-): Promise<UsersDatabase> {
+export function openUsersDatabase(env: UsersEnv, onQuery?: (sql: string) => void): Promise<UsersDatabase> {
   return createDatabase({
     name: 'users',
     url: env.DATABASE_URL,

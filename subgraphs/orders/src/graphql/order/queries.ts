@@ -13,7 +13,10 @@ export interface OrderPageKey {
 /** Rows strictly after `after` in newest-first order. */
 function afterKey(after: OrderPageKey | null): SQL | undefined {
   return after
-    ? or(lt(orders.createdAt, after.createdAt), and(eq(orders.createdAt, after.createdAt), lt(orders.id, after.id)))
+    ? or(
+        lt(orders.createdAt, after.createdAt),
+        and(eq(orders.createdAt, after.createdAt), lt(orders.id, after.id)),
+      )
     : undefined;
 }
 
@@ -48,7 +51,9 @@ export async function listOrdersForUsers(
   const ranked = db
     .select({
       id: orders.id,
-      rank: sql<number>`row_number() over (partition by ${orders.userId} order by ${orders.createdAt} desc, ${orders.id} desc)`.as('rank'),
+      rank: sql<number>`row_number() over (partition by ${orders.userId} order by ${orders.createdAt} desc, ${orders.id} desc)`.as(
+        'rank',
+      ),
     })
     .from(orders)
     .where(
@@ -69,7 +74,10 @@ export async function listOrdersForUsers(
 }
 
 export function findOrdersByIds(db: OrdersDb, ids: readonly string[]): Promise<OrderRow[]> {
-  return db.select().from(orders).where(inArray(orders.id, [...ids]));
+  return db
+    .select()
+    .from(orders)
+    .where(inArray(orders.id, [...ids]));
 }
 
 export function findItemsByOrderIds(db: OrdersDb, orderIds: readonly string[]) {
@@ -95,12 +103,20 @@ export function insertOrder(db: OrdersDb, userId: string, order: PlaceOrder): Pr
       .insert(orders)
       .values({ userId, currency: order.currency, totalAmount: order.totalAmount })
       .returning();
-    await tx.insert(orderItems).values(order.items.map((item, position) => ({ ...item, orderId: row!.id, position })));
+    await tx
+      .insert(orderItems)
+      .values(order.items.map((item, position) => ({ ...item, orderId: row!.id, position })));
     await enqueueEvents(tx, outbox, [
       createEvent(
         'order.placed',
         row!.id,
-        { orderId: row!.id, userId, currency: row!.currency, totalAmount: row!.totalAmount, itemCount: order.items.length },
+        {
+          orderId: row!.id,
+          userId,
+          currency: row!.currency,
+          totalAmount: row!.totalAmount,
+          itemCount: order.items.length,
+        },
         { occurredAt: row!.createdAt },
       ),
     ]);
@@ -137,7 +153,11 @@ const CANCELLABLE: readonly OrderStatus[] = ['PENDING', 'PAID'];
  * Cancels under a row lock, so a concurrent status change cannot slip between the check and the write, and
  * records order.cancelled in the same transaction.
  */
-export function cancelOrder(db: OrdersDb, id: string, mayChange: (order: OrderRow) => boolean): Promise<CancelOutcome> {
+export function cancelOrder(
+  db: OrdersDb,
+  id: string,
+  mayChange: (order: OrderRow) => boolean,
+): Promise<CancelOutcome> {
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(orders).where(eq(orders.id, id)).for('update');
     if (!current) return { kind: 'not-found' };
@@ -145,7 +165,11 @@ export function cancelOrder(db: OrdersDb, id: string, mayChange: (order: OrderRo
     if (!CANCELLABLE.includes(current.status)) return { kind: 'not-cancellable', status: current.status };
     const [order] = await tx.update(orders).set({ status: 'CANCELLED' }).where(eq(orders.id, id)).returning();
     await enqueueEvents(tx, outbox, [
-      createEvent('order.cancelled', order!.id, { orderId: order!.id, userId: order!.userId, reason: 'REQUESTED' }),
+      createEvent('order.cancelled', order!.id, {
+        orderId: order!.id,
+        userId: order!.userId,
+        reason: 'REQUESTED',
+      }),
     ]);
     return { kind: 'cancelled', order: order! };
   });

@@ -21,7 +21,8 @@ import { parsePlaceOrderInput } from './validation.ts';
 async function visibleOrder(id: string, { identity, loaders }: OrdersContext): Promise<OrderRow | null> {
   requireUser(identity);
   const order = await loaders.order.load(id);
-  if (order && !canAccessOwnedBy(identity, order.userId)) throw forbidden('This order belongs to another user.');
+  if (order && !canAccessOwnedBy(identity, order.userId))
+    throw forbidden('This order belongs to another user.');
   return order;
 }
 
@@ -50,7 +51,8 @@ export const orderResolvers: Resolvers = {
     placeOrder: async (_parent, { input }, { identity, db, logger }) => {
       const caller = requireUser(identity);
       const outcome = await insertOrder(db, caller.userId, parsePlaceOrderInput(input));
-      if (outcome.kind === 'user-deleted') throw forbidden('Your account was deleted; it can no longer place orders.');
+      if (outcome.kind === 'user-deleted')
+        throw forbidden('Your account was deleted; it can no longer place orders.');
       logger.info({ orderId: outcome.order.id, userId: caller.userId }, 'order placed');
       return outcome.order;
     },

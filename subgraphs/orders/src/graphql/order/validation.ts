@@ -6,7 +6,8 @@ export const MAX_AMOUNT = 2_147_483_647;
 const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 /** PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail the insert. */
-const noNul = (field: string) => [(value: string) => !value.includes('\0'), `${field} must not contain NUL characters`] as const;
+const noNul = (field: string) =>
+  [(value: string) => !value.includes('\0'), `${field} must not contain NUL characters`] as const;
 
 const item = z.object({
   sku: z

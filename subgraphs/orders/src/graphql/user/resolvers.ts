@@ -17,7 +17,7 @@ export const userResolvers: Resolvers = {
 
     orders: async (user, { first, after, status }, { identity, loaders }) => {
       requireUser(identity);
-      if (!canAccessOwnedBy(identity, user.id)) throw forbidden("You can only see your own orders.");
+      if (!canAccessOwnedBy(identity, user.id)) throw forbidden('You can only see your own orders.');
       const size = pageSize(first);
       const rows = await loaders.userOrders.load({
         userId: user.id,

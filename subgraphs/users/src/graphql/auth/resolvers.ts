@@ -23,7 +23,8 @@ export const authResolvers: Resolvers = {
         context.logger.info({ userId: user.id }, 'user signed up');
         return session(user, context);
       } catch (error) {
-        if (isUniqueViolation(error)) throw badUserInput('An account with this email already exists.', 'email');
+        if (isUniqueViolation(error))
+          throw badUserInput('An account with this email already exists.', 'email');
         throw error;
       }
     },

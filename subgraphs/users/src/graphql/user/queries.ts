@@ -12,7 +12,10 @@ const ERASED_PASSWORD_HASH = '!erased';
 /** Users oldest first (deleted accounts omitted), keyset-paginated on (created_at, id) so pages are stable while users sign up. */
 export function listUsers(db: UsersDb, limit: number, after: TimeKey | null): Promise<UserRow[]> {
   const afterCursor = after
-    ? or(gt(users.createdAt, after.createdAt), and(eq(users.createdAt, after.createdAt), gt(users.id, after.id)))
+    ? or(
+        gt(users.createdAt, after.createdAt),
+        and(eq(users.createdAt, after.createdAt), gt(users.id, after.id)),
+      )
     : undefined;
   return db
     .select()
@@ -54,7 +57,9 @@ export function renameUser(db: UsersDb, id: string, name: string): Promise<UserR
       .where(and(eq(users.id, id), isNull(users.deletedAt)))
       .returning();
     if (row) {
-      await enqueueEvents(tx, outbox, [createEvent('user.updated', row.id, { userId: row.id, changed: ['name'] })]);
+      await enqueueEvents(tx, outbox, [
+        createEvent('user.updated', row.id, { userId: row.id, changed: ['name'] }),
+      ]);
     }
     return row;
   });

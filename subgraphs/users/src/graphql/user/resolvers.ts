@@ -14,11 +14,13 @@ import { parseUpdateMeInput } from '../../auth/validation.ts';
 import { deleteUser, listUsers, renameUser } from './queries.ts';
 
 /** A deleted account is a tombstone: it resolves as a reference (Order.user), never as a user to look up. */
-const live = <T extends { deletedAt: Date | null }>(user: T | null): T | null => (user?.deletedAt ? null : user);
+const live = <T extends { deletedAt: Date | null }>(user: T | null): T | null =>
+  user?.deletedAt ? null : user;
 
 export const userResolvers: Resolvers = {
   Query: {
-    me: async (_parent, _args, { identity, loaders }) => (identity ? live(await loaders.user.load(identity.userId)) : null),
+    me: async (_parent, _args, { identity, loaders }) =>
+      identity ? live(await loaders.user.load(identity.userId)) : null,
 
     user: async (_parent, { id }, { identity, loaders }) => {
       requireUser(identity);
@@ -66,7 +68,8 @@ export const userResolvers: Resolvers = {
     // Email is personal data: only its owner and admins see it. A deleted account has none.
     email: (user, _args, { identity, authenticatedInRequest }) => {
       if (user.deletedAt) return null;
-      if (!canAccessOwnedBy(identity, user.id) && !authenticatedInRequest.has(user.id)) throw forbidden("You can only see your own email address.");
+      if (!canAccessOwnedBy(identity, user.id) && !authenticatedInRequest.has(user.id))
+        throw forbidden('You can only see your own email address.');
       return user.email;
     },
   },
