@@ -1,0 +1,48 @@
+import type { RequestListener } from 'node:http';
+import { waitForDatabase } from '../db/wait-for-database.ts';
+import type { Logger } from '../logger.ts';
+import { listen } from './listen.ts';
+import { onShutdownSignal } from './shutdown.ts';
+
+export interface SubgraphProcess {
+  name: string;
+  env: { PORT: number; HOST: string; NODE_ENV: string; SEED_DEMO_DATA: boolean };
+  logger: Logger;
+  database: { kind: string; migrate(): Promise<void>; close(): Promise<void> };
+  service: { app: RequestListener; stop(): Promise<void> };
+  /** Outbox relay and consumers: started once the database is migrated, stopped on shutdown. */
+  events: { start(): Promise<void>; stop(): Promise<void> };
+  /** Inserts the demo data idempotently; returns how many rows it added. Never run in production. */
+  seed: () => Promise<number>;
+  tracing: { shutdown(): Promise<void> };
+}
+
+/**
+ * A subgraph process's life: listen first (so that while the database is unreachable the service answers
+ * /health/ready with 503 and keeps retrying — "not ready", not a crash loop), then migrate, seed outside
+ * production, start events; on SIGTERM/SIGINT stop in reverse order, letting in-flight requests finish.
+ */
+export async function runSubgraph(process: SubgraphProcess): Promise<void> {
+  const { name, env, logger, database, service, events } = process;
+  const server = await listen(service.app, env.PORT, env.HOST);
+  logger.info({ url: `${server.url}/graphql`, database: database.kind }, `${name} subgraph listening`);
+  const stopping = new AbortController();
+
+  onShutdownSignal(logger, async () => {
+    stopping.abort();
+    await server.close();
+    await service.stop();
+    await events.stop();
+    await database.close();
+    await process.tracing.shutdown();
+  });
+
+  await waitForDatabase(database, logger, { signal: stopping.signal });
+  if (env.SEED_DEMO_DATA && env.NODE_ENV !== 'production') {
+    const inserted = await process.seed();
+    if (inserted > 0) logger.info({ inserted }, `seeded demo ${name}`);
+  }
+  // Events need the migrated outbox, and never a broker to start.
+  await events.start();
+  logger.info(`${name} subgraph ready`);
+}

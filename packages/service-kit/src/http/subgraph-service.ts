@@ -1,0 +1,72 @@
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper/index.js';
+import type { DocumentNode } from 'graphql';
+import type { Identity } from '../auth/identity.ts';
+import type { DatabaseUsage } from '../db/usage.ts';
+import { createErrorFormatter } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { ServiceMetrics } from '../metrics/service-metrics.ts';
+import { identityOf, requireGatewaySignature } from './gateway-guard.ts';
+import { createGraphQLApp } from './graphql-app.ts';
+import { requestInfoPlugin } from './request-info.ts';
+
+export interface SubgraphServiceOptions<TContext extends BaseContext> {
+  env: { NODE_ENV: string; INTERNAL_SECRET: string; CACHE_MAX_AGE_SECONDS: number };
+  logger: Logger;
+  metrics: ServiceMetrics;
+  database: { ready(): Promise<void>; readonly usage: DatabaseUsage };
+  typeDefs: DocumentNode;
+  /** The subgraph's resolver map, typed by its generated `Resolvers`. */
+  resolvers: object;
+  /** Builds the per-request context from the verified caller. */
+  context: (base: { identity: Identity; requestId: string; logger: Logger }) => TContext;
+}
+
+/**
+ * What every subgraph is: a federated schema served by Apollo Server behind the gateway signature, with
+ * masked errors, cache hints for the gateway, no inline tracing, metrics and health. Starts Apollo; the
+ * caller listens.
+ */
+export async function createSubgraphService<TContext extends BaseContext>(
+  options: SubgraphServiceOptions<TContext>,
+) {
+  const { env, logger, metrics, database } = options;
+  metrics.observeDatabase(database.usage);
+  // The generated resolver types are stricter than Apollo's resolver map type; this is the one boundary cast.
+  const schema = buildSubgraphSchema({
+    typeDefs: options.typeDefs,
+    resolvers: options.resolvers as GraphQLSchemaModule['resolvers'],
+  });
+  const apollo = new ApolloServer<TContext>({
+    schema,
+    formatError: createErrorFormatter(logger),
+    includeStacktraceInErrorResponses: false,
+    // Shutdown is ours (onShutdownSignal): Apollo's own handler re-raises SIGTERM and cuts it short.
+    stopOnTerminationSignals: false,
+    introspection: env.NODE_ENV !== 'production',
+    plugins: [
+      // Inline traces (ftv1) cost time on every request and are only useful with Apollo's cloud reporting.
+      ApolloServerPluginInlineTraceDisabled(),
+      requestInfoPlugin(),
+      // Cache hints travel to the gateway in the Cache-Control header; types marked PRIVATE keep them per caller.
+      ApolloServerPluginCacheControl({ defaultMaxAge: env.CACHE_MAX_AGE_SECONDS }),
+    ],
+  });
+  await apollo.start();
+
+  const app = createGraphQLApp<TContext>({
+    apollo,
+    logger,
+    metrics,
+    guard: requireGatewaySignature(env.INTERNAL_SECRET, logger),
+    readiness: () => database.ready(),
+    context: async (_req, res, scope) =>
+      options.context({ identity: identityOf(res.locals), requestId: scope.requestId, logger: scope.logger }),
+  });
+  return { app, apollo, metrics, stop: () => apollo.stop() };
+}
+
+export { runSubgraph, type SubgraphProcess } from './run-subgraph.ts';
