@@ -85,7 +85,9 @@ async function waitReady(service: Service, timeoutMs = 60_000): Promise<void> {
   while (Date.now() < deadline) {
     if (stopping) throw new Error('stopped');
     try {
-      const response = await fetch(`http://127.0.0.1:${service.port}/health/ready`);
+      const response = await fetch(`http://127.0.0.1:${service.port}/health/ready`, {
+        signal: AbortSignal.timeout(2_000),
+      });
       if (response.ok) return;
     } catch {
       // not listening yet
@@ -126,7 +128,9 @@ try {
 } catch (error) {
   console.error(`\nThe stack did not start: ${(error as Error).message}`);
   await stop(1);
+  process.exit(1);
 }
+if (stopping) process.exit(1);
 
 const url = `http://127.0.0.1:${GATEWAY_PORT}/graphql`;
 console.log(`

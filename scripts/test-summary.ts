@@ -1,6 +1,7 @@
 /**
  * Adds up the vitest summaries ("Tests  3 failed | 40 passed (43)") found in turbo's logs and prints one
- * closing line, `tests: N passed, N failed`, for the whole CI run. Exits non-zero when nothing ran.
+ * closing line, `tests: N passed, N failed`, for the whole CI run. A task whose result turbo replayed from
+ * its cache (same inputs as an earlier round) is not counted again. Exits non-zero when nothing ran.
  */
 import { readFileSync } from 'node:fs';
 
@@ -8,8 +9,13 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 for (const file of process.argv.slice(2)) {
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const summary = /\bTests\s+(.*)\(\d+\)\s*$/.exec(line.replace(/\x1b\[[0-9;]*m/g, ''));
+  const replayed = new Set<string>();
+  for (const raw of readFileSync(file, 'utf8').split('\n')) {
+    const line = raw.replace(/\x1b\[[0-9;]*m/g, '');
+    const task = /^(\S+:test):/.exec(line)?.[1];
+    if (task && /cache hit, replaying logs/.test(line)) replayed.add(task);
+    if (task && replayed.has(task)) continue;
+    const summary = /\bTests\s+(.*)\(\d+\)\s*$/.exec(line);
     if (!summary) continue;
     for (const [, count, kind] of summary[1]!.matchAll(/(\d+)\s+(passed|failed|skipped|todo)/g)) {
       if (kind === 'passed') passed += Number(count);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './stack.ts';
 
@@ -222,14 +223,24 @@ describe('production vs development', () => {
 
   it('production: a resolver crash is masked to a generic message with a code', async () => {
     const token = await prod.logIn('grace@example.com');
-    await prod.databases.orders.close();
-    const result = await post(prod, op('{ orders { edges { node { id } } } }'), {
-      authorization: `Bearer ${token}`,
-    });
-    expect(result.status).toBe(200);
-    expect(result.json.errors).toEqual([
-      { message: 'Internal server error', path: ['orders'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
-    ]);
+    // A real bug's shape: the SQL fails for a reason that is not the database being down.
+    await prod.databases.orders.db.execute(sql`alter table order_items rename to order_items_gone`);
+    try {
+      const result = await post(prod, op('{ orders(first: 1) { edges { node { id items { sku } } } } }'), {
+        authorization: `Bearer ${token}`,
+      });
+      expect(result.status).toBe(200);
+      expect(result.json.errors).toEqual([
+        {
+          message: 'Internal server error',
+          path: ['orders', 'edges', 0, 'node', 'items'],
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        },
+      ]);
+      expect(JSON.stringify(result.json)).not.toMatch(/order_items|relation|select/i);
+    } finally {
+      await prod.databases.orders.db.execute(sql`alter table order_items_gone rename to order_items`);
+    }
   });
 });
 

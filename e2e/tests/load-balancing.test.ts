@@ -198,6 +198,8 @@ describe.skipIf(!adminUrl)('orders replicas behind HAProxy', () => {
         SUBGRAPH_USERS_URL: `${usersServer.url}/graphql`,
         SUBGRAPH_ORDERS_URL: `${lbUrl}/graphql`,
         RATE_LIMIT_POINTS: '100000',
+        // Every client request must reach a replica: the test counts requests per replica.
+        DEDUPLICATE_INFLIGHT: 'false',
       }),
       logger,
     );

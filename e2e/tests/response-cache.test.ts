@@ -59,6 +59,21 @@ describe('response cache', () => {
     expect((await stack.query(query)).body).toEqual({ data: { me: null } });
   });
 
+  it("never shares an answer between callers, even one whose fields carry no PRIVATE hint (an admin's cursors)", async () => {
+    const cursorsOnly = '{ users(first: 100) { edges { cursor } pageInfo { endCursor } } }';
+    const asAdmin = await stack.query(cursorsOnly, {}, ada);
+    expect(asAdmin.body.errors).toBeUndefined();
+    expect((await stack.query(cursorsOnly, {}, ada)).body).toEqual(asAdmin.body); // cached for ada
+    const asCustomer = await stack.query(cursorsOnly, {}, grace);
+    expect(asCustomer.body.data).toBeNull();
+    expect(asCustomer.body.errors?.map((error) => error.extensions?.['code'])).toEqual(['FORBIDDEN']);
+
+    const ordersCursors = '{ orders(first: 100) { edges { cursor } } }';
+    const graces = await stack.query(ordersCursors, {}, grace);
+    const alans = await stack.query(ordersCursors, {}, alan);
+    expect(alans.body).not.toEqual(graces.body);
+  });
+
   it('never serves a cached order that cancelOrder changed, whoever cached it', async () => {
     // Both the owner and an admin have the PENDING order cached.
     for (const token of [alan, ada, alan, ada]) {

@@ -20,7 +20,8 @@ const metricsHttp = await listen(router.metricsApp, env.METRICS_PORT, env.HOST);
 logger.info({ url: `${http.url}/graphql`, metrics: `${metricsHttp.url}/metrics` }, 'gateway ready');
 
 onShutdownSignal(logger, async () => {
-  await http.close();
+  // Long enough for a request that started just before the signal to reach its own deadline.
+  await http.close(env.REQUEST_TIMEOUT_MS + 1_000);
   await metricsHttp.close(1_000);
   await router.stop();
   await tracing.shutdown();

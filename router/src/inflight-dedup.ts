@@ -52,12 +52,19 @@ export interface DedupStats {
  */
 export function deduplicateInflight(fetcher: Fetcher, subgraph: string, stats: DedupStats): Fetcher {
   const inflight = new Map<string, Promise<Snapshot>>();
+  // Bumped for a caller whenever they send a mutation: a query they send afterwards never joins a fetch that
+  // started before it (read-your-writes).
+  const epochs = new Map<string, number>();
   return async (url, init) => {
     const call = subgraphCall.getStore();
     const body = init?.body;
+    if (call && !call.idempotent && call.identity !== undefined) {
+      if (epochs.size >= 10_000) epochs.clear();
+      epochs.set(call.identity, (epochs.get(call.identity) ?? 0) + 1);
+    }
     if (!call?.idempotent || call.identity === undefined || typeof body !== 'string')
       return fetcher(url, init);
-    const key = `${call.identity}\n${url}\n${body}`;
+    const key = `${call.identity}\n${epochs.get(call.identity) ?? 0}\n${url}\n${body}`;
     let shared = inflight.get(key);
     if (shared) {
       stats.shared += 1;
@@ -68,7 +75,16 @@ export function deduplicateInflight(fetcher: Fetcher, subgraph: string, stats: D
       shared.then(forget, forget);
     }
     const deadline = call.deadline;
-    if (!deadline) return responseOf(await shared);
+    // The shared fetch runs under the deadline of the request that started it. If that one ran out first,
+    // a waiter with time left fetches for itself.
+    const ownAttemptIfTheirsExpired = (error: unknown): Promise<Snapshot> => {
+      if (error instanceof SubgraphUnavailableError && error.reason === 'deadline' && !deadline?.aborted) {
+        return fetcher(url, init).then(snapshotOf);
+      }
+      throw error;
+    };
+    const answer = shared.catch(ownAttemptIfTheirsExpired);
+    if (!deadline) return responseOf(await answer);
     // Waiting on someone else's fetch must not outlive this request's own deadline.
     const aborted = new Promise<never>((_, reject) => {
       const expire = () =>
@@ -77,7 +93,7 @@ export function deduplicateInflight(fetcher: Fetcher, subgraph: string, stats: D
       else deadline.addEventListener('abort', expire, { once: true });
     });
     // The shared fetch may still settle after this caller gave up: never leave its rejection unhandled.
-    shared.catch(() => {});
-    return responseOf(await Promise.race([shared, aborted]));
+    answer.catch(() => {});
+    return responseOf(await Promise.race([answer, aborted]));
   };
 }

@@ -29,10 +29,11 @@ export function createRateLimiter(
   let redis: Redis | undefined;
   let limiter: RateLimiterAbstract = memory;
   if (env.REDIS_URL) {
+    // A command that hangs (a blocked or partitioned Redis) times out and falls to the in-process budget.
     redis = new Redis(env.REDIS_URL, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
-      lazyConnect: false,
+      commandTimeout: 100,
     });
     redis.on('error', (error: Error) =>
       logger.warn({ err: error.message }, 'rate limiter: redis unavailable'),

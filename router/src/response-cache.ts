@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
@@ -27,13 +27,15 @@ class RedisKeyValueCache implements KeyValueCache<string> {
     this.#redis = redis;
     this.#prefix = prefix;
   }
+  // Best effort: an unreachable or slow Redis is a miss, never a failed request.
   async get(key: string) {
-    return (await this.#redis.get(this.#prefix + key)) ?? undefined;
+    return (await this.#redis.get(this.#prefix + key).catch(() => null)) ?? undefined;
   }
   async set(key: string, value: string, options?: { ttl?: number | null }) {
     const ttl = options?.ttl;
-    if (ttl) await this.#redis.set(this.#prefix + key, value, 'EX', ttl);
-    else await this.#redis.set(this.#prefix + key, value);
+    await (
+      ttl ? this.#redis.set(this.#prefix + key, value, 'EX', ttl) : this.#redis.set(this.#prefix + key, value)
+    ).catch(() => undefined);
   }
   async delete(key: string) {
     await this.#redis.del(this.#prefix + key);
@@ -64,7 +66,12 @@ export function createResponseCache(env: RouterEnv, logger: Logger): ResponseCac
       throw new Error(
         'RESPONSE_CACHE=redis needs REDIS_URL (or use RESPONSE_CACHE=memory with one replica).',
       );
-    redis = new Redis(env.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    // A stalled Redis must cost a cache miss, never a stalled request.
+    redis = new Redis(env.REDIS_URL, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 100,
+    });
     redis.on('error', (error: Error) =>
       logger.warn({ err: error.message }, 'response cache: redis unavailable'),
     );
@@ -116,6 +123,18 @@ export function createResponseCache(env: RouterEnv, logger: Logger): ResponseCac
 
   const plugin = responseCachePlugin<RouterContext>({
     cache,
+    // Every entry is keyed by its caller as well, whatever scope the hints say. The plugin would otherwise
+    // share a "public" answer between logged-in callers — and a field a subgraph forgot to mark PRIVATE
+    // (a connection's cursors, say) would leak one caller's answer, even an admin's, to another.
+    generateCacheKey: (requestContext, keyData) =>
+      createHash('sha256')
+        .update(
+          JSON.stringify({
+            keyData,
+            caller: (requestContext.contextValue as RouterContext).identity?.userId ?? null,
+          }),
+        )
+        .digest('hex'),
     sessionId: async ({ contextValue }: GraphQLRequestContext<RouterContext>) =>
       contextValue.identity?.userId ?? null,
     // If Redis cannot say which generation is current, skip the cache rather than risk a stale answer.

@@ -26,3 +26,4 @@ export {
 } from './consumer.ts';
 export { consumerEnv, eventsEnv, type ConsumerEnv, type EventsEnv } from './env.ts';
 export { createServiceEvents, type ServiceEvents, type ServiceEventsOptions } from './service.ts';
+export { SUBSCRIPTIONS } from './subscriptions.ts';

@@ -5,7 +5,8 @@ import type { ConfirmChannel } from 'amqplib';
 import { asc, inArray, isNull, sql } from 'drizzle-orm';
 import { closeConnectionWithChannel, openBrokerConnection, type BrokerConnection } from './connection.ts';
 import type { OutboxRow, OutboxTable } from './tables.ts';
-import { declareExchange, topologyOf } from './topology.ts';
+import { SUBSCRIPTIONS } from './subscriptions.ts';
+import { declareConsumerQueues, declareExchange, topologyOf } from './topology.ts';
 
 /** Test hooks: throwing from one aborts the batch exactly as a crash at that point would. */
 export interface RelayFaults {
@@ -185,6 +186,9 @@ export function createOutboxRelay<TSchema extends Record<string, unknown>>(
           const live = await model.createConfirmChannel();
           closeConnectionWithChannel(model, live, logger, name);
           await declareExchange(live, topology);
+          for (const [consumer, types] of Object.entries(SUBSCRIPTIONS)) {
+            await declareConsumerQueues(live, topology, consumer, types);
+          }
           channel = live;
         },
         onDisconnect() {

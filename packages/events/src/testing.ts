@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type ConfirmChannel, type MessagePropertyHeaders, type Options } from 'amqplib';
+import { SUBSCRIPTIONS } from './subscriptions.ts';
 import { topologyOf } from './topology.ts';
 
 /**
@@ -32,8 +33,10 @@ export async function deleteTopology(
   consumers: readonly string[],
 ): Promise<void> {
   const topology = topologyOf(prefix);
+  // Producers declare the subscribed consumers' queues too (see subscriptions.ts): remove those as well.
+  const all = new Set([...consumers, ...Object.keys(SUBSCRIPTIONS)]);
   await withChannel(url, async (channel) => {
-    for (const consumer of consumers) {
+    for (const consumer of all) {
       const queues = topology.queuesOf(consumer);
       for (const queue of [queues.main, queues.retry, queues.deadLetter]) await channel.deleteQueue(queue);
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { applyOnce, createEvent, type AnyEvent } from '@supergraph/events';
+import { applyOnce, createEvent, SUBSCRIPTIONS, type AnyEvent } from '@supergraph/events';
 import {
   declareProbe,
   deleteTopology,
@@ -205,5 +205,11 @@ describe('the orders service’s consumer and relay, over RabbitMQ', () => {
     } finally {
       await events.stop();
     }
+  });
+});
+
+describe('subscriptions', () => {
+  it('handles exactly the event types its queue is declared for (producers declare it from SUBSCRIPTIONS)', () => {
+    expect(Object.keys(ordersEventHandlers).sort()).toEqual([...SUBSCRIPTIONS.orders].sort());
   });
 });

@@ -37,11 +37,19 @@ export async function runSubgraph(process: SubgraphProcess): Promise<void> {
     await process.tracing.shutdown();
   });
 
-  await waitForDatabase(database, logger, { signal: stopping.signal });
+  // A stop signal during start-up ends it quietly: the shutdown handler is already closing everything.
+  try {
+    await waitForDatabase(database, logger, { signal: stopping.signal });
+  } catch (error) {
+    if (stopping.signal.aborted) return;
+    throw error;
+  }
+  if (stopping.signal.aborted) return;
   if (env.SEED_DEMO_DATA && env.NODE_ENV !== 'production') {
     const inserted = await process.seed();
     if (inserted > 0) logger.info({ inserted }, `seeded demo ${name}`);
   }
+  if (stopping.signal.aborted) return;
   // Events need the migrated outbox, and never a broker to start.
   await events.start();
   logger.info(`${name} subgraph ready`);
