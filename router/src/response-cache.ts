@@ -7,6 +7,9 @@ import { Redis } from 'ioredis';
 import type { RouterContext } from './context.ts';
 import type { RouterEnv } from './env.ts';
 
+/** Longer than the largest CACHE_MAX_AGE_SECONDS a subgraph may set (3600 s is the cap in their env). */
+const BYPASS_AFTER_FAILED_INVALIDATION_MS = 3_600_000;
+
 /** Hit/miss counts, read by the metrics module. */
 export interface ResponseCacheStats {
   hits: number;
@@ -92,6 +95,9 @@ export function createResponseCache(env: RouterEnv, logger: Logger): ResponseCac
     return (await redis.get(generationKey).catch(() => null)) ?? `unknown:${randomUUID()}`;
   };
 
+  let bypassUntil = 0;
+  const usable = () => Date.now() >= bypassUntil && (redis === undefined || redis.status === 'ready');
+
   const invalidateOnMutation: ApolloServerPlugin<RouterContext> = {
     async requestDidStart() {
       return {
@@ -99,11 +105,16 @@ export function createResponseCache(env: RouterEnv, logger: Logger): ResponseCac
           if (operation?.operation !== 'mutation') return;
           if (!redis) localGeneration += 1;
           else
-            await redis
-              .incr(generationKey)
-              .catch((error: Error) =>
-                logger.warn({ err: error.message }, 'response cache: could not invalidate'),
-              );
+            await redis.incr(generationKey).then(
+              // A newer generation makes every earlier entry unreachable: the cache is safe again.
+              () => (bypassUntil = 0),
+              (error: Error) => {
+                // Entries this mutation should have invalidated may still be served by a Redis that answers
+                // reads: this replica stops using the cache for longer than any entry can live.
+                bypassUntil = Date.now() + BYPASS_AFTER_FAILED_INVALIDATION_MS;
+                logger.warn({ err: error.message }, 'response cache: could not invalidate; bypassing it');
+              },
+            );
         },
       };
     },
@@ -139,8 +150,8 @@ export function createResponseCache(env: RouterEnv, logger: Logger): ResponseCac
       contextValue.identity?.userId ?? null,
     // If Redis cannot say which generation is current, skip the cache rather than risk a stale answer.
     extraCacheKeyData: async () => generation(),
-    shouldReadFromCache: async () => redis === undefined || redis.status === 'ready',
-    shouldWriteToCache: async () => redis === undefined || redis.status === 'ready',
+    shouldReadFromCache: async () => usable(),
+    shouldWriteToCache: async () => usable(),
   });
 
   return {
