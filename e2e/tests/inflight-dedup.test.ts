@@ -60,6 +60,43 @@ describe('in-flight deduplication of subgraph fetches', () => {
     expect(new Set(placed.map((answer) => answer.body.data!.placeOrder.id)).size).toBe(3);
   });
 
+  it('never hands a caller an answer from before their own mutation (read-your-writes)', async () => {
+    const order = '10000000-0000-4000-8000-000000000002'; // grace's PAID order
+    const read = `{ order(id: "${order}") { status } }`;
+    // The first orders fetch is answered late: the subgraph computes it now (PAID) but replies after 800 ms.
+    let delayNext = true;
+    stack.intercept('orders', (_req, res) => {
+      if (delayNext) {
+        delayNext = false;
+        const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
+        res.end = ((...args: unknown[]) => {
+          setTimeout(() => end(...args), 800);
+          return res;
+        }) as typeof res.end;
+      }
+      return false;
+    });
+    try {
+      const before = stack.query<{ order: { status: string } }>(read, {}, grace);
+      await sleep(150);
+      const cancelled = await stack.query(
+        'mutation($id: ID!) { cancelOrder(id: $id) { status } }',
+        { id: order },
+        grace,
+      );
+      expect(cancelled.body).toEqual({ data: { cancelOrder: { status: 'CANCELLED' } } });
+      // Identical to the query still in flight, but sent after the mutation: it must not share that fetch.
+      const after = await stack.query<{ order: { status: string } }>(read, {}, grace);
+      expect(after.body).toEqual({ data: { order: { status: 'CANCELLED' } } });
+      expect((await before).body).toEqual({ data: { order: { status: 'PAID' } } });
+    } finally {
+      stack.intercept('orders', async () => {
+        await sleep(200);
+        return false;
+      });
+    }
+  });
+
   it('can be turned off (DEDUPLICATE_INFLIGHT=false): five queries, five fetches', async () => {
     const token = await noDedup.logIn('grace@example.com');
     const before = noDedup.hits.orders;
