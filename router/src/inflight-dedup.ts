@@ -1,42 +1,8 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { buffer, responseOf, type BufferedResponse } from './buffered-response.ts';
 import { SubgraphUnavailableError, subgraphCall } from './subgraph-fetch.ts';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
-type FetcherResponse = Awaited<ReturnType<Fetcher>>;
-
-interface Snapshot {
-  status: number;
-  statusText: string;
-  headers: [string, string][];
-  body: string | null;
-  url: string;
-}
-
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
-
-function headerPairs(headers: FetcherResponse['headers']): [string, string][] {
-  return [...headers];
-}
-
-async function snapshotOf(response: FetcherResponse): Promise<Snapshot> {
-  return {
-    status: response.status,
-    statusText: response.statusText,
-    headers: headerPairs(response.headers),
-    body: NULL_BODY_STATUSES.has(response.status) ? null : await response.text(),
-    url: response.url,
-  };
-}
-
-function responseOf(snapshot: Snapshot): FetcherResponse {
-  const response = new Response(snapshot.body, {
-    status: snapshot.status,
-    statusText: snapshot.statusText,
-    headers: snapshot.headers,
-  });
-  Object.defineProperty(response, 'url', { value: snapshot.url });
-  return response as unknown as FetcherResponse;
-}
 
 export interface DedupStats {
   /** Fetches answered by a fetch already in flight instead of a new one. */
@@ -51,7 +17,7 @@ export interface DedupStats {
  * honours its own request's deadline.
  */
 export function deduplicateInflight(fetcher: Fetcher, subgraph: string, stats: DedupStats): Fetcher {
-  const inflight = new Map<string, Promise<Snapshot>>();
+  const inflight = new Map<string, Promise<BufferedResponse>>();
   // Bumped for a caller whenever they send a mutation: a query they send afterwards never joins a fetch that
   // started before it (read-your-writes).
   const epochs = new Map<string, number>();
@@ -69,7 +35,7 @@ export function deduplicateInflight(fetcher: Fetcher, subgraph: string, stats: D
     if (shared) {
       stats.shared += 1;
     } else {
-      shared = fetcher(url, init).then(snapshotOf);
+      shared = fetcher(url, init).then(buffer);
       inflight.set(key, shared);
       const forget = () => inflight.delete(key);
       shared.then(forget, forget);
@@ -77,9 +43,9 @@ export function deduplicateInflight(fetcher: Fetcher, subgraph: string, stats: D
     const deadline = call.deadline;
     // The shared fetch runs under the deadline of the request that started it. If that one ran out first,
     // a waiter with time left fetches for itself.
-    const ownAttemptIfTheirsExpired = (error: unknown): Promise<Snapshot> => {
+    const ownAttemptIfTheirsExpired = (error: unknown): Promise<BufferedResponse> => {
       if (error instanceof SubgraphUnavailableError && error.reason === 'deadline' && !deadline?.aborted) {
-        return fetcher(url, init).then(snapshotOf);
+        return fetcher(url, init).then(buffer);
       }
       throw error;
     };

@@ -3,12 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Logger } from '@supergraph/service-kit';
 import CircuitBreaker from 'opossum';
+import { bufferedFrom, responseOf } from './buffered-response.ts';
 import { subgraphTimeoutsOf, type RouterEnv } from './env.ts';
 import type { SubgraphHealth } from './subgraph-health.ts';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherInit = Parameters<Fetcher>[1];
-type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 
 /** Why a subgraph could not answer. */
 export type UnavailableReason =
@@ -98,7 +98,6 @@ export interface SubgraphFetcher {
   shutdown(): void;
 }
 
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 const backoffMs = () => 50 + Math.random() * 100;
 
 /**
@@ -139,13 +138,7 @@ export function createSubgraphFetcher({
         cause: new Error(`HTTP ${response.status}: ${body.slice(0, 500)}`),
       });
     }
-    const copy = new Response(NULL_BODY_STATUSES.has(response.status) ? null : body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
-    Object.defineProperty(copy, 'url', { value: response.url });
-    return copy as unknown as FetcherResponse;
+    return responseOf(bufferedFrom(response, body));
   };
 
   const breaker = new CircuitBreaker(attempt, {

@@ -1,0 +1,43 @@
+import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+
+type FetcherResponse = Awaited<ReturnType<RemoteGraphQLDataSource['fetcher']>>;
+
+/** A subgraph's answer read completely into memory: it can be handed out as a fresh Response many times. */
+export interface BufferedResponse {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  body: string | null;
+  url: string;
+}
+
+/** Statuses whose Response may not carry a body. */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+export function bufferedFrom(
+  response: Pick<Response, 'status' | 'statusText' | 'url'> & { headers: Iterable<[string, string]> },
+  body: string,
+): BufferedResponse {
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    headers: [...response.headers],
+    body: NULL_BODY_STATUSES.has(response.status) ? null : body,
+    url: response.url,
+  };
+}
+
+export async function buffer(response: FetcherResponse): Promise<BufferedResponse> {
+  return bufferedFrom(response, await response.text());
+}
+
+/** A new Response with the buffered status, headers, body and URL (Response's `url` is read-only). */
+export function responseOf(buffered: BufferedResponse): FetcherResponse {
+  const response = new Response(buffered.body, {
+    status: buffered.status,
+    statusText: buffered.statusText,
+    headers: buffered.headers,
+  });
+  Object.defineProperty(response, 'url', { value: buffered.url });
+  return response as unknown as FetcherResponse;
+}
