@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { deleteTopology, testAmqpUrl, uniquePrefix } from '@supergraph/events/testing';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import {
@@ -12,7 +11,7 @@ import {
   SERVICE_DATABASES,
   type ServiceDatabase,
 } from '@supergraph/db-provision';
-import { eventually, graphql, type GraphQLResponse } from '@supergraph/testing';
+import { eventually, freePort, graphql, type GraphQLResponse } from '@supergraph/testing';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { parse } from 'yaml';
@@ -72,16 +71,6 @@ function interpolate(value: string, variables: Record<string, string>): string {
       return '';
     },
   );
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 interface Child {

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { RequestListener } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { buildOrdersService } from '@supergraph/orders/server';
 import { openOrdersDatabase } from '@supergraph/orders/db';
@@ -10,7 +9,7 @@ import { seedDemoOrders } from '@supergraph/orders/seed';
 import { buildRouter } from '@supergraph/router/server';
 import { loadEnv as loadRouterEnv } from '@supergraph/router/env';
 import { createLogger, listen, type RunningServer } from '@supergraph/service-kit';
-import { createTestDatabase, eventually, graphql, testSecrets } from '@supergraph/testing';
+import { createTestDatabase, eventually, freePort, graphql, testSecrets } from '@supergraph/testing';
 import { buildUsersService } from '@supergraph/users/server';
 import { openUsersDatabase } from '@supergraph/users/db';
 import { loadEnv as loadUsersEnv } from '@supergraph/users/env';
@@ -37,16 +36,6 @@ const STOP_AFTER = 80;
 const WORK_MS = 10;
 
 /** A port nobody listens on now: bound on 0 and released, for HAProxy to bind. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 /** HAProxy's view of one server, from its CSV statistics (`status` is UP, DOWN, "DOWN 1/2", …). */
 interface ServerStats {
   status: string;

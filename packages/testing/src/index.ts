@@ -3,3 +3,4 @@ export { graphql, type GraphQLResponse } from './graphql-client.ts';
 export { testSecrets } from './secrets.ts';
 export { eventually } from './eventually.ts';
 export { parsePrometheus, seriesValue, type PrometheusSample } from './prometheus.ts';
+export { freePort } from './free-port.ts';
