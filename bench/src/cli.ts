@@ -7,6 +7,7 @@ import { runMeta } from './meta.ts';
 import { parseOptions, USAGE } from './options.ts';
 import { writeResults } from './output.ts';
 import { installLoopbackGuard } from './process/loopback-guard.ts';
+import { benchCacheStore } from './cache-store.ts';
 import { buildResults } from './report.ts';
 import { runBenchmark } from './run.ts';
 
@@ -35,15 +36,23 @@ if (!routerHasCache) options.configs = options.configs.filter((id) => id !== 'A+
 // Likewise A' (A without its in-flight deduplication) exists only while the router has that switch.
 if (!ROUTER_ENV_KEYS.includes('DEDUPLICATE_INFLIGHT'))
   options.configs = options.configs.filter((id) => id !== "A'");
+const cacheStore = options.configs.includes('A+cache')
+  ? await benchCacheStore(options.cacheRedisUrl)
+  : undefined;
 const cacheNote = !routerHasCache
   ? 'response cache not implemented yet'
-  : options.configs.includes('A+cache')
-    ? 'best case for a cache: one caller repeating one query, entries kept per caller as long as the subgraphs’ cache hints allow (CACHE_MAX_AGE_SECONDS, 30 s by default)'
+  : cacheStore
+    ? `answers kept ${cacheStore.description}; best case for a cache: one caller repeating one query, entries kept per caller as long as the subgraphs’ cache hints allow (CACHE_MAX_AGE_SECONDS, 30 s by default)`
     : 'not measured in this run (--configs without A+cache)';
 
 const meta = runMeta(options, argv, process.env, cacheNote);
 try {
-  const input = await runBenchmark(options, meta, { log, outbound, cacheNote });
+  const input = await runBenchmark(options, meta, {
+    log,
+    outbound,
+    cacheNote,
+    cacheEnv: cacheStore?.env ?? { RESPONSE_CACHE: 'memory' },
+  });
   // The machine is shared: how busy it was is part of what the numbers mean.
   Object.assign(meta.machine, { loadAverageAtEnd: os.loadavg().map((load) => Math.round(load * 100) / 100) });
   const results = buildResults(input);
@@ -61,4 +70,6 @@ try {
 } catch (error) {
   console.error(error);
   process.exitCode = 1;
+} finally {
+  await cacheStore?.cleanup();
 }

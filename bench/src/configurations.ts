@@ -46,7 +46,7 @@ export const CONFIGURATIONS: readonly Configuration[] = [
     id: 'A+cache',
     label: 'our gateway, response cache on',
     description:
-      'A with RESPONSE_CACHE=memory (off by default): one client repeating one query is the best case for a cache; measured at N=10 for the cache speed-up',
+      'A with its response cache on (off by default), answers in Redis (RESPONSE_CACHE=redis, BENCH_REDIS_URL) as with several replicas, rate limit still in process as in A: one client repeating one query is the best case for a cache; measured at N=10 for the cache speed-up',
     server: 'gateway-ours-cache',
     auth: 'bearer',
     usesSubgraphs: true,

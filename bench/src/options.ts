@@ -21,6 +21,8 @@ export interface BenchOptions {
   outDir: string;
   /** Admin URL of a PostgreSQL server (BENCH_DATABASE_URL); unset: embedded PGlite. */
   databaseUrl: string | undefined;
+  /** Redis for A+cache's answers (BENCH_REDIS_URL, default the local one). */
+  cacheRedisUrl: string;
   dataset: DatasetOptions;
 }
 
@@ -43,7 +45,9 @@ writes bench/results/<date>.{json,md} (and latest.{json,md}).
   --out <dir>          where results are written (bench/results)
   --help
 
-Environment: BENCH_DATABASE_URL=postgres://… runs on PostgreSQL (fresh databases, dropped afterwards).`;
+Environment: BENCH_DATABASE_URL=postgres://… runs on PostgreSQL (fresh databases, dropped afterwards);
+BENCH_REDIS_URL (redis://127.0.0.1:6379) is where A+cache keeps its answers (process memory if no Redis
+answers there); BENCH_CPU_PROFILE_DIR=<dir> makes every server write a V8 CPU profile there.`;
 
 const list = (value: string) =>
   value
@@ -123,6 +127,7 @@ export function parseOptions(
     logLevel,
     outDir: values.out ?? defaultOutDir,
     databaseUrl: env['BENCH_DATABASE_URL'] || undefined,
+    cacheRedisUrl: env['BENCH_REDIS_URL'] || 'redis://127.0.0.1:6379',
     dataset: FULL_DATASET,
   };
 }

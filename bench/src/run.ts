@@ -26,6 +26,8 @@ export interface RunContext {
   /** This process's refused outbound connections so far. */
   outbound: () => OutboundAttempt[];
   cacheNote: string;
+  /** Router configuration that turns A+cache's response cache on (see cache-store.ts). */
+  cacheEnv: Record<string, string>;
 }
 
 const cellName = ({ op, n, config }: Cell) => `${op} N=${n} ${config}`;
@@ -46,7 +48,7 @@ function frontServers(options: BenchOptions): ServerId[] {
 export async function runBenchmark(
   options: BenchOptions,
   meta: ReportInput['meta'],
-  { log, outbound, cacheNote }: RunContext,
+  { log, outbound, cacheNote, cacheEnv }: RunContext,
 ): Promise<ReportInput> {
   const runId = `${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
   const logDir = join(tmpdir(), `supergraph-bench-${runId}`);
@@ -98,6 +100,7 @@ export async function runBenchmark(
       logLevel: options.logLevel,
       identity,
       internalTokenHeader: INTERNAL_TOKEN_HEADER,
+      cacheEnv,
     };
     const internalToken = () => signInternalToken(identity, secrets.INTERNAL_SECRET);
     await Promise.all(

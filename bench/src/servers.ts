@@ -14,6 +14,8 @@ export interface GatewaySpec {
   identity: Identity;
   /** The header the subgraphs read the gateway's signed identity from (x-internal-token). */
   internalTokenHeader: string;
+  /** What turns our gateway's response cache on for A+cache (RESPONSE_CACHE and where it keeps answers). */
+  cacheEnv: Record<string, string>;
 }
 
 /** The current internal token for the bare gateways: re-signed before it expires. */
@@ -45,7 +47,7 @@ export async function startServer(spec: ServerSpec, tokens?: TokenSource): Promi
     case 'gateway-ours-cache':
       return (await import('./configs/our-gateway.ts')).startOurGateway({
         ...spec.gateway,
-        env: { RESPONSE_CACHE: 'memory' },
+        env: spec.gateway.cacheEnv,
       });
     case 'gateway-ours-nodedup':
       return (await import('./configs/our-gateway.ts')).startOurGateway({

@@ -53,6 +53,7 @@ export async function startInProcess(fronts: readonly ServerId[], seed: DatasetO
       logLevel: 'silent',
       identity,
       internalTokenHeader: INTERNAL_TOKEN_HEADER,
+      cacheEnv: { RESPONSE_CACHE: 'memory' },
     };
     for (const id of fronts) {
       if (id === 'users' || id === 'orders') continue;

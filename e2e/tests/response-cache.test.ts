@@ -47,8 +47,8 @@ describe('response cache', () => {
     expect(second.body).toEqual(first.body);
     expect(subgraphHits()).toBe(before);
     expect(second.headers.get('age')).not.toBeNull();
-    expect(stack.router.responseCacheStats).toMatchObject({ hits: expect.any(Number) });
-    expect(stack.router.responseCacheStats!.hits).toBeGreaterThanOrEqual(1);
+    expect(stack.router.responseCacheStats).toMatchObject({ hit: expect.any(Number) });
+    expect(stack.router.responseCacheStats!.hit).toBeGreaterThanOrEqual(1);
   });
 
   it('keeps private answers per caller: another user never gets them', async () => {

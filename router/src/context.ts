@@ -6,6 +6,7 @@ import {
   type RequestScope,
 } from '@supergraph/service-kit';
 import { identityFromAuthorization } from './bearer-identity.ts';
+import { cacheSlotOf, type CacheSlot } from './response-cache/index.ts';
 
 /** What every resolver and subgraph fetch of one client request shares. */
 export interface RouterContext extends RequestScope {
@@ -14,6 +15,8 @@ export interface RouterContext extends RequestScope {
   internalToken: () => Promise<string>;
   /** Aborts when the request's execution deadline passes: every subgraph fetch still running is cancelled. */
   deadline: AbortSignal;
+  /** The response cache's lookup for this request (its key and generation), when the cache is on and looked. */
+  responseCacheSlot?: CacheSlot | undefined;
 }
 
 export interface ContextSecrets {
@@ -50,6 +53,7 @@ export function createContextBuilder({
       // The signer reuses a caller's token for 30 s of its 60 s life, so even a long request never forwards
       // an expired one.
       internalToken: () => signInternalToken(identity),
+      responseCacheSlot: cacheSlotOf(res.locals),
     };
   };
 }

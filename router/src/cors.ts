@@ -6,7 +6,7 @@ import type { RequestHandler } from 'express';
  * header, never in cookies, so credentials are not allowed cross-origin.
  */
 export function corsPolicy(origins: readonly string[]): RequestHandler {
-  return cors({
+  const policy = cors({
     origin: [...origins],
     methods: ['GET', 'POST', 'OPTIONS'],
     allowedHeaders: [
@@ -21,4 +21,8 @@ export function corsPolicy(origins: readonly string[]): RequestHandler {
     credentials: false,
     maxAge: 600,
   });
+  // Only browsers send Origin, and a response to a request without one needs no CORS headers: servers and
+  // scripts skip the policy's work (a measurable share of a response-cache hit). `Vary: Origin` is not needed
+  // either: the gateway's answers are never cacheable by browsers or CDNs (see server.ts).
+  return (req, res, next) => (req.headers.origin === undefined ? next() : policy(req, res, next));
 }

@@ -67,6 +67,11 @@ const routerEnvSchema = z.object({
    * process only — correct with a single gateway replica, since invalidation is per process), or `off`.
    */
   RESPONSE_CACHE: z.enum(['off', 'memory', 'redis']).default('off'),
+  /**
+   * Redis for the response cache when it is not REDIS_URL's. A Redis of its own can evict cache entries under
+   * memory pressure (maxmemory-policy allkeys-lru) while the rate-limit counters' Redis never evicts.
+   */
+  RESPONSE_CACHE_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   /** Memory for cached query plans (MiB): each distinct operation is planned once, then served from here. */
   QUERY_PLAN_CACHE_MIB: z.coerce.number().int().min(1).max(1_024).default(30),
   /** Share one subgraph fetch between identical, overlapping queries of the same caller (never mutations). */

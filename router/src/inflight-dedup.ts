@@ -11,8 +11,8 @@ export interface DedupStats {
 
 /**
  * In-flight deduplication: identical subgraph queries from the same caller that overlap in time share one
- * fetch. The key is the caller's identity, the subgraph URL and the whole request body (query, variables,
- * operation name), so nobody ever receives an answer computed for someone else. Mutations are never shared
+ * fetch. The key is the caller's identity, the subgraph URL, the whole request body (query, variables,
+ * operation name) and the response-cache generation the request read (see SubgraphCall), so nobody ever receives an answer computed for someone else. Mutations are never shared
  * (each must run), and neither is anything the data source did not mark idempotent. Each waiter still
  * honours its own request's deadline.
  */
@@ -30,7 +30,7 @@ export function deduplicateInflight(fetcher: Fetcher, subgraph: string, stats: D
     }
     if (!call?.idempotent || call.identity === undefined || typeof body !== 'string')
       return fetcher(url, init);
-    const key = `${call.identity}\n${epochs.get(call.identity) ?? 0}\n${url}\n${body}`;
+    const key = `${call.identity}\n${epochs.get(call.identity) ?? 0}\n${call.generation ?? ''}\n${url}\n${body}`;
     let shared = inflight.get(key);
     if (shared) {
       stats.shared += 1;

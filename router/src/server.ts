@@ -22,7 +22,13 @@ import { armorProtection, tokenLimit } from './limits.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { deduplicateInflight, type DedupStats } from './inflight-dedup.ts';
 import { createRateLimiter } from './rate-limit.ts';
-import { createResponseCache, type ResponseCache, type ResponseCacheStats } from './response-cache.ts';
+import { identityFromAuthorization } from './bearer-identity.ts';
+import {
+  createResponseCache,
+  schemaHashOf,
+  type ResponseCache,
+  type ResponseCacheStats,
+} from './response-cache/index.ts';
 import { SignedSubgraphDataSource } from './signed-data-source.ts';
 import { createSubgraphFetchers } from './subgraph-fetch.ts';
 import { createSubgraphHealth, type SubgraphHealth } from './subgraph-health.ts';
@@ -46,7 +52,7 @@ export interface Router {
   readonly metricsApp: RequestListener;
   /** Subgraph fetches answered by an identical one already in flight. */
   readonly dedupStats: DedupStats;
-  /** Response-cache hits and misses since start; undefined while RESPONSE_CACHE=off. */
+  /** Response-cache lookups since start (hit, miss, bypass); undefined while RESPONSE_CACHE=off. */
   readonly responseCacheStats: ResponseCacheStats | undefined;
 }
 
@@ -86,6 +92,11 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
     logger: logger.child({ component: 'apollo-gateway' }),
     experimental_approximateQueryPlanStoreMiB: env.QUERY_PLAN_CACHE_MIB,
   });
+  // The response cache keys answers by the supergraph they were computed on (it may be hot-reloaded).
+  let schemaHash: string | undefined;
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    schemaHash = schemaHashOf(coreSupergraphSdl);
+  });
 
   let apollo: ApolloServer<RouterContext> | undefined;
   let rateLimiter: ReturnType<typeof createRateLimiter> | undefined;
@@ -106,7 +117,16 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
     },
     async start() {
       const armor = armorProtection(env);
-      responseCache = env.RESPONSE_CACHE === 'off' ? undefined : createResponseCache(env, logger);
+      responseCache =
+        env.RESPONSE_CACHE === 'off'
+          ? undefined
+          : createResponseCache({
+              env,
+              logger,
+              registry: metrics.registry,
+              schema: () => schemaHash,
+              identify: (req) => identityFromAuthorization(req.headers.authorization, verifyAccessToken),
+            });
       apollo = new ApolloServer<RouterContext>({
         gateway,
         logger: logger.child({ component: 'apollo-server' }),
@@ -127,7 +147,7 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
           // Cache hints from the subgraphs decide what the response cache keeps; clients get no Cache-Control
           // header, because a browser's or CDN's copy could not be invalidated by a mutation.
           ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
-          ...(responseCache?.plugins ?? []),
+          ...(responseCache ? [responseCache.plugin] : []),
         ],
       });
       await apollo.start();
@@ -140,7 +160,8 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
         serveMetrics: false,
         bodyLimit: env.MAX_BODY_BYTES,
         before: [corsPolicy(env.CORS_ORIGINS), rateLimiter.middleware],
-        screen: [tokenLimit(env.MAX_TOKENS)],
+        // A cache hit is answered first: its request passed every screen when its answer was stored.
+        screen: [...(responseCache ? [responseCache.front] : []), tokenLimit(env.MAX_TOKENS)],
         context: createContextBuilder({
           verifyAccessToken,
           signInternalToken: createInternalTokenSigner(env.INTERNAL_SECRET),

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { RouterContext } from './context.ts';
 import { subgraphCall, SubgraphUnavailableError } from './subgraph-fetch.ts';
 import { fetchedFieldPaths, subgraphOperation } from './subgraph-operation.ts';
+import { callerOf } from './response-cache/key.ts';
 
 type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
 type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
@@ -36,9 +37,10 @@ export class SignedSubgraphDataSource extends RemoteGraphQLDataSource<RouterCont
           deadline: options.context.deadline,
           idempotent: !operation.isMutation,
           logger: options.context.logger,
-          identity: options.context.identity
-            ? `${options.context.identity.userId}:${options.context.identity.role}`
-            : 'anonymous',
+          identity: callerOf(options.context.identity),
+          // With the response cache on, a request never shares a fetch begun before the generation it read:
+          // that fetch may predate a mutation, and its answer would be stored as current.
+          generation: options.context.responseCacheSlot?.generation,
         },
         () => super.process(options),
       );

@@ -59,6 +59,8 @@ export interface SubgraphCall {
   logger?: Logger;
   /** Who is calling, as a stable string: identical idempotent fetches of one caller may be shared. */
   identity?: string;
+  /** The response-cache generation the request read, if any: fetches are shared only within one. */
+  generation?: string | undefined;
 }
 
 /**

@@ -8,8 +8,8 @@ export interface ProbeHit {
   body: { query?: string; variables?: unknown };
 }
 
-/** JSON to answer with (status 200 unless given), or `'hang'` to never answer. */
-export type ProbeAnswer = { status?: number; json: unknown } | 'hang';
+/** JSON to answer with (status 200 unless given; extra headers, e.g. Cache-Control), or `'hang'` to never answer. */
+export type ProbeAnswer = { status?: number; json: unknown; headers?: Record<string, string> } | 'hang';
 
 export interface Probe {
   /** URL to configure as a subgraph URL. */
@@ -40,7 +40,7 @@ export async function startProbe(
       const answer = respond(hit);
       if (answer === 'hang') return;
       res
-        .writeHead(answer.status ?? 200, { 'content-type': 'application/json' })
+        .writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers })
         .end(JSON.stringify(answer.json));
     });
   });

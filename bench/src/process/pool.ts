@@ -61,7 +61,15 @@ export async function spawnServer(
   try {
     child = fork(CHILD_ENTRY, [], {
       env: serverEnv(spec, internalToken ? await internalToken() : undefined),
-      execArgv: [],
+      // BENCH_CPU_PROFILE_DIR=<dir>: every server writes a V8 CPU profile there when it exits (for finding
+      // where a configuration spends its time; profiling slows it, so never with numbers you report).
+      execArgv: process.env['BENCH_CPU_PROFILE_DIR']
+        ? [
+            '--cpu-prof',
+            `--cpu-prof-dir=${process.env['BENCH_CPU_PROFILE_DIR']}`,
+            `--cpu-prof-name=${name}.cpuprofile`,
+          ]
+        : [],
       stdio: ['ignore', stdout, stderr, 'ipc'],
     });
   } finally {

@@ -53,7 +53,7 @@ export {
 } from './graphql/pagination.ts';
 export { DateTime } from './graphql/scalars.ts';
 export { createGraphQLApp, type GraphQLAppOptions, type RequestScope } from './http/graphql-app.ts';
-export { requestInfoPlugin } from './http/request-info.ts';
+export { requestInfoPlugin, recordAnsweredFromCache } from './http/request-info.ts';
 export {
   createServiceMetrics,
   instrumentedBatch,

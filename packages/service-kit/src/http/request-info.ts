@@ -67,6 +67,19 @@ export function requestInfoPlugin(): ApolloServerPlugin<BaseContext> {
   };
 }
 
+/**
+ * For a response produced without running GraphQL (a response-cache hit): the request is logged and counted
+ * as the operation `operationName`, answered without errors.
+ */
+export function recordAnsweredFromCache(locals: Record<string, unknown>, operationName: string | null): void {
+  const info = locals['requestInfo'] as RequestInfo | undefined;
+  if (!info) return;
+  info.operationName = operationName;
+  info.answered = true;
+  info.span?.setAttribute('graphql.operation.name', operationName ?? 'anonymous');
+  info.span?.setAttribute('supergraph.response_cache', 'hit');
+}
+
 /** The first error code of a JSON refusal body (`{ errors: [{ extensions: { code } }] }`), if it is one. */
 export function errorCodeOfBody(body: unknown): string | undefined {
   const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : undefined;
