@@ -277,22 +277,23 @@ function perRoundRatios(
 }
 
 function cacheSpeedup(samples: readonly CellSample[], note: string): HeadlineDetail {
+  // The issue's definition: O2 at N=10. The other operations are measured too and shown beside it, with the
+  // lowest named, so a cache that helps one operation only cannot hide behind it.
   const definition =
-    'requests/s of A with its response cache on (A+cache) ÷ A as shipped (cache off), lowest over O1–O4 at N=10, median of per-round ratios';
+    'requests/s of A with its response cache on (A+cache) ÷ A as shipped (cache off), O2 at N=10 (repeated reads by the same user), median of per-round ratios';
   const perOp = (['O1', 'O2', 'O3', 'O4'] as const).flatMap((op) => {
     const ratios = perRoundRatios(samples, 'A+cache', 'A', op, 10);
     return ratios.length ? [{ op, ...spread(ratios) }] : [];
   });
-  const lowest = perOp.reduce<(typeof perOp)[number] | undefined>(
-    (low, r) => (!low || r.median < low.median ? r : low),
-    undefined,
-  );
-  if (!lowest) return { value: null, definition, note };
+  const o2 = perOp.find(({ op }) => op === 'O2');
+  if (!o2)
+    return { value: null, definition, note: perOp.length ? `O2 not measured in this run; ${note}` : note };
+  const lowest = perOp.reduce((low, r) => (r.median < low.median ? r : low), o2);
   return {
-    value: round(lowest.median, 3),
+    value: round(o2.median, 3),
     definition,
-    basis: `A+cache/A on ${lowest.op} at N=10 (of ${perOp.map((r) => `${r.op} ${round(r.median, 3)}`).join(', ')}); ${note}`,
-    spread: { min: round(lowest.min, 3), max: round(lowest.max, 3) },
+    basis: `A+cache/A on O2 at N=10 (of ${perOp.map((r) => `${r.op} ${round(r.median, 3)}`).join(', ')}; lowest ${lowest.op}); ${note}`,
+    spread: { min: round(o2.min, 3), max: round(o2.max, 3) },
   };
 }
 
