@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   createAccessTokenVerifier,
   createInternalTokenSigner,
@@ -40,7 +40,7 @@ export function createContextBuilder({
 }: ContextSecrets) {
   return async (
     req: IncomingMessage,
-    res: { locals: Record<string, unknown> },
+    res: Pick<ServerResponse, 'once'> & { locals: Record<string, unknown> },
     scope: RequestScope,
   ): Promise<RouterContext> => {
     const identity = await identityFromAuthorization(req.headers.authorization, verifyAccessToken);
@@ -49,11 +49,25 @@ export function createContextBuilder({
     return {
       ...scope,
       identity,
-      deadline: AbortSignal.timeout(requestTimeoutMs),
+      deadline: deadlineFor(res, requestTimeoutMs),
       // The signer reuses a caller's token for 30 s of its 60 s life, so even a long request never forwards
       // an expired one.
       internalToken: () => signInternalToken(identity),
       responseCacheSlot: cacheSlotOf(res.locals),
     };
   };
+}
+
+/**
+ * Aborts `timeoutMs` from now. Its timer is released when the response closes: an AbortSignal.timeout would
+ * keep the signal, and whatever still listens to it, alive for the whole timeout after the request ended.
+ */
+function deadlineFor(res: Pick<ServerResponse, 'once'>, timeoutMs: number): AbortSignal {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The request ran out of time.', 'TimeoutError')),
+    timeoutMs,
+  );
+  res.once('close', () => clearTimeout(timer));
+  return controller.signal;
 }

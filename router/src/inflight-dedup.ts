@@ -52,14 +52,21 @@ export function deduplicateInflight(fetcher: Fetcher, subgraph: string, stats: D
     const answer = shared.catch(ownAttemptIfTheirsExpired);
     if (!deadline) return responseOf(await answer);
     // Waiting on someone else's fetch must not outlive this request's own deadline.
+    let expire = () => {};
     const aborted = new Promise<never>((_, reject) => {
-      const expire = () =>
-        reject(new SubgraphUnavailableError(subgraph, 'deadline', { cause: deadline.reason }));
+      expire = () => reject(new SubgraphUnavailableError(subgraph, 'deadline', { cause: deadline.reason }));
       if (deadline.aborted) expire();
       else deadline.addEventListener('abort', expire, { once: true });
     });
+    aborted.catch(() => {});
     // The shared fetch may still settle after this caller gave up: never leave its rejection unhandled.
     answer.catch(() => {});
-    return responseOf(await Promise.race([answer, aborted]));
+    try {
+      return responseOf(await Promise.race([answer, aborted]));
+    } finally {
+      // A listener left on the deadline would keep this closure (request, logger, answer) alive until the
+      // deadline fires, long after the request ended: old-generation garbage, most of the gateway's peak RSS.
+      deadline.removeEventListener('abort', expire);
+    }
   };
 }

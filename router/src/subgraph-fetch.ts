@@ -121,18 +121,29 @@ export function createSubgraphFetcher({
   // The whole answer, body included, is read inside the timeout: a subgraph that sends its headers and then
   // stalls is as unavailable as one that never answers.
   const attempt = async (url: string, init: FetcherInit, deadline: AbortSignal | undefined) => {
-    const timeout = AbortSignal.timeout(timeoutMs);
+    // One controller whose timer and deadline listener are released as soon as the fetch ends.
+    // (AbortSignal.any over AbortSignal.timeout kept every fetch's signals and listeners alive for the whole
+    // timeout: measured as most of the gateway's peak RSS under load.)
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new DOMException('The subgraph did not answer in time.', 'TimeoutError'));
+    }, timeoutMs);
+    const onDeadline = () => controller.abort(deadline?.reason);
+    if (deadline?.aborted) onDeadline();
+    else deadline?.addEventListener('abort', onDeadline, { once: true });
     let response: Response;
     let body: string;
     try {
-      response = await fetch(url, {
-        ...(init as RequestInit),
-        signal: deadline ? AbortSignal.any([timeout, deadline]) : timeout,
-      });
+      response = await fetch(url, { ...(init as RequestInit), signal: controller.signal });
       body = await response.text();
     } catch (error) {
-      const reason = deadline?.aborted ? 'deadline' : timeout.aborted ? 'timeout' : 'unreachable';
+      const reason = deadline?.aborted ? 'deadline' : timedOut ? 'timeout' : 'unreachable';
       throw new SubgraphUnavailableError(name, reason, { cause: error });
+    } finally {
+      clearTimeout(timer);
+      deadline?.removeEventListener('abort', onDeadline);
     }
     if (response.status >= 500) {
       throw new SubgraphUnavailableError(name, 'server-error', {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -299,8 +300,9 @@ describe('request context', () => {
       internalSecret: secrets.INTERNAL_SECRET,
     });
     const req = { headers: {} } as Parameters<typeof build>[0];
+    const res = Object.assign(new EventEmitter(), { locals: {} }) as unknown as Parameters<typeof build>[1];
 
-    const context = await build(req, { locals: {} }, { requestId: 'r1', logger });
+    const context = await build(req, res, { requestId: 'r1', logger });
 
     expect(context.identity).toBeNull();
     expect(context.internalToken()).toBe(context.internalToken());
