@@ -1,3 +1,4 @@
+import { REQUEST_TIMEOUT_SECONDS } from './load.ts';
 import { CONFIGURATIONS, type ConfigId } from './configurations.ts';
 import { OPERATIONS } from './operations.ts';
 import type { BenchResults, HeadlineDetail } from './report.ts';
@@ -71,7 +72,7 @@ export function renderMarkdown(results: BenchResults): string {
   lines.push(`Database: ${String(meta['database'])}. Dataset: ${JSON.stringify(meta['dataset'])}.`);
   if (options) {
     lines.push(
-      `Load: ${options.connections} connections, ${options.rounds} round(s) × ${options.durationSeconds} s per cell, after ${options.warmupSeconds} s of warm-up on each configuration × operation; configurations interleaved within each round. Values are medians over rounds, (min–max) when rounds differ.`,
+      `Load: ${options.connections} connections, ${options.rounds} round(s) × ${options.durationSeconds} s per cell, after ${options.warmupSeconds} s of warm-up on each configuration × operation; configurations interleaved within each round; a request unanswered after ${REQUEST_TIMEOUT_SECONDS} s is an error. Values are medians over rounds, (min–max) when rounds differ.`,
     );
   }
   lines.push('');

@@ -70,7 +70,11 @@ describe('response cache', () => {
 
     const ordersCursors = '{ orders(first: 100) { edges { cursor } } }';
     const graces = await stack.query(ordersCursors, {}, grace);
+    const hitsBefore = subgraphHits();
+    expect((await stack.query(ordersCursors, {}, grace)).body).toEqual(graces.body);
+    expect(subgraphHits()).toBe(hitsBefore); // cached for grace
     const alans = await stack.query(ordersCursors, {}, alan);
+    expect(subgraphHits()).toBeGreaterThan(hitsBefore); // not from grace's entry
     expect(alans.body).not.toEqual(graces.body);
   });
 

@@ -40,7 +40,7 @@ export function createContextBuilder({
 }: ContextSecrets) {
   return async (
     req: IncomingMessage,
-    res: Pick<ServerResponse, 'once'> & { locals: Record<string, unknown> },
+    res: Pick<ServerResponse, 'once' | 'writableFinished'> & { locals: Record<string, unknown> },
     scope: RequestScope,
   ): Promise<RouterContext> => {
     const identity = await identityFromAuthorization(req.headers.authorization, verifyAccessToken);
@@ -59,15 +59,20 @@ export function createContextBuilder({
 }
 
 /**
- * Aborts `timeoutMs` from now. Its timer is released when the response closes: an AbortSignal.timeout would
- * keep the signal, and whatever still listens to it, alive for the whole timeout after the request ended.
+ * Aborts `timeoutMs` from now. Its timer is released as soon as the response has been sent: an
+ * AbortSignal.timeout would keep the signal, and whatever still listens to it, alive for the whole timeout
+ * after the request ended. A client that went away does not end the request early: what it started (a
+ * mutation's fetches) still runs to completion or to the deadline.
  */
-function deadlineFor(res: Pick<ServerResponse, 'once'>, timeoutMs: number): AbortSignal {
+function deadlineFor(res: Pick<ServerResponse, 'once' | 'writableFinished'>, timeoutMs: number): AbortSignal {
   const controller = new AbortController();
   const timer = setTimeout(
     () => controller.abort(new DOMException('The request ran out of time.', 'TimeoutError')),
     timeoutMs,
   );
-  res.once('close', () => clearTimeout(timer));
+  timer.unref();
+  res.once('close', () => {
+    if (res.writableFinished) clearTimeout(timer);
+  });
   return controller.signal;
 }

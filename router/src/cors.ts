@@ -24,5 +24,6 @@ export function corsPolicy(origins: readonly string[]): RequestHandler {
   // Only browsers send Origin, and a response to a request without one needs no CORS headers: servers and
   // scripts skip the policy's work (a measurable share of a response-cache hit). `Vary: Origin` is not needed
   // either: the gateway's answers are never cacheable by browsers or CDNs (see server.ts).
-  return (req, res, next) => (req.headers.origin === undefined ? next() : policy(req, res, next));
+  return (req, res, next) =>
+    req.headers.origin === undefined && req.method !== 'OPTIONS' ? next() : policy(req, res, next);
 }

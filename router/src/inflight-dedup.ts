@@ -18,19 +18,18 @@ export interface DedupStats {
  */
 export function deduplicateInflight(fetcher: Fetcher, subgraph: string, stats: DedupStats): Fetcher {
   const inflight = new Map<string, Promise<BufferedResponse>>();
-  // Bumped for a caller whenever they send a mutation: a query they send afterwards never joins a fetch that
-  // started before it (read-your-writes).
-  const epochs = new Map<string, number>();
+  // Bumped whenever a mutation is sent through this gateway: a query that starts afterwards never joins a
+  // fetch that started before it (read-your-writes, and nobody reads data older than a mutation this replica
+  // already forwarded). With the response cache on, the generation a request read covers mutations through
+  // other replicas too.
+  let mutations = 0;
   return async (url, init) => {
     const call = subgraphCall.getStore();
     const body = init?.body;
-    if (call && !call.idempotent && call.identity !== undefined) {
-      if (epochs.size >= 10_000) epochs.clear();
-      epochs.set(call.identity, (epochs.get(call.identity) ?? 0) + 1);
-    }
+    if (call && !call.idempotent) mutations += 1;
     if (!call?.idempotent || call.identity === undefined || typeof body !== 'string')
       return fetcher(url, init);
-    const key = `${call.identity}\n${epochs.get(call.identity) ?? 0}\n${call.generation ?? ''}\n${url}\n${body}`;
+    const key = `${call.identity}\n${mutations}\n${call.generation ?? ''}\n${url}\n${body}`;
     let shared = inflight.get(key);
     if (shared) {
       stats.shared += 1;

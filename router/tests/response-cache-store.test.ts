@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout } from 'node:timers/promises';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { createLogger } from '@supergraph/service-kit';
 import { eventually } from '@supergraph/testing';
 import { Redis } from 'ioredis';
@@ -87,6 +89,88 @@ describe('redis answer store', () => {
       await expect(unreachable.invalidate()).resolves.toBeUndefined();
     } finally {
       await unreachable.close();
+    }
+  });
+});
+
+/**
+ * A TCP proxy in front of the real Redis that can stall: while stalled it holds every command back (recording
+ * its name), as a Redis that hangs would; resumed, it sends what it held, in order, and forwards again.
+ */
+async function startStallingProxy(target: URL) {
+  const swallowed: string[] = [];
+  let stalled = false;
+  const held: (() => void)[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 6379), target.hostname);
+    sockets.add(client).add(upstream);
+    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+    client.on('data', (chunk: Buffer) => {
+      if (!stalled) return void upstream.write(chunk);
+      held.push(() => upstream.write(chunk));
+      for (const [, name] of chunk.toString('latin1').matchAll(/\*\d+\r\n\$\d+\r\n([A-Za-z]+)\r\n/g)) {
+        swallowed.push(name!.toUpperCase());
+      }
+    });
+    for (const socket of [client, upstream]) socket.on('error', () => {});
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    swallowed,
+    stall: () => void (stalled = true),
+    resume: () => {
+      stalled = false;
+      for (const send of held.splice(0)) send();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('redis answer store on a Redis that stops answering', () => {
+  it('bypasses a lookup that times out without touching the generation, and retries a failed invalidation', async () => {
+    const proxy = await startStallingProxy(new URL(REDIS_URL));
+    const stallPrefix = `${prefix}stalled:`;
+    const answers = redisAnswerStore(proxy.url, stallPrefix, logger);
+    const generationNow = () => redis.get(`${stallPrefix}generation`);
+    try {
+      const { generation } = await eventually(async () => {
+        const lookup = await answers.lookup('k6');
+        expect(lookup).toBeDefined();
+        return lookup!;
+      });
+      proxy.stall();
+
+      // A lookup that times out is a bypass for that request, and leaves the shared generation alone.
+      expect(await answers.lookup('k6')).toBeUndefined();
+      await setTimeout(100); // anything else the lookup set off has reached the proxy by now
+      expect(proxy.swallowed).toEqual(['MGET']);
+      expect(await generationNow()).toBe(generation);
+
+      // A mutation whose invalidation times out: this replica bypasses the cache (no lookup is sent) ...
+      await answers.invalidate();
+      const swallowedAfterFailure = proxy.swallowed.length;
+      expect(await answers.lookup('k6')).toBeUndefined();
+      expect(proxy.swallowed.slice(swallowedAfterFailure)).not.toContain('MGET');
+      // ... and keeps trying: once Redis answers again, a new generation starts and the cache is in use.
+      proxy.resume();
+      await eventually(
+        async () => expect(Number(await generationNow())).toBeGreaterThan(Number(generation)),
+        {
+          timeoutMs: 5_000,
+        },
+      );
+      await eventually(async () => expect(await answers.lookup('k6')).toBeDefined(), { timeoutMs: 5_000 });
+    } finally {
+      await answers.close();
+      await proxy.close();
     }
   });
 });

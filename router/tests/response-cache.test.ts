@@ -60,6 +60,7 @@ async function startGateway(vars: Record<string, string> = {}) {
   return {
     router,
     probe,
+    url: `${http.url}/graphql`,
     post,
     tokenOf,
     bearer: async (identity: NonNullable<Identity>) => ({
@@ -191,6 +192,37 @@ describe('response cache front', () => {
     expect(JSON.parse(mismatch.text)).toMatchObject({
       errors: [{ message: 'provided sha does not match query' }],
     });
+  });
+
+  it.each([
+    ['extensions that are not an object', { extensions: 'apq' }],
+    [
+      'a persisted query of another version',
+      { extensions: { persistedQuery: { version: 2, sha256Hash: sha256(ME) } } },
+    ],
+    ['a persisted query without its hash', { extensions: { persistedQuery: { version: 1 } } }],
+  ])('leaves %s to Apollo, which refuses it, even with the query cached', async (_shape, extra) => {
+    const headers = await gateway.bearer(grace);
+    await gateway.post({ query: ME }, headers);
+    await gateway.post({ query: ME }, headers); // cached
+
+    const odd = await gateway.post({ query: ME, ...extra }, headers);
+
+    expect(odd.status).toBe(400);
+    expect(JSON.parse(odd.text)).toMatchObject({ errors: [{ extensions: { code: expect.any(String) } }] });
+  });
+
+  it('leaves GET requests to Apollo', async () => {
+    const headers = { ...(await gateway.bearer(grace)), 'apollo-require-preflight': 'true' };
+    await gateway.post({ query: ME }, headers);
+    await gateway.post({ query: ME }, headers); // cached
+    const url = `${gateway.url}?query=${encodeURIComponent(ME)}`;
+
+    const viaGet = await fetch(url, { headers });
+
+    expect(viaGet.status).toBe(200);
+    expect(await viaGet.json()).toEqual({ data: { me: { name: 'Probe User' } } });
+    expect(probe.hits).toHaveLength(2);
   });
 
   it('starts over after any mutation: the next read fetches again', async () => {

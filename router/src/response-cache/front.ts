@@ -71,18 +71,20 @@ export function responseCacheFront({ store, scope, identify, counted }: FrontOpt
   return (req, res, next) => {
     const mediaType = req.method === 'POST' ? mediaTypeFor(req.headers.accept) : undefined;
     if (!mediaType) return next();
-    find(req, res.locals).then(
-      (answer) => {
-        if (!answer) return next();
-        recordAnsweredFromCache(res.locals, answer.operationName);
-        res.statusCode = 200;
-        res.setHeader('content-type', mediaType);
-        res.setHeader('content-length', Buffer.byteLength(answer.body));
-        res.setHeader('age', String(Math.max(0, Math.floor((Date.now() - answer.storedAt) / 1000))));
-        res.end(answer.body);
-      },
-      // A token that is not valid, or a store that failed: Apollo answers (with the 401, or uncached).
-      () => next(),
-    );
+    find(req, res.locals)
+      .then(
+        (answer) => {
+          if (!answer) return next();
+          recordAnsweredFromCache(res.locals, answer.operationName);
+          res.statusCode = 200;
+          res.setHeader('content-type', mediaType);
+          res.setHeader('content-length', Buffer.byteLength(answer.body));
+          res.setHeader('age', String(Math.max(0, Math.floor((Date.now() - answer.storedAt) / 1000))));
+          res.end(answer.body);
+        },
+        // A token that is not valid, or a store that failed: Apollo answers (with the 401, or uncached).
+        () => next(),
+      )
+      .catch((error: unknown) => res.destroy(error as Error)); // writing the hit failed: nothing left to answer
   };
 }

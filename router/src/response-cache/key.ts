@@ -43,15 +43,23 @@ export function cacheKeyOf(body: unknown, caller: string, scope: KeyScope): stri
   const { query, operationName = null, variables = null, extensions } = body;
   if (operationName !== null && typeof operationName !== 'string') return undefined;
   if (variables !== null && !isRecord(variables)) return undefined;
-  const persisted =
-    isRecord(extensions) && isRecord(extensions['persistedQuery'])
-      ? extensions['persistedQuery']['sha256Hash']
-      : undefined;
+  if (extensions !== undefined && extensions !== null && !isRecord(extensions)) return undefined;
+  const persistedQuery = extensions?.['persistedQuery'];
+  let persisted: string | undefined;
+  if (persistedQuery !== undefined) {
+    // Only the shape Apollo accepts; anything else is Apollo's to refuse.
+    if (!isRecord(persistedQuery) || persistedQuery['version'] !== 1) return undefined;
+    const hash = persistedQuery['sha256Hash'];
+    if (typeof hash !== 'string' || !SHA256_HEX.test(hash)) return undefined;
+    persisted = hash;
+  }
   let document: string;
   if (typeof query === 'string') {
     document = documentHashOf(query);
     if (persisted !== undefined && persisted !== document) return undefined;
-  } else if (query === undefined && typeof persisted === 'string' && SHA256_HEX.test(persisted)) {
+  } else if (query === undefined && persisted !== undefined) {
+    // Apollo would answer PERSISTED_QUERY_NOT_FOUND for a hash this replica has not registered; an answer
+    // stored for the same document sent in full is as good, and saves the client its second round trip.
     document = persisted;
   } else {
     return undefined;

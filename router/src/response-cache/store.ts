@@ -2,8 +2,10 @@ import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import type { Logger } from '@supergraph/service-kit';
 import { Redis } from 'ioredis';
 
-/** Longer than the largest CACHE_MAX_AGE_SECONDS a subgraph may set (3600 s is the cap in their env). */
-const BYPASS_AFTER_FAILED_INVALIDATION_MS = 3_600_000;
+/** No answer is kept longer than this, whatever the hints say (the subgraphs' own cap is the same). */
+export const MAX_TTL_SECONDS = 3_600;
+/** Longer than any answer can live. */
+const BYPASS_AFTER_FAILED_INVALIDATION_MS = (MAX_TTL_SECONDS + 60) * 1_000;
 
 /** One cached answer: the exact body Apollo sent, and what the request log needs to say about it. */
 export interface CachedAnswer {
@@ -42,11 +44,15 @@ function decode(value: string | null | undefined, generation: string): CachedAns
   if (!value?.startsWith(`${generation}\n`)) return undefined;
   const headerEnd = value.indexOf('\n', generation.length + 1);
   if (headerEnd < 0) return undefined;
-  const [operationName, storedAt] = JSON.parse(value.slice(generation.length + 1, headerEnd)) as [
-    string | null,
-    number,
-  ];
-  return { operationName, storedAt, body: value.slice(headerEnd + 1) };
+  try {
+    const [operationName, storedAt] = JSON.parse(value.slice(generation.length + 1, headerEnd)) as [
+      string | null,
+      number,
+    ];
+    return { operationName, storedAt, body: value.slice(headerEnd + 1) };
+  } catch {
+    return undefined; // not written by this code: a miss, and the next answer overwrites it
+  }
 }
 
 /** This process only: correct with one gateway replica (another replica's mutations would not invalidate it). */
@@ -59,7 +65,7 @@ export function memoryAnswerStore(maxBytes = 64 * 1024 * 1024): AnswerStore {
       return { generation: current, answer: decode(await cache.get(key), current) };
     },
     async store(key, storedGeneration, answer, ttlSeconds) {
-      await cache.set(key, encode(storedGeneration, answer), { ttl: ttlSeconds });
+      await cache.set(key, encode(storedGeneration, answer), { ttl: Math.min(ttlSeconds, MAX_TTL_SECONDS) });
     },
     async invalidate() {
       generation += 1;
@@ -83,52 +89,81 @@ export function redisAnswerStore(url: string, prefix: string, logger: Logger): A
   });
   const generationKey = `${prefix}generation`;
   let bypassUntil = 0;
+  let retry: NodeJS.Timeout | undefined;
   const usable = () => redis.status === 'ready' && Date.now() >= bypassUntil;
   redis.on('error', (error: Error) =>
     logger.warn({ err: error.message }, 'response cache: redis unavailable'),
   );
-  // A missing counter (flushed, evicted) restarts from the clock, above any value it can have had before:
-  // a generation number is never reused, so an answer left over from an earlier one can never match again.
-  const newGeneration = () =>
+
+  // Resolves true once a new generation exists. A missing counter (flushed, evicted) restarts from the clock,
+  // above any value it can have had before: a generation number is not reused, so an answer left over from
+  // an earlier one cannot match again.
+  const startGeneration = (): Promise<boolean> =>
     redis
       .multi()
       .set(generationKey, String(Date.now() * 1000), 'NX')
       .incr(generationKey)
       .exec()
-      .then((results) => {
-        const failed = !results ? new Error('transaction discarded') : results.find(([error]) => error)?.[0];
-        if (failed) throw failed;
-      })
       .then(
+        (results) => !!results && results.every(([error]) => !error),
+        () => false,
+      )
+      .then((started) => {
         // A newer generation makes every earlier answer unreachable: the cache is safe again.
-        () => void (bypassUntil = 0),
-        (error: Error) => {
-          // Answers a mutation should have invalidated may still be served by a Redis that answers reads: this
-          // replica stops using the cache for longer than any answer can live, or until a new generation.
-          bypassUntil = Date.now() + BYPASS_AFTER_FAILED_INVALIDATION_MS;
-          logger.warn({ err: error.message }, 'response cache: could not invalidate; bypassing it');
-        },
-      );
+        if (started) bypassUntil = 0;
+        return started;
+      });
+
+  // A mutation whose invalidation failed: this replica stops using the cache (for longer than any answer
+  // can live) until a new generation exists, and keeps trying to start one, because the other replicas go
+  // on serving the answers the mutation may have changed until it succeeds.
+  const invalidationFailed = () => {
+    bypassUntil = Date.now() + BYPASS_AFTER_FAILED_INVALIDATION_MS;
+    logger.warn('response cache: could not invalidate after a mutation; bypassing it and retrying');
+    if (retry) return;
+    retry = setInterval(() => {
+      void startGeneration().then((started) => {
+        if (!started || !retry) return;
+        clearInterval(retry);
+        retry = undefined;
+        logger.info('response cache: invalidated; in use again');
+      });
+    }, 1_000);
+    retry.unref();
+  };
+
   // A mutation during an outage could not start a new generation: every (re)connect starts one.
-  redis.on('ready', () => void newGeneration());
+  redis.on('ready', () => void startGeneration());
 
   return {
     async lookup(key) {
       if (!usable()) return undefined;
-      const [generation, value] = await redis.mget(generationKey, prefix + key).catch(() => [null, null]);
-      // No generation (Redis was flushed or just came back): nothing can be trusted until one exists.
+      let generation: string | null | undefined;
+      let value: string | null | undefined;
+      try {
+        [generation, value] = await redis.mget(generationKey, prefix + key);
+      } catch {
+        return undefined; // slow or failing Redis: this request bypasses the cache, nothing else changes
+      }
+      // No generation (Redis was flushed, or evicted it): nothing can be trusted until there is one.
       if (generation === null || generation === undefined) {
-        void newGeneration();
+        void startGeneration();
         return undefined;
       }
       return { generation, answer: decode(value, generation) };
     },
     async store(key, generation, answer, ttlSeconds) {
       if (!usable()) return;
-      await redis.set(prefix + key, encode(generation, answer), 'EX', ttlSeconds).catch(() => {});
+      await redis
+        .set(prefix + key, encode(generation, answer), 'EX', Math.min(ttlSeconds, MAX_TTL_SECONDS))
+        .catch(() => {});
     },
-    invalidate: newGeneration,
+    async invalidate() {
+      if (!(await startGeneration())) invalidationFailed();
+    },
     async close() {
+      clearInterval(retry);
+      retry = undefined;
       await redis.quit().catch(() => redis.disconnect());
     },
   };

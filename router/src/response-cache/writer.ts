@@ -32,14 +32,16 @@ export function responseCacheWriter(store: AnswerStore): ApolloServerPlugin<Rout
           if (!policy || (policy.scope === 'PRIVATE' && slot.caller === 'anonymous')) return;
           // The bytes Apollo sends for this result (its default stringifyResult), so a hit is identical.
           const body = `${JSON.stringify({ data })}\n`;
-          if (body.length > MAX_STORED_BYTES) return;
+          if (Buffer.byteLength(body) > MAX_STORED_BYTES) return;
           // Not awaited: storing must not delay the response, and a failed store is only a later miss.
-          void store.store(
-            slot.key,
-            slot.generation,
-            { operationName: operationName ?? null, storedAt: Date.now(), body },
-            policy.maxAge,
-          );
+          store
+            .store(
+              slot.key,
+              slot.generation,
+              { operationName: operationName ?? null, storedAt: Date.now(), body },
+              policy.maxAge,
+            )
+            .catch(() => {});
         },
       };
     },
