@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GATEWAY_NODE_OPTIONS } from '@supergraph/router/heap';
 
 const ROOT = join(import.meta.dirname, '..');
 const env = {
@@ -36,6 +37,8 @@ const SERVICES: Service[] = [
     dir: 'router',
     port: GATEWAY_PORT,
     env: {
+      // The gateway's heap sizing (router/src/heap.ts), as in docker-compose.yml and Kubernetes.
+      NODE_OPTIONS: [process.env['NODE_OPTIONS'], GATEWAY_NODE_OPTIONS].filter(Boolean).join(' '),
       SUBGRAPH_USERS_URL: `http://127.0.0.1:${USERS_PORT}/graphql`,
       SUBGRAPH_ORDERS_URL: `http://127.0.0.1:${ORDERS_PORT}/graphql`,
     },

@@ -47,7 +47,8 @@ writes bench/results/<date>.{json,md} (and latest.{json,md}).
 
 Environment: BENCH_DATABASE_URL=postgres://… runs on PostgreSQL (fresh databases, dropped afterwards);
 BENCH_REDIS_URL (redis://127.0.0.1:6379) is where A+cache keeps its answers (process memory if no Redis
-answers there); BENCH_CPU_PROFILE_DIR=<dir> makes every server write a V8 CPU profile there.`;
+answers there); BENCH_CPU_PROFILE_DIR=<dir> makes every server write a V8 CPU profile there, and
+BENCH_HEAP_PROFILE_DIR=<dir> an allocation profile (every sampled allocation, collected or not).`;
 
 const list = (value: string) =>
   value

@@ -3,6 +3,7 @@ import type { BenchSecrets } from './auth.ts';
 import type { MonolithOptions } from './configs/monolith.ts';
 import type { RunningServer } from './configs/running.ts';
 import type { SubgraphOptions } from './configs/subgraph.ts';
+import { GATEWAY_NODE_OPTIONS } from '@supergraph/router/heap';
 import { supergraphFor } from './configs/supergraph-sdl.ts';
 import type { ServerId } from './configurations.ts';
 
@@ -26,6 +27,14 @@ export type ServerSpec =
   | { server: 'users' | 'orders'; subgraph: SubgraphOptions }
   | { server: 'monolith'; monolith: MonolithOptions }
   | { server: Exclude<ServerId, 'users' | 'orders' | 'monolith'>; gateway: GatewaySpec };
+
+/**
+ * The node flags a server's process starts with: our gateway's as shipped (router/src/heap.ts: V8 sizes the
+ * young generation at start, so the gateway's own code can't); every other server runs on Node's defaults.
+ */
+export function nodeFlagsFor(spec: ServerSpec): string[] {
+  return spec.server.startsWith('gateway-ours') ? GATEWAY_NODE_OPTIONS.split(' ') : [];
+}
 
 /**
  * Starts the server a spec describes, in this process. Each configuration's modules are imported only when it

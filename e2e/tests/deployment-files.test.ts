@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENV_KEYS as ORDERS_ENV_KEYS } from '@supergraph/orders/env';
 import { ENV_KEYS as ROUTER_ENV_KEYS } from '@supergraph/router/env';
+import { GATEWAY_NODE_OPTIONS } from '@supergraph/router/heap';
 import { ENV_KEYS as USERS_ENV_KEYS } from '@supergraph/users/env';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
@@ -22,7 +23,8 @@ const ROOT = join(import.meta.dirname, '../..');
 const NODE_SERVICES = {
   users: { port: 4001, keys: USERS_ENV_KEYS, workspace: 'users', dir: 'subgraphs/users' },
   orders: { port: 4002, keys: ORDERS_ENV_KEYS, workspace: 'orders', dir: 'subgraphs/orders' },
-  gateway: { port: 4000, keys: ROUTER_ENV_KEYS, workspace: 'router', dir: 'router' },
+  // NODE_OPTIONS is read by Node itself: the gateway's heap sizing (router/src/heap.ts), checked below.
+  gateway: { port: 4000, keys: [...ROUTER_ENV_KEYS, 'NODE_OPTIONS'], workspace: 'router', dir: 'router' },
 } as const;
 
 interface ComposeService {
@@ -143,6 +145,33 @@ describe('docker-compose.yml', () => {
     const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
     const documented = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((match) => match[1]!));
     expect([...interpolated].filter((name) => !documented.has(name))).toEqual([]);
+  });
+});
+
+describe("the gateway's heap sizing", () => {
+  // V8 fixes the young generation at process start, so every way the gateway is started must pass it.
+  it('is passed wherever the gateway process is started', () => {
+    expect(compose.services['gateway']?.environment?.['NODE_OPTIONS']).toBe(GATEWAY_NODE_OPTIONS);
+    const gateway = parseAllDocuments(readFileSync(join(ROOT, 'deploy/k8s/gateway.yaml'), 'utf8'))
+      .map((document) => document.toJS() as { kind?: string; spec?: Deployment['spec'] })
+      .find((manifest) => manifest.kind === 'Deployment');
+    const env = gateway?.spec?.template.spec?.containers[0]?.env ?? [];
+    expect(env.find((variable) => variable.name === 'NODE_OPTIONS')?.value).toBe(GATEWAY_NODE_OPTIONS);
+    const scripts = (
+      JSON.parse(readFileSync(join(ROOT, 'router/package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    expect(scripts['start']).toBe(`node ${GATEWAY_NODE_OPTIONS} src/index.ts`);
+    expect(readFileSync(join(ROOT, 'scripts/start.ts'), 'utf8')).toMatch(
+      /NODE_OPTIONS: .*GATEWAY_NODE_OPTIONS/,
+    );
+  });
+
+  it('is not given to the subgraphs', () => {
+    for (const name of ['users', 'orders-a', 'orders-b']) {
+      expect(compose.services[name]?.environment?.['NODE_OPTIONS']).toBeUndefined();
+    }
   });
 });
 

@@ -91,6 +91,27 @@ describe('abuse limits (probe list)', () => {
     expect(result.subgraphHits).toBe(0);
   });
 
+  it('cost verdicts are kept per document and variables: a cheap call of a refused query still runs', async () => {
+    // The gateway keeps each (document, operationName, variables) verdict: the same text with other
+    // variables, or another operation of the same document, is judged on its own.
+    const query = `query Costly($n: Int!) { orders(first: $n) { edges { node { id items { sku name } } } } }
+      query Cheap { __typename }`;
+    const refused = { query, operationName: 'Costly', variables: { n: 100 } };
+    const cheap = await post(dev, JSON.stringify({ ...refused, variables: { n: 1 } }));
+    expect(codes(cheap.json)).not.toContain('COST_LIMIT_EXCEEDED');
+    expect(cheap.subgraphHits).toBe(1);
+    const other = await post(dev, JSON.stringify({ query, operationName: 'Cheap', variables: { n: 100 } }));
+    expect(other).toMatchObject({ status: 200, json: { data: { __typename: 'Query' } } });
+    for (const attempt of [1, 2]) {
+      const again = await post(dev, JSON.stringify(refused));
+      expect({ attempt, status: again.status, codes: codes(again.json) }).toEqual({
+        attempt,
+        status: 400,
+        codes: ['COST_LIMIT_EXCEEDED'],
+      });
+    }
+  });
+
   it('batch of operations → 400, nothing executed', async () => {
     const result = await post(
       dev,

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { MAX_PAGE_SIZE } from '@supergraph/service-kit';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { LimitCode } from './limits.ts';
 
@@ -19,24 +19,83 @@ const listEstimator =
     return 1 + Math.max(first, 1) * childComplexity;
   };
 
+/** What the limits need to know about one operation with one set of variables. */
+interface Verdict {
+  cost: number;
+  tooLong: { field: string; first: number } | undefined;
+}
+
+function judge(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  operationName: string | undefined,
+): Verdict {
+  const oversized: { field: string; first: number }[] = [];
+  const cost = getComplexity({
+    schema,
+    query: document,
+    variables,
+    ...(operationName === undefined ? {} : { operationName }),
+    estimators: [listEstimator(oversized), simpleEstimator({ defaultComplexity: 1 })],
+  });
+  return { cost, tooLong: oversized[0] };
+}
+
+/** Verdicts kept per document; a document with more distinct variable sets than this starts its list over. */
+const VERDICTS_PER_DOCUMENT = 64;
+/** Variables longer than this (as JSON) are judged every time rather than kept as a key. */
+const MAX_VARIABLES_KEY_LENGTH = 1_024;
+
+/**
+ * The verdict depends only on the schema, the parsed document, the operation name and the variables, and
+ * working it out walks the whole document with a TypeInfo (about an eighth of what the gateway allocates
+ * per request, measured with BENCH_HEAP_PROFILE_DIR). Apollo hands every request for the same query the same
+ * cached DocumentNode, so verdicts are kept per schema and document, dropped with them, and keyed by the
+ * operation name and the variables' JSON.
+ */
+function verdictCache() {
+  const bySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Verdict>>>();
+  return (
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Record<string, unknown>,
+    operationName: string | undefined,
+  ): Verdict => {
+    const variablesKey = JSON.stringify(variables);
+    if (variablesKey.length > MAX_VARIABLES_KEY_LENGTH)
+      return judge(schema, document, variables, operationName);
+    let byDocument = bySchema.get(schema);
+    if (!byDocument) bySchema.set(schema, (byDocument = new WeakMap()));
+    let verdicts = byDocument.get(document);
+    if (!verdicts) byDocument.set(document, (verdicts = new Map()));
+    const key = `${operationName ?? ''}\n${variablesKey}`;
+    let verdict = verdicts.get(key);
+    if (!verdict) {
+      verdict = judge(schema, document, variables, operationName);
+      if (verdicts.size >= VERDICTS_PER_DOCUMENT) verdicts.clear();
+      verdicts.set(key, verdict);
+    }
+    return verdict;
+  };
+}
+
 /**
  * Refuses, before any query plan runs, operations whose estimated cost exceeds `maxCost` and list fields
  * asking for more than 100 items. The operation never reaches a subgraph.
  */
 export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
+  const verdictOf = verdictCache();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema, operationName }) {
-          const oversized: { field: string; first: number }[] = [];
-          const cost = getComplexity({
+          const { cost, tooLong } = verdictOf(
             schema,
-            query: document,
-            variables: request.variables ?? {},
-            operationName: operationName ?? undefined,
-            estimators: [listEstimator(oversized), simpleEstimator({ defaultComplexity: 1 })],
-          });
-          const [tooLong] = oversized;
+            document,
+            request.variables ?? {},
+            operationName ?? undefined,
+          );
           if (tooLong) {
             throw new GraphQLError(
               `"first" must be between 0 and ${MAX_PAGE_SIZE}; ${tooLong.field} asked for ${tooLong.first}.`,

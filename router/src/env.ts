@@ -74,6 +74,11 @@ const routerEnvSchema = z.object({
   RESPONSE_CACHE_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   /** Memory for cached query plans (MiB): each distinct operation is planned once, then served from here. */
   QUERY_PLAN_CACHE_MIB: z.coerce.number().int().min(1).max(1_024).default(30),
+  /**
+   * How far (%) the old generation may grow past what survived the last full GC before V8 collects again
+   * (heap.ts); 0 leaves V8's own heuristics, which let a busy gateway hold several times its live memory.
+   */
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(30),
   /** Share one subgraph fetch between identical, overlapping queries of the same caller (never mutations). */
   DEDUPLICATE_INFLIGHT: z
     .enum(['true', 'false'])

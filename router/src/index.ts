@@ -2,10 +2,18 @@
 import { tracing } from './tracing.ts'; // first: see tracing.ts
 import { createLogger, listen, onShutdownSignal } from '@supergraph/service-kit';
 import { loadEnv } from './env.ts';
+import { GATEWAY_NODE_OPTIONS, limitHeapGrowth, youngGenerationCapped } from './heap.ts';
 import { buildRouter } from './server.ts';
 
 const env = loadEnv(process.env);
 const logger = createLogger('gateway', env.LOG_LEVEL);
+limitHeapGrowth(env.HEAP_GROWING_PERCENT);
+if (!youngGenerationCapped()) {
+  logger.warn(
+    { expected: GATEWAY_NODE_OPTIONS },
+    'started without the young-generation cap: peak memory under load will be higher (set NODE_OPTIONS)',
+  );
+}
 const router = buildRouter(env, logger);
 try {
   await router.start();

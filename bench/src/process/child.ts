@@ -20,6 +20,10 @@ try {
   // The bare gateways forward a token the parent signs (so this process needs no signing code of ours).
   let internalToken = process.env['BENCH_INTERNAL_TOKEN'];
   const tokens = internalToken ? () => Promise.resolve(internalToken!) : undefined;
+  const heapProfile = process.env['BENCH_HEAP_PROFILE'];
+  const stopSampling = heapProfile
+    ? await (await import('./heap-sampling.ts')).sampleAllocations(heapProfile)
+    : undefined;
   // Imported only now, after the guard is in place.
   const { startServer } = await import('../servers.ts');
   const server = await startServer(JSON.parse(spec), tokens);
@@ -50,16 +54,19 @@ try {
         server.resetCounters();
         return reply();
       case 'stop':
-        server.stop().then(
-          () => {
-            reply();
-            process.disconnect();
-          },
-          (error: unknown) => {
-            reply({ error: String(error) });
-            process.disconnect();
-          },
-        );
+        server
+          .stop()
+          .then(() => stopSampling?.())
+          .then(
+            () => {
+              reply();
+              process.disconnect();
+            },
+            (error: unknown) => {
+              reply({ error: String(error) });
+              process.disconnect();
+            },
+          );
     }
   });
   // The parent is gone (or done with us): nothing is left to serve.

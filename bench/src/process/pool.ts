@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServerSpec } from '../servers.ts';
+import { nodeFlagsFor, type ServerSpec } from '../servers.ts';
 import type { ChildMessage, ParentMessage, ProcessStats } from './messages.ts';
 
 const CHILD_ENTRY = join(import.meta.dirname, 'child.ts');
@@ -17,10 +17,20 @@ export interface ServerProcess {
 }
 
 /**
+ * BENCH_HEAP_PROFILE_DIR=<dir>: every server samples its allocations (garbage included) and writes them there
+ * as `<name>.heapprofile` when it stops — for finding what a configuration allocates per request, which is
+ * what its peak memory follows. Sampling slows it: never with numbers you report.
+ */
+function heapProfileEnv(name: string): NodeJS.ProcessEnv {
+  const dir = process.env['BENCH_HEAP_PROFILE_DIR'];
+  return dir ? { BENCH_HEAP_PROFILE: join(dir, `${name}.heapprofile`) } : {};
+}
+
+/**
  * The environment of every server process: only what node needs to run, plus production mode and Apollo's
  * telemetry switch — so no APOLLO_KEY, HIVE_* or proxy variable of the caller's shell changes what is measured.
  */
-function serverEnv(spec: ServerSpec, internalToken: string | undefined): NodeJS.ProcessEnv {
+function serverEnv(name: string, spec: ServerSpec, internalToken: string | undefined): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
   const env: NodeJS.ProcessEnv = Object.fromEntries(
     keep.flatMap((key) => (process.env[key] === undefined ? [] : [[key, process.env[key]]])),
@@ -30,6 +40,7 @@ function serverEnv(spec: ServerSpec, internalToken: string | undefined): NodeJS.
     NODE_ENV: 'production',
     APOLLO_TELEMETRY_DISABLED: 'true',
     BENCH_SERVER_SPEC: JSON.stringify(spec),
+    ...heapProfileEnv(name),
     ...(internalToken ? { BENCH_INTERNAL_TOKEN: internalToken } : {}),
   };
 }
@@ -60,16 +71,19 @@ export async function spawnServer(
   let child: ChildProcess;
   try {
     child = fork(CHILD_ENTRY, [], {
-      env: serverEnv(spec, internalToken ? await internalToken() : undefined),
-      // BENCH_CPU_PROFILE_DIR=<dir>: every server writes a V8 CPU profile there when it exits (for finding
-      // where a configuration spends its time; profiling slows it, so never with numbers you report).
-      execArgv: process.env['BENCH_CPU_PROFILE_DIR']
-        ? [
-            '--cpu-prof',
-            `--cpu-prof-dir=${process.env['BENCH_CPU_PROFILE_DIR']}`,
-            `--cpu-prof-name=${name}.cpuprofile`,
-          ]
-        : [],
+      env: serverEnv(name, spec, internalToken ? await internalToken() : undefined),
+      execArgv: [
+        ...nodeFlagsFor(spec),
+        // BENCH_CPU_PROFILE_DIR=<dir>: every server writes a V8 CPU profile there when it exits (for finding
+        // where a configuration spends its time; profiling slows it, so never with numbers you report).
+        ...(process.env['BENCH_CPU_PROFILE_DIR']
+          ? [
+              '--cpu-prof',
+              `--cpu-prof-dir=${process.env['BENCH_CPU_PROFILE_DIR']}`,
+              `--cpu-prof-name=${name}.cpuprofile`,
+            ]
+          : []),
+      ],
       stdio: ['ignore', stdout, stderr, 'ipc'],
     });
   } finally {
