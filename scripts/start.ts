@@ -37,8 +37,9 @@ const SERVICES: Service[] = [
     dir: 'router',
     port: GATEWAY_PORT,
     env: {
-      // The gateway's heap sizing (router/src/heap.ts), as in docker-compose.yml and Kubernetes.
-      NODE_OPTIONS: [process.env['NODE_OPTIONS'], GATEWAY_NODE_OPTIONS].filter(Boolean).join(' '),
+      // The gateway's heap sizing (router/src/heap.ts), as in docker-compose.yml; a NODE_OPTIONS of your own
+      // comes last, so its flags win.
+      NODE_OPTIONS: [GATEWAY_NODE_OPTIONS, process.env['NODE_OPTIONS']].filter(Boolean).join(' '),
       SUBGRAPH_USERS_URL: `http://127.0.0.1:${USERS_PORT}/graphql`,
       SUBGRAPH_ORDERS_URL: `http://127.0.0.1:${ORDERS_PORT}/graphql`,
     },

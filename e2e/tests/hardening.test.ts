@@ -91,25 +91,36 @@ describe('abuse limits (probe list)', () => {
     expect(result.subgraphHits).toBe(0);
   });
 
-  it('cost verdicts are kept per document and variables: a cheap call of a refused query still runs', async () => {
+  it('cost verdicts are kept per document and variables: each call is judged on its own', async () => {
     // The gateway keeps each (document, operationName, variables) verdict: the same text with other
     // variables, or another operation of the same document, is judged on its own.
     const query = `query Costly($n: Int!) { orders(first: $n) { edges { node { id items { sku name } } } } }
       query Cheap { __typename }`;
     const refused = { query, operationName: 'Costly', variables: { n: 100 } };
+    const judged = async (body: object) => {
+      const result = await post(dev, JSON.stringify(body));
+      return {
+        status: result.status,
+        costRefused: codes(result.json)?.includes('COST_LIMIT_EXCEEDED') ?? false,
+      };
+    };
+    const refusedAnswer = { status: 400, costRefused: true };
+    expect(await judged(refused)).toEqual(refusedAnswer);
     const cheap = await post(dev, JSON.stringify({ ...refused, variables: { n: 1 } }));
     expect(codes(cheap.json)).not.toContain('COST_LIMIT_EXCEEDED');
     expect(cheap.subgraphHits).toBe(1);
     const other = await post(dev, JSON.stringify({ query, operationName: 'Cheap', variables: { n: 100 } }));
     expect(other).toMatchObject({ status: 200, json: { data: { __typename: 'Query' } } });
-    for (const attempt of [1, 2]) {
-      const again = await post(dev, JSON.stringify(refused));
-      expect({ attempt, status: again.status, codes: codes(again.json) }).toEqual({
-        attempt,
-        status: 400,
-        codes: ['COST_LIMIT_EXCEEDED'],
-      });
+    expect(await judged(refused)).toEqual(refusedAnswer);
+    // Variables too long to keep as a key are judged every time.
+    const padding = 'x'.repeat(2_000);
+    expect(await judged({ ...refused, variables: { n: 100, padding } })).toEqual(refusedAnswer);
+    expect(await judged({ ...refused, variables: { n: 1, padding } })).toMatchObject({ costRefused: false });
+    // More variable sets than a document keeps (64): the list starts over, verdicts stay right.
+    for (let i = 0; i < 70; i += 1) {
+      expect(await judged({ ...refused, variables: { n: 1, i } })).toMatchObject({ costRefused: false });
     }
+    expect(await judged(refused)).toEqual(refusedAnswer);
   });
 
   it('batch of operations → 400, nothing executed', async () => {

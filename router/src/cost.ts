@@ -44,18 +44,25 @@ function judge(
 
 /** Verdicts kept per document; a document with more distinct variable sets than this starts its list over. */
 const VERDICTS_PER_DOCUMENT = 64;
+/**
+ * Verdicts kept in all (each key at most MAX_VARIABLES_KEY_LENGTH characters: a few MB at most); past it the
+ * cache starts over, so a client inventing variable sets for thousands of documents can't grow it.
+ */
+const MAX_VERDICTS = 4_096;
 /** Variables longer than this (as JSON) are judged every time rather than kept as a key. */
 const MAX_VARIABLES_KEY_LENGTH = 1_024;
 
 /**
  * The verdict depends only on the schema, the parsed document, the operation name and the variables, and
- * working it out walks the whole document with a TypeInfo (about an eighth of what the gateway allocates
- * per request, measured with BENCH_HEAP_PROFILE_DIR). Apollo hands every request for the same query the same
- * cached DocumentNode, so verdicts are kept per schema and document, dropped with them, and keyed by the
- * operation name and the variables' JSON.
+ * working it out walks the whole document with a TypeInfo (about an eighth of what the gateway allocated per
+ * request at O1 N=10, measured with BENCH_HEAP_PROFILE_DIR). Apollo hands every request for the same query the
+ * same cached DocumentNode, so verdicts are kept per schema and document, dropped with them, and keyed by the
+ * operation name and the variables' JSON. A key with other variables (even ones the operation ignores) is
+ * just another entry, judged on its own.
  */
 function verdictCache() {
-  const bySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Verdict>>>();
+  let bySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Verdict>>>();
+  let kept = 0;
   return (
     schema: GraphQLSchema,
     document: DocumentNode,
@@ -73,8 +80,17 @@ function verdictCache() {
     let verdict = verdicts.get(key);
     if (!verdict) {
       verdict = judge(schema, document, variables, operationName);
-      if (verdicts.size >= VERDICTS_PER_DOCUMENT) verdicts.clear();
+      if (kept >= MAX_VERDICTS) {
+        bySchema = new WeakMap();
+        kept = 0;
+        return verdict;
+      }
+      if (verdicts.size >= VERDICTS_PER_DOCUMENT) {
+        kept -= verdicts.size;
+        verdicts.clear();
+      }
       verdicts.set(key, verdict);
+      kept += 1;
     }
     return verdict;
   };
