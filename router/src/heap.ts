@@ -4,6 +4,7 @@
 // allowed to grow to several times what survived the last full GC before the next one. Both are bounded here;
 // docs/operations.md ("Gateway memory") has the measurements behind the values.
 import { setFlagsFromString } from 'node:v8';
+import type { Logger } from '@supergraph/service-kit';
 
 /**
  * What the gateway's process is started with where nothing else bounds its memory (`npm start`,
@@ -47,4 +48,18 @@ export function youngGenerationCapMissing(
 ): boolean {
   const limited = constrainedMemory > 0 && constrainedMemory <= NODE_SIZES_YOUNG_GENERATION_BELOW;
   return !capped && !limited;
+}
+
+/**
+ * What the gateway's process does about its heap at start (src/index.ts, and the benchmark's gateway, which
+ * starts the same way): limit the old generation's growth, and say so when the young generation is unbounded.
+ */
+export function configureGatewayHeap(growingPercent: number, logger: Logger): void {
+  limitHeapGrowth(growingPercent);
+  if (youngGenerationCapMissing()) {
+    logger.warn(
+      { expected: GATEWAY_NODE_OPTIONS },
+      'started without a young-generation cap or a container memory limit: peak memory under load will be higher (set NODE_OPTIONS)',
+    );
+  }
 }

@@ -2,18 +2,12 @@
 import { tracing } from './tracing.ts'; // first: see tracing.ts
 import { createLogger, listen, onShutdownSignal } from '@supergraph/service-kit';
 import { loadEnv } from './env.ts';
-import { GATEWAY_NODE_OPTIONS, limitHeapGrowth, youngGenerationCapMissing } from './heap.ts';
+import { configureGatewayHeap } from './heap.ts';
 import { buildRouter } from './server.ts';
 
 const env = loadEnv(process.env);
 const logger = createLogger('gateway', env.LOG_LEVEL);
-limitHeapGrowth(env.HEAP_GROWING_PERCENT);
-if (youngGenerationCapMissing()) {
-  logger.warn(
-    { expected: GATEWAY_NODE_OPTIONS },
-    'started without a young-generation cap or a container memory limit: peak memory under load will be higher (set NODE_OPTIONS)',
-  );
-}
+configureGatewayHeap(env.HEAP_GROWING_PERCENT, logger);
 const router = buildRouter(env, logger);
 try {
   await router.start();

@@ -1,6 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { GATEWAY_NODE_OPTIONS, youngGenerationCapMissing, youngGenerationCapped } from '../src/heap.ts';
+import { Writable } from 'node:stream';
+import { createLogger } from '@supergraph/service-kit';
+import {
+  configureGatewayHeap,
+  GATEWAY_NODE_OPTIONS,
+  youngGenerationCapMissing,
+  youngGenerationCapped,
+} from '../src/heap.ts';
 
 const GiB = 1024 ** 3;
 const NO_LIMIT = 2 ** 64; // what process.constrainedMemory() says outside a memory-limited cgroup
@@ -37,5 +44,20 @@ describe('heap sizing', () => {
       env: { ...process.env, NODE_OPTIONS: GATEWAY_NODE_OPTIONS },
     });
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
+  it('warns at start exactly when the young generation is unbounded, naming the flag', () => {
+    const lines: { level: number; expected?: string; msg: string }[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as (typeof lines)[number]);
+        done();
+      },
+    });
+    configureGatewayHeap(0, createLogger('gateway', 'info', sink));
+    // This test process has no cap; whether it has a small container limit depends on where it runs.
+    expect(lines.map(({ level, expected }) => ({ level, expected }))).toEqual(
+      youngGenerationCapMissing() ? [{ level: 40, expected: GATEWAY_NODE_OPTIONS }] : [],
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { buildRouter } from '@supergraph/router/server';
 import { loadEnv } from '@supergraph/router/env';
-import { limitHeapGrowth } from '@supergraph/router/heap';
+import { configureGatewayHeap } from '@supergraph/router/heap';
 import { createLogger, listen } from '@supergraph/service-kit';
 import type { BenchSecrets } from '../auth.ts';
 import { NO_COUNTERS, type RunningServer } from './running.ts';
@@ -28,9 +28,10 @@ export async function startOurGateway(options: OurGatewayOptions): Promise<Runni
     RATE_LIMIT_POINTS: String(1_000_000_000),
     ...options.env,
   });
+  const logger = createLogger('gateway', options.logLevel);
   // As router/src/index.ts does (the young-generation cap comes with the process: servers.ts, nodeFlagsFor).
-  limitHeapGrowth(env.HEAP_GROWING_PERCENT);
-  const router = buildRouter(env, createLogger('gateway', options.logLevel));
+  configureGatewayHeap(env.HEAP_GROWING_PERCENT, logger);
+  const router = buildRouter(env, logger);
   await router.start();
   const server = await listen(router.app, 0, '127.0.0.1');
   return {
