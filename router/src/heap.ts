@@ -23,7 +23,7 @@ const NODE_SIZES_YOUNG_GENERATION_BELOW = 2 * 1024 ** 3;
  * (V8 otherwise picks a factor of up to 4× for a process with this much memory). V8 reads it at each GC, so it
  * applies from now on; 0 leaves V8's own heuristics.
  */
-export function limitHeapGrowth(percent: number): void {
+function limitHeapGrowth(percent: number): void {
   if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
 

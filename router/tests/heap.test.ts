@@ -30,7 +30,7 @@ describe('heap sizing', () => {
   });
 
   it('uses flags this Node knows (V8 ignores an unknown one set at run time, so ask the command line)', () => {
-    // limitHeapGrowth sets --heap-growing-percent with v8.setFlagsFromString, which only prints a warning for
+    // configureGatewayHeap sets --heap-growing-percent with v8.setFlagsFromString, which only prints a warning for
     // a misspelt flag; node refuses one on its command line.
     const run = (...flags: string[]) =>
       spawnSync(process.execPath, [...flags, '-e', '0'], { encoding: 'utf8' }).status;

@@ -3,7 +3,7 @@ import type { Logger } from '@supergraph/service-kit';
 import { Redis } from 'ioredis';
 
 /** No answer is kept longer than this, whatever the hints say (the subgraphs' own cap is the same). */
-export const MAX_TTL_SECONDS = 3_600;
+const MAX_TTL_SECONDS = 3_600;
 /** Longer than any answer can live. */
 const BYPASS_AFTER_FAILED_INVALIDATION_MS = (MAX_TTL_SECONDS + 60) * 1_000;
 
