@@ -112,6 +112,25 @@ describe('a customer journey through the gateway', () => {
     expect(response.body.errors?.[0]?.path).toEqual(['user', 'email']);
   });
 
+  it('answers response names that are JavaScript property names (__proto__, constructor) as plain fields', async () => {
+    // The gateway rebuilds every answer (router/src/result-shaping.ts) in objects that inherit nothing: an alias
+    // named __proto__ must be a field of the answer, not a prototype, also across the entity hop.
+    const grace = await stack.logIn('grace@example.com');
+    const response = await stack.query(
+      `{ me { __proto__: name constructor: id orders(first: 1) { edges { node { toString: status user { hasOwnProperty: name } } } } } }`,
+      {},
+      grace,
+    );
+    expect(response.body.errors).toBeUndefined();
+    const me = (response.body.data as Record<string, Record<string, unknown>>)['me']!;
+    expect(Object.keys(me)).toEqual(['__proto__', 'constructor', 'orders']);
+    expect(Object.getOwnPropertyDescriptor(me, '__proto__')?.value).toBe('Grace Hopper');
+    expect(me['constructor']).toBe(GRACE_ID);
+    expect(JSON.stringify(me['orders'])).toBe(
+      '{"edges":[{"node":{"toString":"PENDING","user":{"hasOwnProperty":"Grace Hopper"}}}]}',
+    );
+  });
+
   it('refuses User.orders of someone else, across the entity hop', async () => {
     const alan = await stack.logIn('alan@example.com');
     const response = await stack.request(UserOrdersDocument, { id: GRACE_ID }, alan);

@@ -84,6 +84,11 @@ const routerEnvSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
+  /**
+   * How the answer is rebuilt from the subgraphs' data after a query plan ran: `lean` (result-shaping.ts: Apollo's
+   * algorithm with ordinary objects instead of dictionary-mode ones; on @apollo/gateway 2.14 only) or `apollo`.
+   */
+  RESULT_SHAPING: z.enum(['lean', 'apollo']).default('lean'),
   /** Browser origins allowed to call the gateway (comma-separated). */
   CORS_ORIGINS: z
     .string()

@@ -32,6 +32,7 @@ import {
 import { SignedSubgraphDataSource } from './signed-data-source.ts';
 import { createSubgraphFetchers } from './subgraph-fetch.ts';
 import { createSubgraphHealth, type SubgraphHealth } from './subgraph-health.ts';
+import { useResultShaping } from './result-shaping.ts';
 import { readSupergraph, routeFor } from './supergraph.ts';
 import { watchedSupergraph } from './supergraph-watch.ts';
 
@@ -66,6 +67,7 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
   // @apollo/gateway otherwise sends usage metrics to Apollo and probes cloud metadata endpoints
   // (169.254.169.254) at construction; its only switch is this variable, read in the constructor.
   process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
+  useResultShaping(env.RESULT_SHAPING, logger);
   const urls = subgraphUrlsOf(env);
   const health = createSubgraphHealth({ urls, logger });
   const metrics = options.metrics ?? createServiceMetrics('gateway');
