@@ -55,6 +55,9 @@ export async function startInProcess(fronts: readonly ServerId[], seed: DatasetO
       internalTokenHeader: INTERNAL_TOKEN_HEADER,
       cacheEnv: { RESPONSE_CACHE: 'memory' },
     };
+    // All in this one process: A's buildRouter puts lean result shaping in Apollo's place for every ApolloGateway
+    // here, E's included (router/src/apollo-result-shaping.ts). Answers are the same either way; the benchmark
+    // itself starts each server in a process of its own (process/pool.ts), where E keeps Apollo's own.
     for (const id of fronts) {
       if (id === 'users' || id === 'orders') continue;
       running.set(

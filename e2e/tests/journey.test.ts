@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { print } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   MyOrdersDocument,
   OrderDocument,
@@ -114,21 +115,37 @@ describe('a customer journey through the gateway', () => {
 
   it('answers response names that are JavaScript property names (__proto__, constructor) as plain fields', async () => {
     // The gateway rebuilds every answer (router/src/result-shaping.ts) in objects that inherit nothing: an alias
-    // named __proto__ must be a field of the answer, not a prototype, also across the entity hop.
-    const grace = await stack.logIn('grace@example.com');
-    const response = await stack.query(
-      `{ me { __proto__: name constructor: id orders(first: 1) { edges { node { toString: status user { hasOwnProperty: name } } } } } }`,
-      {},
-      grace,
-    );
-    expect(response.body.errors).toBeUndefined();
-    const me = (response.body.data as Record<string, Record<string, unknown>>)['me']!;
-    expect(Object.keys(me)).toEqual(['__proto__', 'constructor', 'orders']);
-    expect(Object.getOwnPropertyDescriptor(me, '__proto__')?.value).toBe('Grace Hopper');
-    expect(me['constructor']).toBe(GRACE_ID);
-    expect(JSON.stringify(me['orders'])).toBe(
-      '{"edges":[{"node":{"toString":"PENDING","user":{"hasOwnProperty":"Grace Hopper"}}}]}',
-    );
+    // named __proto__ must be a field of the answer, not a prototype, also across the entity hop. The spy on the
+    // function Apollo's executeQueryPlan calls proves the gateway (in this process) really shaped it that way.
+    const apolloShapingModule = createRequire(import.meta.url)('@apollo/gateway/dist/resultShaping.js') as {
+      computeResponse: (args: never) => { data: object | null };
+    };
+    const shaping = vi.spyOn(apolloShapingModule, 'computeResponse');
+    try {
+      const grace = await stack.logIn('grace@example.com');
+      shaping.mockClear(); // the log-in was shaped too
+      const response = await stack.query(
+        `{ me { __proto__: name constructor: id orders(first: 1) { edges { node { toString: status user { hasOwnProperty: name } } } } } }`,
+        {},
+        grace,
+      );
+      expect(response.body.errors).toBeUndefined();
+      const me = (response.body.data as Record<string, Record<string, unknown>>)['me']!;
+      expect(Object.keys(me)).toEqual(['__proto__', 'constructor', 'orders']);
+      expect(Object.getOwnPropertyDescriptor(me, '__proto__')?.value).toBe('Grace Hopper');
+      expect(me['constructor']).toBe(GRACE_ID);
+      expect(JSON.stringify(me['orders'])).toBe(
+        '{"edges":[{"node":{"toString":"PENDING","user":{"hasOwnProperty":"Grace Hopper"}}}]}',
+      );
+
+      expect(shaping).toHaveBeenCalledTimes(1);
+      const { data } = shaping.mock.results[0]!.value as { data: object };
+      // Lean shaping's objects: a prototype that itself has none (Apollo's own are Object.create(null)).
+      expect(Object.getPrototypeOf(data)).not.toBeNull();
+      expect(Object.getPrototypeOf(Object.getPrototypeOf(data) as object)).toBeNull();
+    } finally {
+      shaping.mockRestore();
+    }
   });
 
   it('refuses User.orders of someone else, across the entity hop', async () => {

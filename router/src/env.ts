@@ -86,7 +86,8 @@ const routerEnvSchema = z.object({
     .transform((value) => value === 'true'),
   /**
    * How the answer is rebuilt from the subgraphs' data after a query plan ran: `lean` (result-shaping.ts: Apollo's
-   * algorithm with ordinary objects instead of dictionary-mode ones; on @apollo/gateway 2.14 only) or `apollo`.
+   * algorithm without its per-value allocations; used only on the @apollo/gateway 2.14.4 file it follows, see
+   * apollo-result-shaping.ts) or `apollo`.
    */
   RESULT_SHAPING: z.enum(['lean', 'apollo']).default('lean'),
   /** Browser origins allowed to call the gateway (comma-separated). */

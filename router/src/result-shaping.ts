@@ -6,14 +6,17 @@
 // builds is `Object.create(null)`, which V8 keeps in dictionary mode (about 194 bytes against 64 for an ordinary
 // object of the same fields), and because it looks up @skip/@include on every selection of every object.
 //
-// This module is the same algorithm, written against the same @apollo/federation-internals API, with two changes:
+// This module is the same algorithm, written against the same @apollo/federation-internals API, without those
+// allocations:
 //  - answer objects come from a constructor whose prototype has no prototype: they are ordinary fast objects,
 //    yet, as with Object.create(null), nothing is inherited, so a response name such as `__proto__` or
 //    `constructor` is an own property like any other (no `__proto__` setter is ever reached);
-//  - a selection without directives skips the @skip/@include lookups (`appliedDirectivesOf` filters a copy).
+//  - a selection without directives skips the @skip/@include lookups (`appliedDirectivesOf` filters a copy);
+//  - each value's flags travel in `Parameters` instead of a new { updated, isInvalid, hasErrors } object;
+//  - a failed check builds its message only once it failed (Apollo passes a new closure per check and value).
 // The rest (messages, paths, which errors are reported and when null bubbles up) is kept as Apollo has it:
-// router/tests/result-shaping.test.ts runs both on the same inputs and compares them.
-import { createRequire } from 'node:module';
+// router/tests/result-shaping.test.ts runs both on the same inputs and compares them. apollo-result-shaping.ts
+// puts it in Apollo's place.
 import {
   assert,
   ERRORS,
@@ -24,7 +27,7 @@ import {
   isSubtype,
   isValidLeafValue,
   typenameFieldName,
-  Variable,
+  type Variable,
   type CompositeType,
   type FieldSelection,
   type NamedType,
@@ -35,7 +38,6 @@ import {
   type SelectionSet,
 } from '@apollo/federation-internals';
 import type { GraphQLError } from 'graphql';
-import type { Logger } from '@supergraph/service-kit';
 
 /** A JSON object of the answer being built or of the subgraphs' merged data. */
 type ResponseObject = Record<string, unknown>;
@@ -129,7 +131,9 @@ interface ConditionDirective {
 
 function ifArgument(directive: ConditionDirective, variables: Record<string, unknown>): boolean {
   const condition = directive.arguments().if;
-  if (condition instanceof Variable) {
+  // Told apart by type, not `instanceof Variable` as Apollo does: with a second copy of federation-internals
+  // installed, the gateway's Variable would not be ours, and every @skip(if: $x) would skip.
+  if (typeof condition !== 'boolean') {
     const value = variables[condition.name];
     if (typeof value !== 'boolean')
       fail(
@@ -379,48 +383,4 @@ function updateOutputValue(
     );
   }
   return result(parameters, isValid ? inputValue : null, false, !isValid);
-}
-
-/** @apollo/gateway's module that executeQueryPlan reads `computeResponse` from at each call. */
-interface ApolloResultShapingModule {
-  computeResponse: ComputeResponse;
-}
-
-const require = createRequire(import.meta.url);
-/** The version this module follows; another one keeps Apollo's own function (its internals may differ). */
-const FOLLOWS_GATEWAY = /^2\.14\./;
-
-let apolloComputeResponse: ComputeResponse | undefined;
-
-function apolloModule(): { module: ApolloResultShapingModule; version: string } {
-  const { version } = require('@apollo/gateway/package.json') as { version: string };
-  const module = require('@apollo/gateway/dist/resultShaping.js') as ApolloResultShapingModule;
-  apolloComputeResponse ??= module.computeResponse;
-  return { module, version };
-}
-
-/** Apollo's own `computeResponse`, whichever one the gateway is using now (the tests compare against it). */
-export function apolloResultShaping(): ComputeResponse {
-  apolloModule();
-  return apolloComputeResponse!;
-}
-
-export type ResultShaping = 'lean' | 'apollo';
-
-/**
- * Chooses the result shaping every ApolloGateway in this process uses (it is Apollo's module state, so the last
- * call wins). 'lean' only on the @apollo/gateway version this module follows; on another it warns and keeps
- * Apollo's. Returns the shaping now in use.
- */
-export function useResultShaping(choice: ResultShaping, logger: Logger): ResultShaping {
-  const { module, version } = apolloModule();
-  if (choice === 'lean' && !FOLLOWS_GATEWAY.test(version)) {
-    logger.warn(
-      { apolloGateway: version },
-      'RESULT_SHAPING=lean follows @apollo/gateway 2.14; this is another version, so Apollo’s own result shaping is used',
-    );
-    choice = 'apollo';
-  }
-  module.computeResponse = choice === 'lean' ? leanComputeResponse : apolloComputeResponse!;
-  return choice;
 }

@@ -32,7 +32,7 @@ import {
 import { SignedSubgraphDataSource } from './signed-data-source.ts';
 import { createSubgraphFetchers } from './subgraph-fetch.ts';
 import { createSubgraphHealth, type SubgraphHealth } from './subgraph-health.ts';
-import { useResultShaping } from './result-shaping.ts';
+import { useResultShaping } from './apollo-result-shaping.ts';
 import { readSupergraph, routeFor } from './supergraph.ts';
 import { watchedSupergraph } from './supergraph-watch.ts';
 
