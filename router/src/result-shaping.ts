@@ -119,10 +119,6 @@ function fail(message: string): never {
   assert(false, message);
 }
 
-function hasOwn(object: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(object, key);
-}
-
 /** @skip or @include as applied in an operation. */
 interface ConditionDirective {
   arguments(): { if: boolean | Variable };
@@ -188,7 +184,7 @@ function applySelectionSet(
         if (outputValue === undefined) output[responseName] = parameters.introspectionHandling(selection);
         continue;
       }
-      let inputValue: unknown = hasOwn(input, responseName) ? (input[responseName] ?? null) : null;
+      let inputValue: unknown = Object.hasOwn(input, responseName) ? (input[responseName] ?? null) : null;
       if (field.name === typenameFieldName) {
         if (outputValue === undefined) {
           if (inputValue === null && responseName !== typenameFieldName) {
@@ -217,7 +213,7 @@ function applySelectionSet(
     } else {
       const fragment = selection.element;
       const typename: unknown = input[typenameFieldName];
-      if (!(!typename || typeof typename === 'string'))
+      if (typename && typeof typename !== 'string')
         fail(`Got unexpected value for __typename: ${String(typename)}`);
       if (
         typeConditionApplies(

@@ -1,5 +1,4 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '@supergraph/service-kit';
+import { capturedLogger } from '@supergraph/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   apolloComputeResponse,
@@ -10,22 +9,11 @@ import {
 } from '../src/apollo-result-shaping.ts';
 import { leanComputeResponse, type ComputeResponse } from '../src/result-shaping.ts';
 
-function capturedLogger() {
-  const lines: { level: number; msg: string; apolloGateway?: string }[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()) as (typeof lines)[number]);
-      done();
-    },
-  });
-  return { logger: createLogger('gateway', 'info', sink), lines };
-}
-
 const installed = loadApolloResultShaping();
 if (installed instanceof Error) throw installed;
 
 describe('lean result shaping in Apollo’s place', () => {
-  afterAll(() => useResultShaping('lean', capturedLogger().logger)); // what every gateway in this process expects
+  afterAll(() => useResultShaping('lean', capturedLogger('gateway').logger)); // what every gateway in this process expects
 
   it('follows exactly the installed @apollo/gateway result shaping', () => {
     // Fails on any change of Apollo's file (an upgrade included): compare result-shaping.ts with the new file,
@@ -37,7 +25,7 @@ describe('lean result shaping in Apollo’s place', () => {
   });
 
   it('records Apollo’s own function, not a replacement, and switches executeQueryPlan’s both ways', () => {
-    const { logger, lines } = capturedLogger();
+    const { logger, lines } = capturedLogger('gateway');
     expect(useResultShaping('lean', logger, installed)).toBe('lean');
     expect(installed.module.computeResponse).toBe(leanComputeResponse);
     const apollos = apolloComputeResponse(installed);
@@ -55,7 +43,7 @@ describe('lean result shaping in Apollo’s place', () => {
       version: '2.14.5',
       sourceSha256: 'a'.repeat(64),
     };
-    const { logger, lines } = capturedLogger();
+    const { logger, lines } = capturedLogger('gateway');
     expect(useResultShaping('lean', logger, other)).toBe('apollo');
     expect(other.module.computeResponse).toBe(apollos);
     expect(lines.map(({ level, msg, apolloGateway }) => ({ level, msg, apolloGateway }))).toEqual([
@@ -68,7 +56,7 @@ describe('lean result shaping in Apollo’s place', () => {
   });
 
   it('starts with a warning, not a crash, when Apollo’s module is not where 2.14 keeps it', () => {
-    const { logger, lines } = capturedLogger();
+    const { logger, lines } = capturedLogger('gateway');
     const missing = new Error("Cannot find module '@apollo/gateway/dist/resultShaping.js'");
     expect(useResultShaping('lean', logger, missing)).toBe('apollo');
     expect(useResultShaping('apollo', logger, missing)).toBe('apollo');

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
-import { createLogger } from '@supergraph/service-kit';
+import { capturedLogger } from '@supergraph/testing';
 import {
   configureGatewayHeap,
   GATEWAY_NODE_OPTIONS,
@@ -47,14 +46,8 @@ describe('heap sizing', () => {
   });
 
   it('warns at start exactly when the young generation is unbounded, naming the flag', () => {
-    const lines: { level: number; expected?: string; msg: string }[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(JSON.parse(chunk.toString()) as (typeof lines)[number]);
-        done();
-      },
-    });
-    configureGatewayHeap(0, createLogger('gateway', 'info', sink));
+    const { logger, lines } = capturedLogger('gateway');
+    configureGatewayHeap(0, logger);
     // This test process has no cap; whether it has a small container limit depends on where it runs.
     expect(lines.map(({ level, expected }) => ({ level, expected }))).toEqual(
       youngGenerationCapMissing() ? [{ level: 40, expected: GATEWAY_NODE_OPTIONS }] : [],

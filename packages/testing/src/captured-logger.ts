@@ -1,0 +1,17 @@
+import { createLogger, type Logger } from '@supergraph/service-kit';
+
+/** One JSON log line as the service logger writes it. */
+export interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+/** A service logger at `info` whose lines are kept, parsed, in `lines`: for tests that check what is logged. */
+export function capturedLogger(service: string): { logger: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const logger = createLogger(service, 'info', {
+    write: (line: string) => void lines.push(JSON.parse(line) as LogLine),
+  });
+  return { logger, lines };
+}
