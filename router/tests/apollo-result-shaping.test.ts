@@ -1,4 +1,4 @@
-import { capturedLogger } from '@supergraph/testing';
+import { capturedLogger } from './captured-logger.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   apolloComputeResponse,

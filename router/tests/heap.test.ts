@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { capturedLogger } from '@supergraph/testing';
+import { capturedLogger } from './captured-logger.ts';
 import {
   configureGatewayHeap,
   GATEWAY_NODE_OPTIONS,

@@ -4,4 +4,3 @@ export { testSecrets } from './secrets.ts';
 export { eventually } from './eventually.ts';
 export { parsePrometheus, seriesValue, type PrometheusSample } from './prometheus.ts';
 export { freePort } from './free-port.ts';
-export { capturedLogger, type LogLine } from './captured-logger.ts';
