@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { signAccessToken, signInternalToken, type Identity } from '@supergraph/service-kit';
+import { signAccessToken, signInternalToken, type Identity } from '@supergraph/service-kit/auth';
 
 /** The two secrets every service of a run shares; generated per run, never stored. */
 export interface BenchSecrets {

@@ -1,4 +1,4 @@
-import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit';
+import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit/auth';
 import { bearerHeaders, type BenchSecrets } from './auth.ts';
 import type { Configuration, ServerId } from './configurations.ts';
 import type { Dataset } from './dataset.ts';

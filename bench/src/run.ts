@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { INTERNAL_TOKEN_HEADER, signInternalToken, type Identity } from '@supergraph/service-kit';
+import { INTERNAL_TOKEN_HEADER, signInternalToken, type Identity } from '@supergraph/service-kit/auth';
 import { benchSecrets } from './auth.ts';
 import { configuration, type ServerId } from './configurations.ts';
 import { createBenchDatabases } from './databases.ts';

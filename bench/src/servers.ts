@@ -1,4 +1,4 @@
-import type { Identity } from '@supergraph/service-kit';
+import type { Identity } from '@supergraph/service-kit/auth';
 import type { BenchSecrets } from './auth.ts';
 import type { MonolithOptions } from './configs/monolith.ts';
 import type { RunningServer } from './configs/running.ts';

@@ -1,4 +1,4 @@
-import { INTERNAL_TOKEN_HEADER, type Identity } from '@supergraph/service-kit';
+import { INTERNAL_TOKEN_HEADER, type Identity } from '@supergraph/service-kit/auth';
 import { benchSecrets } from '../src/auth.ts';
 import type { RunningServer } from '../src/configs/running.ts';
 import type { ServerId } from '../src/configurations.ts';

@@ -5,13 +5,9 @@ import { demoUser } from '@supergraph/demo-data';
 import { openOrdersDatabase } from '@supergraph/orders/db';
 import { loadEnv } from '@supergraph/orders/env';
 import { buildOrdersService } from '@supergraph/orders/server';
-import {
-  createLogger,
-  INTERNAL_TOKEN_HEADER,
-  listen,
-  signInternalToken,
-  type RunningServer,
-} from '@supergraph/service-kit';
+import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit/auth';
+import { listen, type RunningServer } from '@supergraph/service-kit/http';
+import { createLogger } from '@supergraph/service-kit/logger';
 import { waitForDatabase } from '@supergraph/service-kit/db';
 import { graphql } from '@supergraph/testing';
 import postgres from 'postgres';

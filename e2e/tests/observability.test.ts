@@ -19,7 +19,7 @@ import type { ServiceName, Stack } from './stack.ts';
 const spans = new InMemorySpanExporter();
 const tracing = startTracing({ serviceName: 'supergraph-e2e', exporter: spans });
 const { print } = await import('graphql');
-const { createLogger } = await import('@supergraph/service-kit');
+const { createLogger } = await import('@supergraph/service-kit/logger');
 const { startStack } = await import('./stack.ts');
 
 /** Every line a service logged, as written (JSON text) — what a log shipper would see. */

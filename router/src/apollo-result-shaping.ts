@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Logger } from '@supergraph/service-kit';
+import type { Logger } from '@supergraph/service-kit/logger';
 import { leanComputeResponse, type ComputeResponse } from './result-shaping.ts';
 
 /** SHA-256 of the `dist/resultShaping.js` of @apollo/gateway 2.14.4, the file lean shaping follows. */

@@ -1,4 +1,5 @@
-import { InvalidTokenError, unauthenticatedRequest, type Identity } from '@supergraph/service-kit';
+import { InvalidTokenError, type Identity } from '@supergraph/service-kit/auth';
+import { unauthenticatedRequest } from '@supergraph/service-kit/errors';
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
 

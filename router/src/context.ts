@@ -3,8 +3,8 @@ import {
   createAccessTokenVerifier,
   createInternalTokenSigner,
   type Identity,
-  type RequestScope,
-} from '@supergraph/service-kit';
+} from '@supergraph/service-kit/auth';
+import { type RequestScope } from '@supergraph/service-kit/http';
 import { identityFromAuthorization } from './bearer-identity.ts';
 import { cacheSlotOf, type CacheSlot } from './response-cache/index.ts';
 

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { MAX_PAGE_SIZE } from '@supergraph/service-kit';
+import { MAX_PAGE_SIZE } from '@supergraph/service-kit/graphql';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { LimitCode } from './limits.ts';

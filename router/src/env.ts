@@ -1,5 +1,5 @@
 import { SUPERGRAPH_PATH } from '@supergraph/schema/supergraph-file';
-import { commonEnv, parseEnv, port, secret } from '@supergraph/service-kit';
+import { commonEnv, parseEnv, port, secret } from '@supergraph/service-kit/env';
 import { z } from 'zod';
 
 const subgraphUrl = (fallback: string) =>

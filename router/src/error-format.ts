@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { createErrorFormatter, type Logger } from '@supergraph/service-kit';
+import { createErrorFormatter } from '@supergraph/service-kit/errors';
+import { type Logger } from '@supergraph/service-kit/logger';
 import type { RouterEnv } from './env.ts';
 import { LimitCode, limitCodeOf } from './limits.ts';
 import { SUBGRAPH_UNAVAILABLE } from './signed-data-source.ts';

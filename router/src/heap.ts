@@ -4,7 +4,7 @@
 // allowed to grow to several times what survived the last full GC before the next one. Both are bounded here;
 // docs/operations.md ("Gateway memory") has the measurements behind the values.
 import { setFlagsFromString } from 'node:v8';
-import type { Logger } from '@supergraph/service-kit';
+import type { Logger } from '@supergraph/service-kit/logger';
 
 /**
  * What the gateway's process is started with where nothing else bounds its memory (`npm start`,

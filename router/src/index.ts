@@ -1,6 +1,7 @@
 // The gateway process: read configuration, build, listen, and shut down cleanly on SIGINT/SIGTERM.
 import { tracing } from './tracing.ts'; // first: see tracing.ts
-import { createLogger, listen, onShutdownSignal } from '@supergraph/service-kit';
+import { listen, onShutdownSignal } from '@supergraph/service-kit/http';
+import { createLogger } from '@supergraph/service-kit/logger';
 import { loadEnv } from './env.ts';
 import { configureGatewayHeap } from './heap.ts';
 import { buildRouter } from './server.ts';

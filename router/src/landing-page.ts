@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { demoUser } from '@supergraph/demo-data';
-import { signAccessToken } from '@supergraph/service-kit';
+import { signAccessToken } from '@supergraph/service-kit/auth';
 import type { RouterEnv } from './env.ts';
 
 export const SANDBOX_EXAMPLE_OPERATION = `# Logged in as the demo customer grace@example.com (see the Authorization header below).

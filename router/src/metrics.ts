@@ -1,4 +1,4 @@
-import { DURATION_BUCKETS } from '@supergraph/service-kit';
+import { DURATION_BUCKETS } from '@supergraph/service-kit/metrics';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { FetchObserver } from './subgraph-fetch.ts';
 import type { SubgraphHealth, SubgraphState } from './subgraph-health.ts';

@@ -3,15 +3,10 @@ import { ApolloGateway } from '@apollo/gateway';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
-import {
-  createAccessTokenVerifier,
-  createGraphQLApp,
-  createInternalTokenSigner,
-  createServiceMetrics,
-  requestInfoPlugin,
-  type Logger,
-  type ServiceMetrics,
-} from '@supergraph/service-kit';
+import { createAccessTokenVerifier, createInternalTokenSigner } from '@supergraph/service-kit/auth';
+import { createGraphQLApp, requestInfoPlugin } from '@supergraph/service-kit/http';
+import { type Logger } from '@supergraph/service-kit/logger';
+import { createServiceMetrics, type ServiceMetrics } from '@supergraph/service-kit/metrics';
 import { createContextBuilder, type RouterContext } from './context.ts';
 import { corsPolicy } from './cors.ts';
 import { subgraphUrlsOf, type RouterEnv } from './env.ts';

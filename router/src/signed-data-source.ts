@@ -1,6 +1,8 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ErrorCode, INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER } from '@supergraph/service-kit';
+import { INTERNAL_TOKEN_HEADER } from '@supergraph/service-kit/auth';
+import { ErrorCode } from '@supergraph/service-kit/errors';
+import { REQUEST_ID_HEADER } from '@supergraph/service-kit/http';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type { RouterContext } from './context.ts';

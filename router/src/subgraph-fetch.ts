@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
-import type { Logger } from '@supergraph/service-kit';
+import type { Logger } from '@supergraph/service-kit/logger';
 import CircuitBreaker from 'opossum';
 import { bufferedFrom, responseOf } from './buffered-response.ts';
 import { subgraphTimeoutsOf, type RouterEnv } from './env.ts';

@@ -1,4 +1,4 @@
-import type { Logger } from '@supergraph/service-kit';
+import type { Logger } from '@supergraph/service-kit/logger';
 
 /**
  * `open`: the subgraph's circuit breaker is open (the gateway fails its fetches fast); `down`: its own

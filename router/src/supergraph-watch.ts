@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { SupergraphSdlHook } from '@apollo/gateway';
-import type { Logger } from '@supergraph/service-kit';
+import type { Logger } from '@supergraph/service-kit/logger';
 import { readSupergraph } from './supergraph.ts';
 
 const digest = (sdl: string) => createHash('sha256').update(sdl).digest('hex').slice(0, 12);

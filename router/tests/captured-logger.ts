@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '@supergraph/service-kit';
+import { createLogger, type Logger } from '@supergraph/service-kit/logger';
 
 /** One JSON log line as the service logger writes it. */
 export interface LogLine {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createLogger } from '@supergraph/service-kit';
+import { createLogger } from '@supergraph/service-kit/logger';
 import { parse } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import {

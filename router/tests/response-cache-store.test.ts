@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { createLogger } from '@supergraph/service-kit';
+import { createLogger } from '@supergraph/service-kit/logger';
 import { eventually } from '@supergraph/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createLogger, listen, signAccessToken, type Identity } from '@supergraph/service-kit';
+import { signAccessToken, type Identity } from '@supergraph/service-kit/auth';
+import { listen } from '@supergraph/service-kit/http';
+import { createLogger } from '@supergraph/service-kit/logger';
 import { parsePrometheus, seriesValue, testSecrets } from '@supergraph/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadEnv } from '../src/env.ts';

@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeSupergraph, loadSubgraphs, SUPERGRAPH_PATH } from '@supergraph/schema';
 import {
-  createLogger,
-  EnvError,
   INTERNAL_TOKEN_HEADER,
-  listen,
   signAccessToken,
   verifyInternalToken,
   type Identity,
-} from '@supergraph/service-kit';
+} from '@supergraph/service-kit/auth';
+import { EnvError } from '@supergraph/service-kit/env';
+import { listen } from '@supergraph/service-kit/http';
+import { createLogger } from '@supergraph/service-kit/logger';
 import { graphql, testSecrets } from '@supergraph/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContextBuilder } from '../src/context.ts';

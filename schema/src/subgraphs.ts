@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCHEMA_DIR as ORDERS_SCHEMA_DIR } from '@supergraph/orders/schema-files';
 import { SCHEMA_DIR as USERS_SCHEMA_DIR } from '@supergraph/users/schema-files';
-import { listSchemaFiles } from '@supergraph/service-kit';
+import { listSchemaFiles } from '@supergraph/service-kit/graphql';
 
 /** One subgraph as composition sees it: its name, a default routing URL and its SDL. */
 export interface SubgraphSource {

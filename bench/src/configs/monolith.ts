@@ -4,16 +4,10 @@ import { openOrdersDatabase } from '@supergraph/orders/db';
 import type { OrderRow } from '@supergraph/orders/db-schema';
 import { resolvers as ordersResolvers } from '@supergraph/orders/resolvers';
 import { loadTypeDefs as ordersTypeDefs } from '@supergraph/orders/schema-files';
-import {
-  createErrorFormatter,
-  createGraphQLApp,
-  createLogger,
-  InvalidTokenError,
-  listen,
-  unauthenticatedRequest,
-  verifyAccessToken,
-  type Identity,
-} from '@supergraph/service-kit';
+import { InvalidTokenError, verifyAccessToken, type Identity } from '@supergraph/service-kit/auth';
+import { createErrorFormatter, unauthenticatedRequest } from '@supergraph/service-kit/errors';
+import { createGraphQLApp, listen } from '@supergraph/service-kit/http';
+import { createLogger } from '@supergraph/service-kit/logger';
 import { createQueryCounter } from '@supergraph/service-kit/db';
 import { loadEnv as loadUsersEnv } from '@supergraph/users/env';
 import { openUsersDatabase } from '@supergraph/users/db';

@@ -1,7 +1,8 @@
 import { buildRouter } from '@supergraph/router/server';
 import { loadEnv } from '@supergraph/router/env';
 import { configureGatewayHeap } from '@supergraph/router/heap';
-import { createLogger, listen } from '@supergraph/service-kit';
+import { listen } from '@supergraph/service-kit/http';
+import { createLogger } from '@supergraph/service-kit/logger';
 import type { BenchSecrets } from '../auth.ts';
 import { NO_COUNTERS, type RunningServer } from './running.ts';
 

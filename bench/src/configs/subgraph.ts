@@ -1,7 +1,8 @@
 import { buildOrdersService } from '@supergraph/orders/server';
 import { openOrdersDatabase } from '@supergraph/orders/db';
 import { loadEnv as loadOrdersEnv } from '@supergraph/orders/env';
-import { createLogger, listen } from '@supergraph/service-kit';
+import { listen } from '@supergraph/service-kit/http';
+import { createLogger } from '@supergraph/service-kit/logger';
 import { createQueryCounter } from '@supergraph/service-kit/db';
 import { buildUsersService } from '@supergraph/users/server';
 import { openUsersDatabase } from '@supergraph/users/db';

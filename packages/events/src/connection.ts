@@ -1,4 +1,4 @@
-import type { Logger } from '@supergraph/service-kit';
+import type { Logger } from '@supergraph/service-kit/logger';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 
 export interface BrokerConnectionOptions {

@@ -1,4 +1,4 @@
-import type { Logger } from '@supergraph/service-kit';
+import type { Logger } from '@supergraph/service-kit/logger';
 import { isDatabaseUnavailable, type Database, type DatabaseHandle } from '@supergraph/service-kit/db';
 import type { ConfirmChannel, ConsumeMessage, MessagePropertyHeaders, Options } from 'amqplib';
 import { parseEvent, type AnyEvent, type Event, type EventType } from './catalogue.ts';

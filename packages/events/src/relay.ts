@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '@supergraph/service-kit';
+import type { Logger } from '@supergraph/service-kit/logger';
 import type { Database, DatabaseHandle } from '@supergraph/service-kit/db';
 import type { ConfirmChannel } from 'amqplib';
 import { asc, inArray, isNull, sql } from 'drizzle-orm';

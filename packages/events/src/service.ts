@@ -1,4 +1,4 @@
-import type { Logger } from '@supergraph/service-kit';
+import type { Logger } from '@supergraph/service-kit/logger';
 import type { DatabaseHandle } from '@supergraph/service-kit/db';
 import { createEventConsumer, type EventConsumer, type EventHandlers } from './consumer.ts';
 import type { ConsumerEnv, EventsEnv } from './env.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { createLogger } from '@supergraph/service-kit';
+import { createLogger } from '@supergraph/service-kit/logger';
 import { createDatabase, type DatabaseHandle } from '@supergraph/service-kit/db';
 import { createTestDatabase } from '@supergraph/testing';
 import { count, eq } from 'drizzle-orm';

@@ -1,16 +1,9 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  badUserInput,
-  commonEnv,
-  createErrorFormatter,
-  createLogger,
-  EnvError,
-  parseEnv,
-  port,
-  secret,
-} from '../src/index.ts';
+import { commonEnv, EnvError, parseEnv, port, secret } from '@supergraph/service-kit/env';
+import { badUserInput, createErrorFormatter } from '@supergraph/service-kit/errors';
+import { createLogger } from '@supergraph/service-kit/logger';
 
 describe('parseEnv', () => {
   const schema = z.object({ ...commonEnv, PORT: port(4001), SECRET: secret });

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createDatabase } from '../src/db/index.ts';
-import { createServiceMetrics, instrumentedBatch } from '../src/index.ts';
+import { createServiceMetrics, instrumentedBatch } from '@supergraph/service-kit/metrics';
 import { boundedLabel, operationLabelOf, outcomeLabelOf } from '../src/metrics/labels.ts';
 import { loadTracingEnv, otlpTracesUrl, tracingOptionsOf } from '../src/tracing/index.ts';
 

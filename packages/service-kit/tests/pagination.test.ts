@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, decodeTimeCursor, encodeCursor, pageSize, toConnection } from '../src/index.ts';
+import {
+  decodeCursor,
+  decodeTimeCursor,
+  encodeCursor,
+  pageSize,
+  toConnection,
+} from '@supergraph/service-kit/graphql';
 
 const codeOf = (fn: () => unknown) => {
   try {

@@ -5,7 +5,7 @@ import {
   createInternalTokenVerifier,
   signAccessToken,
   verifyInternalToken,
-} from '../src/index.ts';
+} from '@supergraph/service-kit/auth';
 
 const SECRET = 's'.repeat(64);
 const GRACE = { userId: '00000000-0000-4000-8000-000000000002', role: 'CUSTOMER' } as const;

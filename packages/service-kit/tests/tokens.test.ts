@@ -5,7 +5,7 @@ import {
   signInternalToken,
   verifyAccessToken,
   verifyInternalToken,
-} from '../src/index.ts';
+} from '@supergraph/service-kit/auth';
 
 const SECRET = 'a'.repeat(64);
 const ADA = { userId: '00000000-0000-4000-8000-000000000001', role: 'ADMIN' } as const;

@@ -1,4 +1,5 @@
-import { recordAnsweredFromCache, type Identity } from '@supergraph/service-kit';
+import { type Identity } from '@supergraph/service-kit/auth';
+import { recordAnsweredFromCache } from '@supergraph/service-kit/http';
 import type { Request, RequestHandler } from 'express';
 import Negotiator from 'negotiator';
 import { cacheKeyOf, callerOf, type KeyScope } from './key.ts';

@@ -1,4 +1,5 @@
-import type { Identity, Logger } from '@supergraph/service-kit';
+import type { Identity } from '@supergraph/service-kit/auth';
+import type { Logger } from '@supergraph/service-kit/logger';
 import type { Request, RequestHandler } from 'express';
 import { Counter, type Registry } from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Identity } from '@supergraph/service-kit';
+import type { Identity } from '@supergraph/service-kit/auth';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 

@@ -1,5 +1,5 @@
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
-import type { Logger } from '@supergraph/service-kit';
+import type { Logger } from '@supergraph/service-kit/logger';
 import { Redis } from 'ioredis';
 
 /** No answer is kept longer than this, whatever the hints say (the subgraphs' own cap is the same). */

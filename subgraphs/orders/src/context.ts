@@ -1,4 +1,6 @@
-import type { BatchObserver, Identity, Logger } from '@supergraph/service-kit';
+import type { Identity } from '@supergraph/service-kit/auth';
+import type { Logger } from '@supergraph/service-kit/logger';
+import type { BatchObserver } from '@supergraph/service-kit/metrics';
 import type { OrdersDb } from './db/client.ts';
 import { createItemsLoader, createOrderLoader, createUserOrdersLoader } from './graphql/order/loaders.ts';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { consumerEnv, eventsEnv } from '@supergraph/events';
-import { commonEnv, databaseEnv, parseEnv, port, secret } from '@supergraph/service-kit';
+import { commonEnv, databaseEnv, parseEnv, port, secret } from '@supergraph/service-kit/env';
 import { z } from 'zod';
 
 const SERVICE_ROOT = join(import.meta.dirname, '..');

@@ -1,5 +1,5 @@
 import { tracing } from './tracing.ts'; // first: see tracing.ts
-import { createLogger } from '@supergraph/service-kit';
+import { createLogger } from '@supergraph/service-kit/logger';
 import { runSubgraph } from '@supergraph/service-kit/subgraph';
 import { openOrdersDatabase } from './db/client.ts';
 import { seedDemoOrders } from './db/seed.ts';

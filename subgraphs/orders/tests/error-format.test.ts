@@ -1,4 +1,4 @@
-import type { Identity } from '@supergraph/service-kit';
+import type { Identity } from '@supergraph/service-kit/auth';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

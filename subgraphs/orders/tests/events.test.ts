@@ -8,7 +8,8 @@ import {
   testAmqpUrl,
   uniquePrefix,
 } from '@supergraph/events/testing';
-import { createLogger, type Identity } from '@supergraph/service-kit';
+import { type Identity } from '@supergraph/service-kit/auth';
+import { createLogger } from '@supergraph/service-kit/logger';
 import { eventually } from '@supergraph/testing';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

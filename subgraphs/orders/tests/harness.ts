@@ -1,11 +1,7 @@
 import { demoUser, type DemoUser } from '@supergraph/demo-data';
-import {
-  createLogger,
-  INTERNAL_TOKEN_HEADER,
-  listen,
-  signInternalToken,
-  type Identity,
-} from '@supergraph/service-kit';
+import { INTERNAL_TOKEN_HEADER, signInternalToken, type Identity } from '@supergraph/service-kit/auth';
+import { listen } from '@supergraph/service-kit/http';
+import { createLogger } from '@supergraph/service-kit/logger';
 import { createQueryCounter, type QueryCounter } from '@supergraph/service-kit/db';
 import { createTestDatabase, graphql, testSecrets, type GraphQLResponse } from '@supergraph/testing';
 import { openOrdersDatabase, type OrdersDatabase } from '../src/db/client.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Identity } from '@supergraph/service-kit';
+import type { Identity } from '@supergraph/service-kit/auth';
 import type { GraphQLResponse } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orders } from '../src/db/schema.ts';

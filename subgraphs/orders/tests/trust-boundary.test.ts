@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit';
+import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit/auth';
 import { testSecrets } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADA, GRACE, startOrders, type OrdersHarness } from './harness.ts';

@@ -1,4 +1,6 @@
-import type { BatchObserver, Identity, Logger } from '@supergraph/service-kit';
+import type { Identity } from '@supergraph/service-kit/auth';
+import type { Logger } from '@supergraph/service-kit/logger';
+import type { BatchObserver } from '@supergraph/service-kit/metrics';
 import type { UsersDb } from './db/client.ts';
 import { createUserLoader, type UserLoader } from './graphql/user/loaders.ts';
 

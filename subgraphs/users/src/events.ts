@@ -1,5 +1,5 @@
 import { createServiceEvents, type ServiceEvents } from '@supergraph/events';
-import type { Logger } from '@supergraph/service-kit';
+import type { Logger } from '@supergraph/service-kit/logger';
 import type { UsersDatabase } from './db/client.ts';
 import { outbox } from './db/schema.ts';
 import type { UsersEnv } from './env.ts';

@@ -1,4 +1,5 @@
-import { createServiceMetrics, type Logger, type ServiceMetrics } from '@supergraph/service-kit';
+import { type Logger } from '@supergraph/service-kit/logger';
+import { createServiceMetrics, type ServiceMetrics } from '@supergraph/service-kit/metrics';
 import { createSubgraphService } from '@supergraph/service-kit/subgraph';
 import { createContext, type UsersContext } from './context.ts';
 import type { UsersDatabase } from './db/client.ts';

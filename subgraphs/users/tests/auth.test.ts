@@ -1,5 +1,5 @@
 import { DEMO_PASSWORD, DEMO_USERS } from '@supergraph/demo-data';
-import { verifyAccessToken } from '@supergraph/service-kit';
+import { verifyAccessToken } from '@supergraph/service-kit/auth';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';

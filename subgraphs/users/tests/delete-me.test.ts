@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, users } from '../src/db/schema.ts';
 import { ADMIN, errorsOf, startUsers, type UsersHarness } from './harness.ts';
-import type { Identity } from '@supergraph/service-kit';
+import type { Identity } from '@supergraph/service-kit/auth';
 
 const SIGN_UP = /* GraphQL */ `
   mutation SignUp($input: SignUpInput!) {

@@ -1,4 +1,4 @@
-import { EnvError } from '@supergraph/service-kit';
+import { EnvError } from '@supergraph/service-kit/env';
 import { describe, expect, it } from 'vitest';
 import { loadEnv } from '../src/env.ts';
 

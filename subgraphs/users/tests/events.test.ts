@@ -1,4 +1,4 @@
-import { createLogger } from '@supergraph/service-kit';
+import { createLogger } from '@supergraph/service-kit/logger';
 import { declareProbe, deleteTopology, takeAll, testAmqpUrl, uniquePrefix } from '@supergraph/events/testing';
 import { eventually } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

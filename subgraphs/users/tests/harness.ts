@@ -1,12 +1,7 @@
 import { DEMO_USERS } from '@supergraph/demo-data';
-import {
-  createLogger,
-  INTERNAL_TOKEN_HEADER,
-  listen,
-  signInternalToken,
-  type Identity,
-  type RunningServer,
-} from '@supergraph/service-kit';
+import { INTERNAL_TOKEN_HEADER, signInternalToken, type Identity } from '@supergraph/service-kit/auth';
+import { listen, type RunningServer } from '@supergraph/service-kit/http';
+import { createLogger } from '@supergraph/service-kit/logger';
 import { createQueryCounter, type QueryCounter } from '@supergraph/service-kit/db';
 import { createTestDatabase, graphql, testSecrets, type GraphQLResponse } from '@supergraph/testing';
 import { openUsersDatabase, type UsersDatabase } from '../src/db/client.ts';

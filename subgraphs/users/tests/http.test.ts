@@ -1,4 +1,4 @@
-import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit';
+import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOMER, errorsOf, startUsers, type UsersHarness } from './harness.ts';
 

@@ -1,5 +1,5 @@
 import { DEMO_USERS } from '@supergraph/demo-data';
-import { encodeCursor } from '@supergraph/service-kit';
+import { encodeCursor } from '@supergraph/service-kit/graphql';
 import type { GraphQLResponse } from '@supergraph/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

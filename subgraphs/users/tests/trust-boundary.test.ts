@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { DEMO_USERS } from '@supergraph/demo-data';
-import { INTERNAL_TOKEN_HEADER, signAccessToken, signInternalToken } from '@supergraph/service-kit';
+import { INTERNAL_TOKEN_HEADER, signAccessToken, signInternalToken } from '@supergraph/service-kit/auth';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';

@@ -2,7 +2,7 @@ import { DEMO_USERS } from '@supergraph/demo-data';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
-import type { Identity } from '@supergraph/service-kit';
+import type { Identity } from '@supergraph/service-kit/auth';
 import { ADMIN, CUSTOMER, DUMMY_PASSWORD_HASH, errorsOf, startUsers, type UsersHarness } from './harness.ts';
 
 interface UserView {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { poolOptionsOf } from '@supergraph/service-kit';
+import { poolOptionsOf } from '@supergraph/service-kit/env';
 import { createDatabase, type Database, type DatabaseHandle } from '@supergraph/service-kit/db';
 import type { OrdersEnv } from '../env.ts';
 import * as schema from './schema.ts';

@@ -1,5 +1,5 @@
 import { createServiceEvents, type ServiceEvents } from '@supergraph/events';
-import type { Logger } from '@supergraph/service-kit';
+import type { Logger } from '@supergraph/service-kit/logger';
 import type { OrdersDatabase } from '../db/client.ts';
 import { inbox, outbox } from '../db/schema.ts';
 import type { OrdersEnv } from '../env.ts';

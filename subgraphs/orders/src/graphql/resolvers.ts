@@ -1,4 +1,4 @@
-import { DateTime } from '@supergraph/service-kit';
+import { DateTime } from '@supergraph/service-kit/graphql';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 import { orderResolvers } from './order/resolvers.ts';
 import { userResolvers } from './user/resolvers.ts';

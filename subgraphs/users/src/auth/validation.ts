@@ -1,4 +1,4 @@
-import { badUserInput } from '@supergraph/service-kit';
+import { badUserInput } from '@supergraph/service-kit/errors';
 import { z } from 'zod';
 
 /** Input rules for accounts. Each failure becomes BAD_USER_INPUT naming the field. */

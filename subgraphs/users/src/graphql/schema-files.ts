@@ -1,4 +1,4 @@
-import { loadSchemaDocument, readSchemaSdl } from '@supergraph/service-kit';
+import { loadSchemaDocument, readSchemaSdl } from '@supergraph/service-kit/graphql';
 
 /** This subgraph's SDL lives in the `.graphql` files beside this module; the server and composition read them. */
 export const SCHEMA_DIR = import.meta.dirname;

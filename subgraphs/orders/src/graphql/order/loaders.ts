@@ -1,4 +1,5 @@
-import { instrumentedBatch, isUuid, normalizeId, type BatchObserver } from '@supergraph/service-kit';
+import { isUuid, normalizeId } from '@supergraph/service-kit/graphql';
+import { instrumentedBatch, type BatchObserver } from '@supergraph/service-kit/metrics';
 import DataLoader from 'dataloader';
 import type { OrdersDb } from '../../db/client.ts';
 import type { OrderItemRow, OrderRow, OrderStatus } from '../../db/schema.ts';

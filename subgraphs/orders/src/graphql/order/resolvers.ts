@@ -1,15 +1,6 @@
-import {
-  badUserInput,
-  canAccessOwnedBy,
-  decodeTimeCursor,
-  forbidden,
-  isUuid,
-  notFound,
-  pageSize,
-  requireUser,
-  timeKeyOf,
-  toConnection,
-} from '@supergraph/service-kit';
+import { canAccessOwnedBy, requireUser } from '@supergraph/service-kit/auth';
+import { badUserInput, forbidden, notFound } from '@supergraph/service-kit/errors';
+import { decodeTimeCursor, isUuid, pageSize, timeKeyOf, toConnection } from '@supergraph/service-kit/graphql';
 import type { OrdersContext } from '../../context.ts';
 import type { OrderRow } from '../../db/schema.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';

@@ -1,4 +1,4 @@
-import { badUserInput } from '@supergraph/service-kit';
+import { badUserInput } from '@supergraph/service-kit/errors';
 import { z } from 'zod';
 
 /** Largest amount a GraphQL Int (and our integer columns) can hold. */

@@ -1,13 +1,12 @@
+import { canAccessOwnedBy, requireUser } from '@supergraph/service-kit/auth';
+import { forbidden } from '@supergraph/service-kit/errors';
 import {
-  canAccessOwnedBy,
   decodeTimeCursor,
-  forbidden,
   normalizeId,
   pageSize,
-  requireUser,
   timeKeyOf,
   toConnection,
-} from '@supergraph/service-kit';
+} from '@supergraph/service-kit/graphql';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
 
 export const userResolvers: Resolvers = {

@@ -1,4 +1,5 @@
-import { badUserInput, signAccessToken, unauthenticated } from '@supergraph/service-kit';
+import { signAccessToken } from '@supergraph/service-kit/auth';
+import { badUserInput, unauthenticated } from '@supergraph/service-kit/errors';
 import { isUniqueViolation } from '@supergraph/service-kit/db';
 import { decoyHash, hashPassword, verifyPassword } from '../../auth/passwords.ts';
 import { normaliseEmail, parseSignUpInput } from '../../auth/validation.ts';

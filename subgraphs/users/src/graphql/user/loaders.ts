@@ -1,4 +1,5 @@
-import { instrumentedBatch, isUuid, normalizeId, type BatchObserver } from '@supergraph/service-kit';
+import { isUuid, normalizeId } from '@supergraph/service-kit/graphql';
+import { instrumentedBatch, type BatchObserver } from '@supergraph/service-kit/metrics';
 import DataLoader from 'dataloader';
 import { inArray } from 'drizzle-orm';
 import type { UsersDb } from '../../db/client.ts';

@@ -1,5 +1,5 @@
 import { createEvent, enqueueEvents } from '@supergraph/events';
-import type { TimeKey } from '@supergraph/service-kit';
+import type { TimeKey } from '@supergraph/service-kit/graphql';
 import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { UsersDb } from '../../db/client.ts';
 import { outbox, users, type UserRow } from '../../db/schema.ts';

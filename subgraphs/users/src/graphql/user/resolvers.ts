@@ -1,14 +1,6 @@
-import {
-  canAccessOwnedBy,
-  decodeTimeCursor,
-  forbidden,
-  notFound,
-  pageSize,
-  requireAdmin,
-  requireUser,
-  timeKeyOf,
-  toConnection,
-} from '@supergraph/service-kit';
+import { canAccessOwnedBy, requireAdmin, requireUser } from '@supergraph/service-kit/auth';
+import { forbidden, notFound } from '@supergraph/service-kit/errors';
+import { decodeTimeCursor, pageSize, timeKeyOf, toConnection } from '@supergraph/service-kit/graphql';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
 import { parseUpdateMeInput } from '../../auth/validation.ts';
 import { deleteUser, listUsers, renameUser } from './queries.ts';

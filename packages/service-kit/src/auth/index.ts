@@ -1,0 +1,14 @@
+export { ROLES, type Role, type Identity, requireUser, requireAdmin, canAccessOwnedBy } from './identity.ts';
+export {
+  signAccessToken,
+  verifyAccessToken,
+  InvalidTokenError,
+  ACCESS_TOKEN_AUDIENCE,
+  ACCESS_TOKEN_ISSUER,
+} from './access-token.ts';
+export { INTERNAL_TOKEN_HEADER, signInternalToken, verifyInternalToken } from './internal-token.ts';
+export {
+  createAccessTokenVerifier,
+  createInternalTokenVerifier,
+  createInternalTokenSigner,
+} from './token-cache.ts';

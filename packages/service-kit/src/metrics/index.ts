@@ -1,0 +1,7 @@
+export {
+  createServiceMetrics,
+  instrumentedBatch,
+  DURATION_BUCKETS,
+  type ServiceMetrics,
+  type BatchObserver,
+} from './service-metrics.ts';
