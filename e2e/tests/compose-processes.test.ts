@@ -15,7 +15,9 @@ import { eventually, freePort, graphql, type GraphQLResponse } from '@supergraph
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { parse } from 'yaml';
+import { interpolate } from './compose-file.ts';
 import { MyOrdersDocument, PlaceOrderDocument, SignUpDocument } from '../src/generated/operations.ts';
+import { machinePostgresUrl } from '@supergraph/testing/machine-services';
 
 /**
  * The docker-compose stack without containers: each Node service's real entry point as a child process, with
@@ -23,7 +25,8 @@ import { MyOrdersDocument, PlaceOrderDocument, SignUpDocument } from '../src/gen
  * machine — host names and ports (everything on 127.0.0.1, each on a free port) and the database URLs
  * (databases and roles provisioned like the real ones, with names unique to this run). Needs real PostgreSQL.
  */
-const adminUrl = process.env['TEST_DATABASE_URL'];
+/** PostgreSQL-only: the machine's (TEST_DATABASE_URL or 127.0.0.1:5432), in every run of `npm test`. */
+const adminUrl = machinePostgresUrl();
 const ROOT = join(import.meta.dirname, '../..');
 
 interface ComposeService {
@@ -58,28 +61,13 @@ const databaseOf = (service: 'users' | 'orders') => {
   };
 };
 
-/** docker-compose's interpolation: `$$`, `${VAR}`, `${VAR:-default}`, `${VAR:?error}` (unset or empty). */
-function interpolate(value: string, variables: Record<string, string>): string {
-  return value.replace(
-    /\$\$|\$\{(\w+)(?::([-?])([^}]*))?\}/g,
-    (match, name?: string, kind?: string, word?: string) => {
-      if (match === '$$') return '$';
-      const given = variables[name!];
-      if (given) return given;
-      if (kind === '-') return word ?? '';
-      if (kind === '?') throw new Error(`docker-compose would refuse to start: ${name} ${word}`);
-      return '';
-    },
-  );
-}
-
 interface Child {
   process: ChildProcess;
   output: string[];
   exited: Promise<[number | null, NodeJS.Signals | null]>;
 }
 
-describe.skipIf(!adminUrl)('the docker-compose services as plain processes', () => {
+describe('the docker-compose services as plain processes', () => {
   const children: Partial<Record<Name, Child>> = {};
   const databases: Partial<Record<'users' | 'orders', ServiceDatabase>> = {};
   const ports = {} as Record<Name, number>;
@@ -186,8 +174,8 @@ describe.skipIf(!adminUrl)('the docker-compose services as plain processes', () 
 
   beforeAll(async () => {
     try {
-      databases.users = await provisionServiceDatabase(adminUrl!, databaseOf('users').provision);
-      databases.orders = await provisionServiceDatabase(adminUrl!, databaseOf('orders').provision);
+      databases.users = await provisionServiceDatabase(adminUrl, databaseOf('users').provision);
+      databases.orders = await provisionServiceDatabase(adminUrl, databaseOf('orders').provision);
       for (const name of Object.keys(RUN) as Name[]) ports[name] = await freePort();
       gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
 

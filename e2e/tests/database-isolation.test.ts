@@ -11,12 +11,14 @@ import { openUsersDatabase } from '@supergraph/users/db';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { machinePostgresUrl } from '@supergraph/testing/machine-services';
 
 /**
- * One database and one role per service, on real PostgreSQL (runs when TEST_DATABASE_URL is set, as in CI).
+ * One database and one role per service, on real PostgreSQL (the machine's, in every run).
  * Each service migrates its own database as its own role; neither role can touch the other's data.
  */
-const adminUrl = process.env['TEST_DATABASE_URL'];
+/** PostgreSQL-only: the machine's (TEST_DATABASE_URL or 127.0.0.1:5432), in every run of `npm test`. */
+const adminUrl = machinePostgresUrl();
 const run = randomBytes(3).toString('hex');
 const specs = {
   users: {
@@ -32,13 +34,13 @@ const specs = {
 };
 const secrets = { JWT_SECRET: 'j'.repeat(64), INTERNAL_SECRET: 'i'.repeat(64) };
 
-describe.skipIf(!adminUrl)('database per service on PostgreSQL', () => {
+describe('database per service on PostgreSQL', () => {
   let users: ServiceDatabase;
   let orders: ServiceDatabase;
 
   beforeAll(async () => {
-    users = await provisionServiceDatabase(adminUrl!, specs.users);
-    orders = await provisionServiceDatabase(adminUrl!, specs.orders);
+    users = await provisionServiceDatabase(adminUrl, specs.users);
+    orders = await provisionServiceDatabase(adminUrl, specs.orders);
     // Migrations run as the owning role, exactly as the services do on start.
     const usersDb = await openUsersDatabase(loadUsersEnv({ ...secrets, DATABASE_URL: users.url }));
     await usersDb.migrate();
@@ -54,7 +56,7 @@ describe.skipIf(!adminUrl)('database per service on PostgreSQL', () => {
   });
 
   it('provisioning is idempotent', async () => {
-    const again = await provisionServiceDatabase(adminUrl!, specs.users);
+    const again = await provisionServiceDatabase(adminUrl, specs.users);
     expect(again).toEqual(users);
   });
 
@@ -87,7 +89,7 @@ describe.skipIf(!adminUrl)('database per service on PostgreSQL', () => {
       });
       // Five concurrent statements share at most two connections.
       await Promise.all(Array.from({ length: 5 }, () => handle.db.execute(sql`select pg_sleep(0.1)`)));
-      const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
+      const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
       const [row] =
         await admin`select count(*)::int as n from pg_stat_activity where datname = ${specs.orders.database} and usename = ${specs.orders.role}`;
       await admin.end();
@@ -110,7 +112,7 @@ describe.skipIf(!adminUrl)('database per service on PostgreSQL', () => {
   });
 
   it('granted CONNECT by mistake, the orders role still can neither read nor write the users table', async () => {
-    const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
+    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe(`grant connect on database "${specs.users.database}" to "${specs.orders.role}"`);
     const asOrders = new URL(users.url);
     asOrders.username = specs.orders.role;

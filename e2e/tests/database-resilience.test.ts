@@ -12,12 +12,14 @@ import { waitForDatabase } from '@supergraph/service-kit/db';
 import { graphql } from '@supergraph/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { machinePostgresUrl } from '@supergraph/testing/machine-services';
 
 /**
  * The orders service against a real PostgreSQL that is down when it starts and drops mid-run
  * (`ALLOW_CONNECTIONS false` plus `pg_terminate_backend`, which affects only this test's database).
  */
-const adminUrl = process.env['TEST_DATABASE_URL'];
+/** PostgreSQL-only: the machine's (TEST_DATABASE_URL or 127.0.0.1:5432), in every run of `npm test`. */
+const adminUrl = machinePostgresUrl();
 const spec = {
   database: `t${randomBytes(3).toString('hex')}_orders_db`,
   role: `t${randomBytes(3).toString('hex')}_orders_svc`,
@@ -35,7 +37,7 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20
   throw new Error(`timed out waiting for: ${what}`);
 }
 
-describe.skipIf(!adminUrl)('a database that is down at start or drops mid-run', () => {
+describe('a database that is down at start or drops mid-run', () => {
   let admin: postgres.Sql;
   let server: RunningServer;
   let stopService: () => Promise<void>;
@@ -59,8 +61,8 @@ describe.skipIf(!adminUrl)('a database that is down at start or drops mid-run', 
     );
 
   beforeAll(async () => {
-    admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
-    const provisioned = await provisionServiceDatabase(adminUrl!, spec);
+    admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    const provisioned = await provisionServiceDatabase(adminUrl, spec);
     await setAvailable(false);
     const env = loadEnv({
       INTERNAL_SECRET,

@@ -16,13 +16,15 @@ import { openUsersDatabase } from '@supergraph/users/db';
 import { loadEnv as loadUsersEnv } from '@supergraph/users/env';
 import { seedDemoUsers } from '@supergraph/users/seed';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { machinePostgresUrl } from '@supergraph/testing/machine-services';
 
 /**
  * Two orders replicas on one PostgreSQL database behind HAProxy, configured by deploy/haproxy/orders.cfg (the
  * file docker-compose mounts), with the gateway sending every orders fetch to HAProxy. PGlite lives inside
- * one process and cannot be shared by two replicas, so this runs on real PostgreSQL only (TEST_DATABASE_URL).
+ * one process and cannot be shared by two replicas, so this runs on real PostgreSQL only: the machine's
+ * (TEST_DATABASE_URL or 127.0.0.1:5432), in every run of `npm test`.
  */
-const adminUrl = process.env['TEST_DATABASE_URL'];
+const adminUrl = machinePostgresUrl();
 const HAPROXY_CONFIG = join(import.meta.dirname, '../../deploy/haproxy/orders.cfg');
 const REPLICAS = ['orders-a', 'orders-b'] as const;
 type Replica = (typeof REPLICAS)[number];
@@ -47,7 +49,7 @@ interface ServerStats {
   redispatched: number;
 }
 
-describe.skipIf(!adminUrl)('orders replicas behind HAProxy', () => {
+describe('orders replicas behind HAProxy', () => {
   const secrets = testSecrets();
   const common = { ...secrets, NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0' };
   const logger = createLogger('e2e', 'silent');
@@ -111,7 +113,7 @@ describe.skipIf(!adminUrl)('orders replicas behind HAProxy', () => {
   }
 
   beforeAll(async () => {
-    const usersDb = await createTestDatabase('lb_users');
+    const usersDb = await createTestDatabase('lb_users', adminUrl);
     cleanups.push(() => usersDb.drop());
     const usersEnv = loadUsersEnv({ ...common, DATABASE_URL: usersDb.url });
     const usersDatabase = await openUsersDatabase(usersEnv);
@@ -124,7 +126,7 @@ describe.skipIf(!adminUrl)('orders replicas behind HAProxy', () => {
     cleanups.unshift(() => usersServer.close(1_000));
 
     // One database, two replicas, each with its own connection pool — as two containers would be.
-    const ordersDb = await createTestDatabase('lb_orders');
+    const ordersDb = await createTestDatabase('lb_orders', adminUrl);
     cleanups.push(() => ordersDb.drop());
     const ordersEnv = loadOrdersEnv({ ...common, DATABASE_URL: ordersDb.url });
     for (const [index, name] of REPLICAS.entries()) {

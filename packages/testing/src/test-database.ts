@@ -12,10 +12,12 @@ export interface TestDatabase {
 /**
  * A database of the test's own. With TEST_DATABASE_URL (an admin URL to a real PostgreSQL) it creates a
  * uniquely named database and drops it afterwards, so parallel runs never collide; otherwise it is an
- * in-memory PGlite.
+ * in-memory PGlite. A suite that needs PostgreSQL whatever the run passes the admin URL itself.
  */
-export async function createTestDatabase(label: string): Promise<TestDatabase> {
-  const adminUrl = process.env['TEST_DATABASE_URL'];
+export async function createTestDatabase(
+  label: string,
+  adminUrl = process.env['TEST_DATABASE_URL'],
+): Promise<TestDatabase> {
   if (!adminUrl) return { url: undefined, dataDir: 'memory://', drop: async () => {} };
 
   const name = `t_${label.replace(/\W/g, '_').slice(0, 30)}_${randomBytes(4).toString('hex')}`.toLowerCase();
