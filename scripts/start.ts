@@ -1,6 +1,8 @@
 /**
  * `npm start`: the whole stack on one machine with nothing installed — both subgraphs on embedded PGlite
- * with demo data, then the gateway. Ctrl-C stops everything cleanly.
+ * with demo data, then the gateway. Ctrl-C stops everything cleanly. Events go through the local RabbitMQ and
+ * rate limits are counted in the local Redis whenever those answer (start/local-services.ts); on a terminal
+ * the services' JSON logs are shown as short readable lines (start/pretty-log.ts; LOG_FORMAT=json|pretty).
  *
  * Secrets are generated fresh for each run (tokens from a previous run stop working), so no secret ever
  * lives in the repository. Set JWT_SECRET / INTERNAL_SECRET yourself to keep sessions across restarts.
@@ -10,6 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GATEWAY_NODE_OPTIONS } from '@supergraph/router/heap';
+import { detectLocalServices } from './start/local-services.ts';
+import { createPrettyFormatter } from './start/pretty-log.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const env = {
@@ -18,6 +22,21 @@ const env = {
   INTERNAL_SECRET: process.env['INTERNAL_SECRET'] ?? randomBytes(32).toString('hex'),
 };
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const local = await detectLocalServices(process.env);
+const pretty = process.env['LOG_FORMAT']
+  ? process.env['LOG_FORMAT'] === 'pretty'
+  : Boolean(process.stdout.isTTY);
+const format = createPrettyFormatter({
+  color: pretty && Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'],
+});
+/** A subgraph's own database: `<NAME>_DATABASE_URL` (PostgreSQL) or `<NAME>_DATA_DIR` (PGlite folder), if set. */
+const databaseOf = (name: string): Record<string, string> => {
+  const upper = name.toUpperCase();
+  const url = process.env[`${upper}_DATABASE_URL`];
+  const dataDir = process.env[`${upper}_DATA_DIR`];
+  return { ...(url ? { DATABASE_URL: url } : {}), ...(dataDir ? { DATA_DIR: dataDir } : {}) };
+};
+const eventsEnv: Record<string, string> = local.amqpUrl ? { AMQP_URL: local.amqpUrl } : {};
 const USERS_PORT = port('USERS_PORT', 4001);
 const ORDERS_PORT = port('ORDERS_PORT', 4002);
 const GATEWAY_PORT = port('GATEWAY_PORT', 4000);
@@ -30,8 +49,13 @@ interface Service {
 }
 
 const SERVICES: Service[] = [
-  { name: 'users', dir: 'subgraphs/users', port: USERS_PORT, env: {} },
-  { name: 'orders', dir: 'subgraphs/orders', port: ORDERS_PORT, env: {} },
+  { name: 'users', dir: 'subgraphs/users', port: USERS_PORT, env: { ...eventsEnv, ...databaseOf('users') } },
+  {
+    name: 'orders',
+    dir: 'subgraphs/orders',
+    port: ORDERS_PORT,
+    env: { ...eventsEnv, ...databaseOf('orders') },
+  },
   {
     name: 'gateway',
     dir: 'router',
@@ -42,6 +66,7 @@ const SERVICES: Service[] = [
       NODE_OPTIONS: [GATEWAY_NODE_OPTIONS, process.env['NODE_OPTIONS']].filter(Boolean).join(' '),
       SUBGRAPH_USERS_URL: `http://127.0.0.1:${USERS_PORT}/graphql`,
       SUBGRAPH_ORDERS_URL: `http://127.0.0.1:${ORDERS_PORT}/graphql`,
+      ...(local.redisUrl ? { REDIS_URL: local.redisUrl } : {}),
     },
   },
 ];
@@ -56,7 +81,7 @@ function prefixLines(name: string, stream: NodeJS.ReadableStream, out: NodeJS.Wr
     buffered += chunk;
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
-    for (const line of lines) out.write(`${name.padEnd(7)} | ${line}\n`);
+    for (const line of lines) out.write(pretty ? `${format(name, line)}\n` : `${name.padEnd(7)} | ${line}\n`);
   });
 }
 
@@ -140,6 +165,8 @@ const url = `http://127.0.0.1:${GATEWAY_PORT}/graphql`;
 console.log(`
   Supergraph gateway ready: ${url}
   (open it in a browser for Apollo Sandbox)
+
+  ${local.banner.join('\n  ')}
 
   Demo logins (password: demo-password)
     ada@example.com    ADMIN

@@ -11,6 +11,7 @@ let skipped = 0;
 for (const file of process.argv.slice(2)) {
   const replayed = new Set<string>();
   for (const raw of readFileSync(file, 'utf8').split('\n')) {
+    // eslint-disable-next-line no-control-regex -- strips the ANSI colours vitest writes into turbo's logs
     const line = raw.replace(/\x1b\[[0-9;]*m/g, '');
     const task = /^(\S+:test):/.exec(line)?.[1];
     if (task && /cache hit, replaying logs/.test(line)) replayed.add(task);

@@ -4,18 +4,17 @@ import { deleteTopology, testAmqpUrl, uniquePrefix } from '@supergraph/events/te
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import {
   dropServiceDatabase,
   provisionServiceDatabase,
   SERVICE_DATABASES,
   type ServiceDatabase,
 } from '@supergraph/db-provision';
-import { eventually, freePort, graphql, type GraphQLResponse } from '@supergraph/testing';
-import { print } from 'graphql';
+import { eventually, freePort } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { parse } from 'yaml';
 import { interpolate } from './compose-file.ts';
+import { gatewayClient, type GatewayClient } from './gateway-client.ts';
 import { MyOrdersDocument, PlaceOrderDocument, SignUpDocument } from '../src/generated/operations.ts';
 import { machinePostgresUrl } from '@supergraph/testing/machine-services';
 
@@ -159,18 +158,9 @@ describe('the docker-compose services as plain processes', () => {
     ).then((state) => expect(state, `${name} /health/ready`).toBe('ready'));
   }
 
-  async function request<TResult, TVariables extends Record<string, unknown>>(
-    document: TypedDocumentNode<TResult, TVariables>,
-    variables: TVariables,
-    token?: string,
-  ): Promise<GraphQLResponse<TResult>> {
-    return graphql<TResult>(
-      gatewayUrl,
-      print(document),
-      variables,
-      token ? { authorization: `Bearer ${token}` } : {},
-    );
-  }
+  // The gateway's port is chosen in beforeAll.
+  const request: GatewayClient['request'] = (document, variables, token) =>
+    gatewayClient(gatewayUrl).request(document, variables, token);
 
   beforeAll(async () => {
     try {

@@ -1,6 +1,4 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
 import { buildOrdersService } from '@supergraph/orders/server';
 import { openOrdersDatabase } from '@supergraph/orders/db';
 import { loadEnv as loadOrdersEnv } from '@supergraph/orders/env';
@@ -11,13 +9,13 @@ import { loadEnv as loadRouterEnv } from '@supergraph/router/env';
 import { listen, type RunningServer } from '@supergraph/service-kit/http';
 import { createLogger, type Logger } from '@supergraph/service-kit/logger';
 import { createQueryCounter } from '@supergraph/service-kit/db';
-import { createTestDatabase, graphql, testSecrets, type GraphQLResponse } from '@supergraph/testing';
+import { createTestDatabase, testSecrets } from '@supergraph/testing';
 import { createUsersEvents } from '@supergraph/users/events';
 import { buildUsersService } from '@supergraph/users/server';
 import { openUsersDatabase } from '@supergraph/users/db';
 import { loadEnv as loadUsersEnv } from '@supergraph/users/env';
 import { seedDemoUsers } from '@supergraph/users/seed';
-import { LogInDocument } from '../src/generated/operations.ts';
+import { gatewayClient } from './gateway-client.ts';
 
 /**
  * The whole supergraph for a test: both subgraphs on databases of their own (PGlite, or fresh PostgreSQL
@@ -157,32 +155,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
   // The gateway's metrics live on their own internal port, as METRICS_PORT gives them in production.
   const gatewayMetricsServer = await listen(router.metricsApp, 0, '127.0.0.1');
 
-  /** Sends any document as a string: for what the corpus deliberately does not hold. Prefer `request`. */
-  async function query<TData = Record<string, unknown>>(
-    document: string,
-    variables: Record<string, unknown> = {},
-    token?: string,
-  ): Promise<GraphQLResponse<TData>> {
-    return graphql<TData>(gatewayUrl, document, variables, token ? { authorization: `Bearer ${token}` } : {});
-  }
-
-  /**
-   * Sends an operation of the corpus (`e2e/operations/`, typed by `npm run codegen`): the variables are checked
-   * against the operation's, and `body.data` has the operation's generated result type.
-   */
-  async function request<TResult, TVariables extends Record<string, unknown>>(
-    document: TypedDocumentNode<TResult, TVariables>,
-    variables: TVariables,
-    token?: string,
-  ): Promise<GraphQLResponse<TResult>> {
-    return query<TResult>(print(document), variables, token);
-  }
-
-  async function logIn(email: string, password = 'demo-password'): Promise<string> {
-    const response = await request(LogInDocument, { email, password });
-    if (!response.body.data?.logIn) throw new Error(`log in failed: ${JSON.stringify(response.body.errors)}`);
-    return response.body.data.logIn.token;
-  }
+  const { query, request, logIn } = gatewayClient(gatewayUrl);
 
   return {
     gatewayUrl,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { connect } from 'node:net';
+import { tcpAnswers, withoutPassword } from '@supergraph/service-kit/net';
 import postgres from 'postgres';
 
 /**
@@ -38,26 +38,6 @@ export function machineServiceUrl(service: MachineService): string {
 
 /** An admin URL of a PostgreSQL server that answers, for suites that cannot run on embedded PGlite. */
 export const machinePostgresUrl = (): string => machineServiceUrl('postgres');
-
-const withoutPassword = (url: string): string => {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
-};
-
-function tcpAnswers(url: string, defaultPort: number, timeoutMs: number): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port || defaultPort) });
-    const done = (answered: boolean) => {
-      socket.destroy();
-      resolve(answered);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 async function postgresAnswers(url: string, timeoutMs: number): Promise<boolean> {
   const sql = postgres(url, { max: 1, connect_timeout: Math.ceil(timeoutMs / 1000), onnotice: () => {} });
