@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 /**
- * .github/workflows/ci.yml cannot run here, so this proves what can go wrong in it without GitHub: a step that
- * calls a script nobody defines, an image built with arguments the Dockerfile and docker-compose.yml do not
+ * .github/workflows/ci.yml cannot run here, so this proves what can go wrong in it without GitHub: a CI that
+ * drifts from .ci/run (the one CI definition), a step that calls a script nobody defines, an image built with arguments the Dockerfile and docker-compose.yml do not
  * use, or a service image that is built (and, on main, pushed) when another service changed.
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -161,28 +161,47 @@ describe('the GitHub Actions workflow', () => {
     ).toEqual([]);
   });
 
-  it('checks everything on real PostgreSQL and Redis, with the history schema:check compares against', () => {
+  it('runs the one CI script, .ci/run, with the history schema:check compares against', () => {
     const checks = workflow.jobs['checks']!;
-    const images = Object.values(checks.services ?? {}).map((service) => service.image);
-    expect(images).toEqual(expect.arrayContaining(['postgres:17', expect.stringMatching(/^redis(:|$)/)]));
-    expect(checks.env?.['TEST_DATABASE_URL']).toBe('postgres://postgres:postgres@localhost:5432/postgres');
     const checkout = checks.steps.find((step) => step.uses?.startsWith('actions/checkout@'));
     expect(checkout?.with?.['fetch-depth']).toBe(0);
     const setupNode = checks.steps.find((step) => step.uses?.startsWith('actions/setup-node@'));
     expect(setupNode?.with).toMatchObject({ 'node-version': 24, cache: 'npm' });
+    // Nothing else runs in the job: every check lives in .ci/run, so the two CI definitions cannot drift.
+    expect(checks.steps.flatMap((step) => step.run ?? [])).toEqual(['bash .ci/run']);
+  });
 
-    const runs = checks.steps.flatMap((step) => step.run ?? []);
-    const order = [
-      'npm ci',
-      'npm run codegen',
-      'npm run typecheck',
-      'npm run lint',
+  it('gives .ci/run every service it waits for, as the machine provides them', () => {
+    const script = read('.ci/run');
+    const ports = [...script.matchAll(/^if ! answers (\d+); then$/gm)].map((match) => Number(match[1]));
+    expect(ports.sort()).toEqual([5432, 5672, 6379]);
+    const services = workflow.jobs['checks']!.services ?? {};
+    const published = Object.values(services).flatMap((service) =>
+      ((service as { ports?: string[] }).ports ?? []).map((mapping) => Number(mapping.split(':')[0])),
+    );
+    expect(published.sort()).toEqual(ports);
+    // .ci/run's PostgreSQL URL has no password: the job's server trusts local connections, as the machine's does.
+    expect(script).toContain('PG_ADMIN_URL="${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"');
+    expect((services['postgres'] as { env?: Record<string, string> }).env).toEqual({
+      POSTGRES_HOST_AUTH_METHOD: 'trust',
+    });
+  });
+
+  it('runs the README’s test command, on PGlite and on PostgreSQL, after the formatting and schema checks', () => {
+    expect(read('README.md')).toMatch(/^npm test$/m);
+    const commands = read('.ci/run')
+      .split('\n')
+      .filter((line) => /^(\w+=\S+ )?npm /.test(line))
+      .map((line) => line.replace(/ 2>&1.*$/, ''));
+    expect(commands).toEqual([
+      'npm ci --no-audit --no-fund',
+      'npm run format:check',
       'npm run schema:check',
       'npm test',
-    ];
-    const positions = order.map((command) => runs.findIndex((run) => run.startsWith(command)));
-    expect(positions.every((position) => position >= 0)).toBe(true);
-    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+      'TEST_DATABASE_URL="$PG_ADMIN_URL" npm test',
+      'npm exec -- node scripts/test-summary.ts "$logs"/*.log',
+    ]);
+    expect(unresolvedCommands(commands.join('\n'))).toEqual([]);
   });
 
   it('builds each image with the build arguments the Dockerfile declares and docker-compose.yml passes', () => {

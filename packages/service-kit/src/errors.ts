@@ -3,7 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { isDatabaseUnavailable } from './db/errors.ts';
 import type { Logger } from './logger.ts';
 
-/** Error codes a client can act on; documented in the README. */
+/** Error codes a client can act on; documented in docs/api.md. */
 export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   UNAUTHENTICATED: 'UNAUTHENTICATED',

@@ -84,13 +84,15 @@ const onPath = (binary: string): boolean => {
 };
 
 /**
- * Makes `binary` available, installing Debian's `debianPackage` with apt-get when it is missing (tests run as
- * root here and in CI). Fails with one line when it cannot be installed.
+ * Makes `binary` available, installing Debian's `debianPackage` with apt-get when it is missing. Fails with one
+ * line when it cannot be installed.
  */
 export function ensureDebianPackage(binary: string, debianPackage = binary): void {
   if (onPath(binary)) return;
+  // Root here and in CI's clone; elsewhere (a GitHub runner) through passwordless sudo.
+  const [command, ...prefix] = process.getuid?.() === 0 ? ['apt-get'] : ['sudo', '-n', 'apt-get'];
   const apt = (args: string[]) =>
-    execFileSync('apt-get', args, {
+    execFileSync(command!, [...prefix, ...args], {
       stdio: 'ignore',
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
