@@ -6,26 +6,50 @@ import { z } from 'zod';
  * broker is configured.
  */
 export const eventsEnv = {
-  /** amqp(s):// URL of RabbitMQ; unset → events off (the outbox still records them). */
   AMQP_URL: z
     .string()
     .regex(/^amqps?:\/\//, 'must be an amqp:// or amqps:// URL; leave unset to turn events off')
-    .optional(),
-  /** Prefix of every exchange and queue name. */
+    .optional()
+    .describe(
+      'RabbitMQ URL; unset → events off, kept in the outbox until a broker is configured (`npm start` sets it when a local broker answers).',
+    ),
   EVENTS_PREFIX: z
     .string()
     .regex(/^[\w.-]*$/, 'may hold letters, digits, ".", "-" and "_" only')
-    .default('supergraph.'),
-  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
-  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),
+    .default('supergraph.')
+    .describe('Prefix of every exchange and queue name, so deployments sharing a broker never mix.'),
+  OUTBOX_POLL_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(60_000)
+    .default(500)
+    .describe('How often the outbox relay looks for unpublished events.'),
+  OUTBOX_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000)
+    .default(100)
+    .describe('Most events the relay publishes per look.'),
 };
 
 /** For services that consume events. */
 export const consumerEnv = {
-  /** Handling attempts before a message goes to the dead-letter queue. */
-  EVENTS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
-  /** Backoff before the first retry; doubles each attempt, up to a minute. */
-  EVENTS_RETRY_DELAY_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
+  EVENTS_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(10)
+    .describe('Handling attempts before a message goes to the dead-letter queue.'),
+  EVENTS_RETRY_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(600_000)
+    .default(1_000)
+    .describe('Backoff before the first retry of a failed message; doubles each attempt, up to a minute.'),
 };
 
 export type EventsEnv = z.infer<z.ZodObject<typeof eventsEnv>>;

@@ -24,9 +24,21 @@ export function parseEnv<TSchema extends z.ZodType>(
 
 /** Variables every service reads, with defaults that make `npm start` work on a fresh machine. */
 export const commonEnv = {
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'])
+    .default('development')
+    .describe(
+      '`production` turns off introspection, Sandbox, error details and demo data; `development` is `npm start`.',
+    ),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('Lowest level of the JSON log lines written to stdout.'),
+  HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('Interface to listen on: `0.0.0.0` in a container, loopback on a developer machine.'),
   /** OTEL_EXPORTER_OTLP_ENDPOINT (unset → tracing off) and OTEL_SERVICE_NAME; read first by src/tracing.ts. */
   ...tracingEnv,
 };
@@ -42,15 +54,37 @@ export const secret = z
 export const databaseUrl = z
   .string()
   .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL; leave unset for the embedded database')
-  .optional();
+  .optional()
+  .describe("The service's own PostgreSQL database (its own role); unset → embedded PGlite in DATA_DIR.");
 
 /** Every service with a database reads the same connection settings. */
 export const databaseEnv = {
   DATABASE_URL: databaseUrl,
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-  DATABASE_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(30),
-  DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(5),
-  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  DATABASE_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(10)
+    .describe('Most PostgreSQL connections one process opens.'),
+  DATABASE_IDLE_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe('An idle pooled connection is closed after this long.'),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe('How long opening a connection may take before the request fails with SERVICE_UNAVAILABLE.'),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(10_000)
+    .describe('PostgreSQL cancels any statement that runs longer (statement_timeout).'),
 };
 
 type PoolEnv = Omit<z.infer<z.ZodObject<typeof databaseEnv>>, 'DATABASE_URL'>;

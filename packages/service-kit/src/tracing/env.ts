@@ -5,13 +5,16 @@ import { z } from 'zod';
  * parses these before anything that tracing instruments is loaded.
  */
 export const tracingEnv = {
-  /** OTLP/HTTP collector base URL (spans go to `<url>/v1/traces`); unset → tracing off. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z
     .url({
       protocol: /^https?$/,
       error: 'must be the http(s):// base URL of an OTLP/HTTP collector, e.g. http://127.0.0.1:4318',
     })
-    .optional(),
-  /** The `service.name` of the spans; defaults to the service's own name (gateway, users, orders). */
-  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+    .optional()
+    .describe('OTLP/HTTP collector base URL (spans go to `<url>/v1/traces`); unset → tracing off.'),
+  OTEL_SERVICE_NAME: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The spans' `service.name`; unset → the service's own name (gateway, users, orders)."),
 };
