@@ -2,12 +2,49 @@ import { SUPERGRAPH_PATH } from '@supergraph/schema/supergraph-file';
 import { commonEnv, parseEnv, port, secret } from '@supergraph/service-kit/env';
 import { z } from 'zod';
 
-const subgraphUrl = (fallback: string) =>
-  z
-    .url({ protocol: /^https?$/, error: `must be an http(s):// URL of the subgraph, e.g. ${fallback}` })
-    .default(fallback);
-
 const timeoutMs = z.coerce.number().int().min(1).max(300_000);
+const breakerErrorThresholdPercent = z.coerce.number().min(1).max(100);
+const breakerVolumeThreshold = z.coerce.number().int().min(1);
+const breakerResetMs = z.coerce.number().int().min(100).max(600_000);
+
+/**
+ * What one subgraph may override, as SUBGRAPH_<NAME>_<SETTING>: <NAME> is the subgraph's name in the supergraph,
+ * upper-cased, with every character other than A-Z and 0-9 written as `_` (`user-accounts` → USER_ACCOUNTS).
+ */
+export const PER_SUBGRAPH_SETTINGS = {
+  URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'must be an http(s):// URL of the subgraph, e.g. http://users:4001/graphql',
+    })
+    .describe(
+      "SUBGRAPH_<NAME>_URL: where the gateway sends subgraph <NAME>'s requests. Default: the URL the supergraph names for it (join__graph(url:)).",
+    ),
+  TIMEOUT_MS: timeoutMs.describe(
+    'SUBGRAPH_<NAME>_TIMEOUT_MS: overrides SUBGRAPH_TIMEOUT_MS for subgraph <NAME>.',
+  ),
+  BREAKER_ERROR_THRESHOLD_PERCENT: breakerErrorThresholdPercent.describe(
+    'SUBGRAPH_<NAME>_BREAKER_ERROR_THRESHOLD_PERCENT: overrides BREAKER_ERROR_THRESHOLD_PERCENT for subgraph <NAME>.',
+  ),
+  BREAKER_VOLUME_THRESHOLD: breakerVolumeThreshold.describe(
+    'SUBGRAPH_<NAME>_BREAKER_VOLUME_THRESHOLD: overrides BREAKER_VOLUME_THRESHOLD for subgraph <NAME>.',
+  ),
+  BREAKER_RESET_MS: breakerResetMs.describe(
+    'SUBGRAPH_<NAME>_BREAKER_RESET_MS: overrides BREAKER_RESET_MS for subgraph <NAME>.',
+  ),
+};
+
+type PerSubgraphSetting = keyof typeof PER_SUBGRAPH_SETTINGS;
+
+/** One subgraph's overrides, from its SUBGRAPH_<NAME>_* variables. */
+export type SubgraphOverride = Partial<{
+  [Setting in PerSubgraphSetting]: z.infer<(typeof PER_SUBGRAPH_SETTINGS)[Setting]>;
+}>;
+
+/** A per-subgraph variable: group 1 is the subgraph's <NAME>, group 2 the setting. */
+export const PER_SUBGRAPH_VARIABLE = new RegExp(
+  `^SUBGRAPH_([A-Z0-9_]+?)_(${Object.keys(PER_SUBGRAPH_SETTINGS).join('|')})$`,
+);
 
 const routerEnvSchema = z.object({
   ...commonEnv,
@@ -25,22 +62,28 @@ const routerEnvSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
-  // The supergraph's own URLs are only composition defaults; these decide where requests really go.
-  SUBGRAPH_USERS_URL: subgraphUrl('http://127.0.0.1:4001/graphql'),
-  SUBGRAPH_ORDERS_URL: subgraphUrl('http://127.0.0.1:4002/graphql'),
-  /** Upper bound for one subgraph fetch, so a hung subgraph fails the request instead of holding it open. */
-  SUBGRAPH_TIMEOUT_MS: timeoutMs.default(10_000),
-  /** Per-subgraph overrides of SUBGRAPH_TIMEOUT_MS. */
-  SUBGRAPH_USERS_TIMEOUT_MS: timeoutMs.optional(),
-  SUBGRAPH_ORDERS_TIMEOUT_MS: timeoutMs.optional(),
+  // Each subgraph is routed to the URL the supergraph names for it; SUBGRAPH_<NAME>_URL and the other
+  // PER_SUBGRAPH_SETTINGS above override that and the defaults below, one subgraph at a time.
+  SUBGRAPH_TIMEOUT_MS: timeoutMs
+    .default(10_000)
+    .describe(
+      'Upper bound for one subgraph fetch, so a hung subgraph fails the request instead of holding it open; SUBGRAPH_<NAME>_TIMEOUT_MS overrides it per subgraph.',
+    ),
   /** Deadline of one client request: every subgraph fetch still running then is aborted. */
   REQUEST_TIMEOUT_MS: timeoutMs.default(15_000),
   // Circuit breaker, one per subgraph: opens when more than this share of its fetches failed (network
   // errors, 5xx, timeouts) within a 10 s window of at least BREAKER_VOLUME_THRESHOLD fetches; fails fast
   // while open; lets one probe through after BREAKER_RESET_MS.
-  BREAKER_ERROR_THRESHOLD_PERCENT: z.coerce.number().min(1).max(100).default(50),
-  BREAKER_VOLUME_THRESHOLD: z.coerce.number().int().min(1).default(5),
-  BREAKER_RESET_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  // SUBGRAPH_<NAME>_BREAKER_* override each per subgraph.
+  BREAKER_ERROR_THRESHOLD_PERCENT: breakerErrorThresholdPercent
+    .default(50)
+    .describe("Share (%) of failed fetches within 10 s that opens a subgraph's circuit breaker."),
+  BREAKER_VOLUME_THRESHOLD: breakerVolumeThreshold
+    .default(5)
+    .describe('Fetches a subgraph must have had within 10 s before its breaker may open.'),
+  BREAKER_RESET_MS: breakerResetMs
+    .default(10_000)
+    .describe('How long an open breaker fails fast before it lets one probe fetch through.'),
 
   // Abuse limits: checked at the gateway, so a refused operation never reaches a subgraph.
   MAX_DEPTH: z.coerce.number().int().min(1).default(10),
@@ -104,25 +147,42 @@ const routerEnvSchema = z.object({
     ),
 });
 
-export type RouterEnv = z.infer<typeof routerEnvSchema>;
+type StaticRouterEnv = z.infer<typeof routerEnvSchema>;
 
-/** Parses the gateway's configuration from `source` (normally `process.env`), reporting every problem at once. */
+export interface RouterEnv extends StaticRouterEnv {
+  /** SUBGRAPH_<NAME>_* variables by <NAME>; which subgraphs they match is known only once a supergraph loads. */
+  subgraphOverrides: Readonly<Record<string, SubgraphOverride>>;
+}
+
+/**
+ * Parses the gateway's configuration from `source` (normally `process.env`), reporting every problem at once,
+ * including a SUBGRAPH_* variable that is no setting at all (SUBGRAPH_USERS_ULR).
+ */
 export function loadEnv(source: Record<string, string | undefined>): RouterEnv {
-  return parseEnv('gateway', routerEnvSchema, source);
-}
-
-/** Where each subgraph named in the supergraph is served, by subgraph name. */
-export function subgraphUrlsOf(env: RouterEnv): Readonly<Record<string, string>> {
-  return { users: env.SUBGRAPH_USERS_URL, orders: env.SUBGRAPH_ORDERS_URL };
-}
-
-/** How long one fetch from each subgraph may take, by subgraph name. */
-export function subgraphTimeoutsOf(env: RouterEnv): Readonly<Record<string, number>> {
+  const perSubgraph: Record<string, z.ZodType> = {};
+  for (const variable of Object.keys(source)) {
+    if (!variable.startsWith('SUBGRAPH_') || Object.hasOwn(routerEnvSchema.shape, variable)) continue;
+    const setting = PER_SUBGRAPH_VARIABLE.exec(variable)?.[2] as PerSubgraphSetting | undefined;
+    perSubgraph[variable] = setting
+      ? PER_SUBGRAPH_SETTINGS[setting].optional()
+      : z.undefined({
+          error: `not a gateway setting: per-subgraph settings are SUBGRAPH_<NAME>_{${Object.keys(PER_SUBGRAPH_SETTINGS).join(',')}}`,
+        });
+  }
+  const parsed: Record<string, unknown> = parseEnv('gateway', routerEnvSchema.extend(perSubgraph), source);
+  const fixed: Record<string, unknown> = {};
+  const subgraphOverrides: Record<string, Record<string, unknown>> = {};
+  for (const [variable, value] of Object.entries(parsed)) {
+    const [, name, setting] =
+      (Object.hasOwn(perSubgraph, variable) && PER_SUBGRAPH_VARIABLE.exec(variable)) || [];
+    if (!name || !setting) fixed[variable] = value;
+    else if (value !== undefined) (subgraphOverrides[name] ??= {})[setting] = value;
+  }
   return {
-    users: env.SUBGRAPH_USERS_TIMEOUT_MS ?? env.SUBGRAPH_TIMEOUT_MS,
-    orders: env.SUBGRAPH_ORDERS_TIMEOUT_MS ?? env.SUBGRAPH_TIMEOUT_MS,
+    ...(fixed as StaticRouterEnv),
+    subgraphOverrides: subgraphOverrides as Record<string, SubgraphOverride>,
   };
 }
 
-/** Every variable the gateway reads: deployment files are checked against it in tests. */
+/** Every fixed variable the gateway reads; deployment files are checked against it and PER_SUBGRAPH_VARIABLE. */
 export const ENV_KEYS: readonly string[] = Object.keys(routerEnvSchema.shape);

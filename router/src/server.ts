@@ -9,13 +9,13 @@ import { type Logger } from '@supergraph/service-kit/logger';
 import { createServiceMetrics, type ServiceMetrics } from '@supergraph/service-kit/metrics';
 import { createContextBuilder, type RouterContext } from './context.ts';
 import { corsPolicy } from './cors.ts';
-import { subgraphUrlsOf, type RouterEnv } from './env.ts';
+import type { RouterEnv } from './env.ts';
 import { createGatewayErrorFormatter } from './error-format.ts';
 import { landingPage } from './landing-page.ts';
 import { costLimitPlugin } from './cost.ts';
 import { armorProtection, tokenLimit } from './limits.ts';
 import { createGatewayMetrics } from './metrics.ts';
-import { deduplicateInflight, type DedupStats } from './inflight-dedup.ts';
+import type { DedupStats } from './inflight-dedup.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { identityFromAuthorization } from './bearer-identity.ts';
 import {
@@ -24,11 +24,11 @@ import {
   type ResponseCache,
   type ResponseCacheStats,
 } from './response-cache/index.ts';
-import { SignedSubgraphDataSource } from './signed-data-source.ts';
 import { createSubgraphFetchers } from './subgraph-fetch.ts';
 import { createSubgraphHealth, type SubgraphHealth } from './subgraph-health.ts';
+import { createSubgraphRouting } from './subgraph-routing.ts';
 import { useResultShaping } from './apollo-result-shaping.ts';
-import { readSupergraph, routeFor } from './supergraph.ts';
+import { readSupergraph } from './supergraph.ts';
 import { watchedSupergraph } from './supergraph-watch.ts';
 
 export type RouterApp = ReturnType<typeof createGraphQLApp>;
@@ -63,36 +63,39 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
   // (169.254.169.254) at construction; its only switch is this variable, read in the constructor.
   process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
   useResultShaping(env.RESULT_SHAPING, logger);
-  const urls = subgraphUrlsOf(env);
-  const health = createSubgraphHealth({ urls, logger });
+  const health = createSubgraphHealth({ logger });
   const metrics = options.metrics ?? createServiceMetrics('gateway');
-  const fetchers = createSubgraphFetchers(
+  const gatewayMetrics = createGatewayMetrics(metrics.registry, health);
+  const dedupStats: DedupStats = { shared: 0 };
+  const routing = createSubgraphRouting({
     env,
     logger,
     health,
-    createGatewayMetrics(metrics.registry, health),
-  );
-  const dedupStats: DedupStats = { shared: 0 };
+    fetchers: createSubgraphFetchers(logger, health, gatewayMetrics),
+    dedupStats,
+    onRetired: (name) => gatewayMetrics.forget(name),
+  });
   // One cache of verified access tokens for the rate limiter and the context: a request verifies at most once.
   const verifyAccessToken = createAccessTokenVerifier(env.JWT_SECRET);
   const gateway = new ApolloGateway({
     supergraphSdl: env.SUPERGRAPH_WATCH
       ? watchedSupergraph(env.SUPERGRAPH_PATH, logger)
       : async () => ({ supergraphSdl: await readSupergraph(env.SUPERGRAPH_PATH) }),
-    buildService: (service) =>
-      new SignedSubgraphDataSource({
-        url: routeFor(service, urls, env.SUPERGRAPH_PATH),
-        fetcher: env.DEDUPLICATE_INFLIGHT
-          ? deduplicateInflight(fetchers.fetcherFor(service.name), service.name, dedupStats)
-          : fetchers.fetcherFor(service.name),
-      }),
+    buildService: (service) => routing.buildService(service),
     logger: logger.child({ component: 'apollo-gateway' }),
     experimental_approximateQueryPlanStoreMiB: env.QUERY_PLAN_CACHE_MIB,
   });
   // The response cache keys answers by the supergraph they were computed on (it may be hot-reloaded).
   let schemaHash: string | undefined;
+  // SUBGRAPH_<NAME>_* variables that match no subgraph: they stop the start, and are logged after a reload.
+  let overrideProblems: string[] = [];
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     schemaHash = schemaHashOf(coreSupergraphSdl);
+    overrideProblems = routing.served(coreSupergraphSdl);
+    if (serving && overrideProblems.length > 0) {
+      logger.warn({ problems: overrideProblems }, 'per-subgraph settings that apply to no subgraph');
+    }
+    if (serving) logger.info({ subgraphs: routing.urls }, 'gateway routes to these subgraphs');
   });
 
   let apollo: ApolloServer<RouterContext> | undefined;
@@ -148,6 +151,13 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
         ],
       });
       await apollo.start();
+      if (overrideProblems.length > 0) {
+        await apollo.stop();
+        throw new Error(
+          `Per-subgraph settings that apply to no subgraph of ${env.SUPERGRAPH_PATH}: ${overrideProblems.join('; ')}. ` +
+            'Fix the variable names (SUBGRAPH_<NAME>_*, <NAME> being the subgraph name upper-cased) or remove them.',
+        );
+      }
       rateLimiter = createRateLimiter(env, logger, verifyAccessToken);
       app = createGraphQLApp({
         apollo,
@@ -181,14 +191,17 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
         },
       });
       serving = true;
-      logger.info({ supergraph: env.SUPERGRAPH_PATH, subgraphs: urls }, 'gateway loaded the supergraph');
+      logger.info(
+        { supergraph: env.SUPERGRAPH_PATH, subgraphs: routing.urls },
+        'gateway loaded the supergraph',
+      );
     },
     async stop() {
       serving = false;
       await apollo?.stop();
       await rateLimiter?.close();
       await responseCache?.close();
-      fetchers.shutdown();
+      routing.shutdown();
     },
   };
 }

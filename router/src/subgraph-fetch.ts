@@ -4,8 +4,8 @@ import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Logger } from '@supergraph/service-kit/logger';
 import CircuitBreaker from 'opossum';
 import { bufferedFrom, responseOf } from './buffered-response.ts';
-import { subgraphTimeoutsOf, type RouterEnv } from './env.ts';
 import type { SubgraphHealth } from './subgraph-health.ts';
+import type { BreakerSettings, SubgraphSettings } from './subgraph-settings.ts';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherInit = Parameters<Fetcher>[1];
@@ -68,12 +68,6 @@ export interface SubgraphCall {
  * fetcher with only a URL and a request init, and the fetcher is shared by all requests.
  */
 export const subgraphCall = new AsyncLocalStorage<SubgraphCall>();
-
-export interface BreakerSettings {
-  errorThresholdPercent: number;
-  volumeThreshold: number;
-  resetMs: number;
-}
 
 /** How one fetch attempt ended: `success` (any answer below 400), `client-error` (a 4xx answer), or why it failed. */
 export type FetchOutcome = 'success' | 'client-error' | UnavailableReason;
@@ -223,45 +217,52 @@ export function createSubgraphFetcher({
 }
 
 export interface SubgraphFetchers {
-  /** The fetcher for the subgraph `name`, created with its timeout and breaker on first use. */
-  fetcherFor(name: string): Fetcher;
+  /**
+   * The fetcher for one subgraph, with its timeout and breaker. It stays usable after `retire`: Apollo may
+   * reuse a data source built earlier, and its next fetch starts a fresh breaker.
+   */
+  fetcherFor(settings: SubgraphSettings): Fetcher;
+  /** Stops the breaker of a subgraph that left the supergraph. */
+  retire(name: string): void;
   shutdown(): void;
 }
 
-/**
- * One fetcher per subgraph, configured from the gateway's env, reporting breaker changes to `health` and
- * every attempt to `observer`.
- */
+/** One fetcher per subgraph, reporting breaker changes to `health` and every attempt to `observer`. */
 export function createSubgraphFetchers(
-  env: RouterEnv,
   logger: Logger,
   health: SubgraphHealth,
   observer?: FetchObserver,
 ): SubgraphFetchers {
-  const timeouts = subgraphTimeoutsOf(env);
-  const fetchers = new Map<string, SubgraphFetcher>();
+  const settingsOf = new Map<string, SubgraphSettings>();
+  const live = new Map<string, SubgraphFetcher>();
+  const liveFetcher = (name: string): SubgraphFetcher => {
+    let subgraph = live.get(name);
+    if (!subgraph) {
+      const { timeoutMs, breaker } = settingsOf.get(name)!;
+      subgraph = createSubgraphFetcher({
+        name,
+        timeoutMs,
+        breaker,
+        logger,
+        onBreakerChange: (open) => health.setBreakerOpen(name, open),
+        ...(observer ? { observer } : {}),
+      });
+      live.set(name, subgraph);
+    }
+    return subgraph;
+  };
   return {
-    fetcherFor(name) {
-      let subgraph = fetchers.get(name);
-      if (!subgraph) {
-        subgraph = createSubgraphFetcher({
-          name,
-          timeoutMs: timeouts[name] ?? env.SUBGRAPH_TIMEOUT_MS,
-          breaker: {
-            errorThresholdPercent: env.BREAKER_ERROR_THRESHOLD_PERCENT,
-            volumeThreshold: env.BREAKER_VOLUME_THRESHOLD,
-            resetMs: env.BREAKER_RESET_MS,
-          },
-          logger,
-          onBreakerChange: (open) => health.setBreakerOpen(name, open),
-          ...(observer ? { observer } : {}),
-        });
-        fetchers.set(name, subgraph);
-      }
-      return subgraph.fetcher;
+    fetcherFor(settings) {
+      settingsOf.set(settings.name, settings);
+      return (url, init) => liveFetcher(settings.name).fetcher(url, init);
+    },
+    retire(name) {
+      live.get(name)?.shutdown();
+      live.delete(name);
     },
     shutdown() {
-      for (const subgraph of fetchers.values()) subgraph.shutdown();
+      for (const subgraph of live.values()) subgraph.shutdown();
+      live.clear();
     },
   };
 }
