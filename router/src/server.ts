@@ -7,7 +7,7 @@ import { createAccessTokenVerifier, createInternalTokenSigner } from '@supergrap
 import { createGraphQLApp, requestInfoPlugin } from '@supergraph/service-kit/http';
 import { type Logger } from '@supergraph/service-kit/logger';
 import { createServiceMetrics, type ServiceMetrics } from '@supergraph/service-kit/metrics';
-import { createContextBuilder, type RouterContext } from './context.ts';
+import { createContextBuilder } from './context.ts';
 import { corsPolicy } from './cors.ts';
 import type { RouterEnv } from './env.ts';
 import { createGatewayErrorFormatter } from './error-format.ts';
@@ -17,13 +17,13 @@ import { armorProtection, tokenLimit } from './limits.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import type { DedupStats } from './inflight-dedup.ts';
 import { createRateLimiter } from './rate-limit.ts';
-import { identityFromAuthorization } from './bearer-identity.ts';
 import {
   createResponseCache,
   schemaHashOf,
   type ResponseCache,
   type ResponseCacheStats,
 } from './response-cache/index.ts';
+import { createRequestScopes, type RouterContext } from './request-scope.ts';
 import { createSubgraphFetchers } from './subgraph-fetch.ts';
 import { createSubgraphHealth, type SubgraphHealth } from './subgraph-health.ts';
 import { createSubgraphRouting } from './subgraph-routing.ts';
@@ -75,8 +75,8 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
     dedupStats,
     onRetired: (name) => gatewayMetrics.forget(name),
   });
-  // One cache of verified access tokens for the rate limiter and the context: a request verifies at most once.
-  const verifyAccessToken = createAccessTokenVerifier(env.JWT_SECRET);
+  // A request's token is parsed and verified once, for the rate limiter, the response cache and the context.
+  const scopes = createRequestScopes(createAccessTokenVerifier(env.JWT_SECRET));
   const gateway = new ApolloGateway({
     supergraphSdl: env.SUPERGRAPH_WATCH
       ? watchedSupergraph(env.SUPERGRAPH_PATH, logger)
@@ -125,7 +125,7 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
               logger,
               registry: metrics.registry,
               schema: () => schemaHash,
-              identify: (req) => identityFromAuthorization(req.headers.authorization, verifyAccessToken),
+              scopes,
             });
       apollo = new ApolloServer<RouterContext>({
         gateway,
@@ -158,7 +158,7 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
             'Fix the variable names (SUBGRAPH_<NAME>_*, <NAME> being the subgraph name upper-cased) or remove them.',
         );
       }
-      rateLimiter = createRateLimiter(env, logger, verifyAccessToken);
+      rateLimiter = createRateLimiter(env, logger, scopes);
       app = createGraphQLApp({
         apollo,
         logger,
@@ -170,10 +170,8 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
         // A cache hit is answered first: its request passed every screen when its answer was stored.
         screen: [...(responseCache ? [responseCache.front] : []), tokenLimit(env.MAX_TOKENS)],
         context: createContextBuilder({
-          verifyAccessToken,
+          scopes,
           signInternalToken: createInternalTokenSigner(env.INTERNAL_SECRET),
-          jwtSecret: env.JWT_SECRET,
-          internalSecret: env.INTERNAL_SECRET,
           requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
         }),
         readiness: async () => {

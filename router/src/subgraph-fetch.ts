@@ -1,9 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Logger } from '@supergraph/service-kit/logger';
 import CircuitBreaker from 'opossum';
 import { bufferedFrom, responseOf } from './buffered-response.ts';
+import { subgraphCall } from './request-scope.ts';
 import type { SubgraphHealth } from './subgraph-health.ts';
 import type { BreakerSettings, SubgraphSettings } from './subgraph-settings.ts';
 
@@ -48,26 +48,6 @@ export class SubgraphUnavailableError extends Error {
     return this.reason === 'unreachable' || this.reason === 'timeout';
   }
 }
-
-/** What the data source knows about one subgraph fetch and the fetcher needs. */
-export interface SubgraphCall {
-  /** Aborts when the client request's deadline passes. */
-  deadline: AbortSignal | undefined;
-  /** A query may be sent twice; a mutation never is. */
-  idempotent: boolean;
-  /** The request's logger (it carries the request id); the gateway's when absent. */
-  logger?: Logger;
-  /** Who is calling, as a stable string: identical idempotent fetches of one caller may be shared. */
-  identity?: string;
-  /** The response-cache generation the request read, if any: fetches are shared only within one. */
-  generation?: string | undefined;
-}
-
-/**
- * Carries the current call from the data source's `process` into the fetcher: Apollo's data source calls its
- * fetcher with only a URL and a request init, and the fetcher is shared by all requests.
- */
-export const subgraphCall = new AsyncLocalStorage<SubgraphCall>();
 
 /** How one fetch attempt ended: `success` (any answer below 400), `client-error` (a 4xx answer), or why it failed. */
 export type FetchOutcome = 'success' | 'client-error' | UnavailableReason;

@@ -4,11 +4,10 @@ import { parse } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createSubgraphFetcher,
-  subgraphCall,
   SubgraphUnavailableError,
-  type SubgraphCall,
   type SubgraphFetcher,
 } from '../src/subgraph-fetch.ts';
+import { subgraphCall, type SubgraphCall } from '../src/request-scope.ts';
 import type { BreakerSettings } from '../src/subgraph-settings.ts';
 import { createSubgraphHealth, type SubgraphState } from '../src/subgraph-health.ts';
 import { fetchedFieldPaths, subgraphOperation } from '../src/subgraph-operation.ts';

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import {
+  createAccessTokenVerifier,
+  createInternalTokenSigner,
   INTERNAL_TOKEN_HEADER,
   signAccessToken,
   verifyInternalToken,
@@ -17,6 +19,7 @@ import { graphql, testSecrets } from '@supergraph/testing';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContextBuilder } from '../src/context.ts';
+import { createRequestScopes } from '../src/request-scope.ts';
 import { loadEnv } from '../src/env.ts';
 import { overrideProblems, subgraphSettingsOf } from '../src/subgraph-settings.ts';
 import { buildRouter } from '../src/server.ts';
@@ -382,12 +385,37 @@ describe('gateway over HTTP', () => {
   });
 });
 
+describe('request scope', () => {
+  it('parses and verifies a request’s token once, however many steps ask for its caller', async () => {
+    const secrets = testSecrets();
+    let verified = 0;
+    const verify = createAccessTokenVerifier(secrets.JWT_SECRET);
+    const scopes = createRequestScopes((token) => {
+      verified += 1;
+      return verify(token);
+    });
+    const userId = randomUUID();
+    const req = { headers: bearer(await accessToken({ userId, role: 'CUSTOMER' }, secrets.JWT_SECRET)) };
+    const other = { headers: bearer(await accessToken({ userId, role: 'CUSTOMER' }, secrets.JWT_SECRET)) };
+    const broken = { headers: { authorization: 'Token abc' } };
+
+    const callers = await Promise.all([req, req, req, other].map((r) => scopes.callerOf(r as never)));
+
+    expect(callers.map((caller) => caller?.userId)).toEqual([userId, userId, userId, userId]);
+    expect(verified).toBe(2);
+    await expect(scopes.callerOf(broken as never)).rejects.toThrow(/must be "Bearer <token>"/);
+    await expect(scopes.callerOf(broken as never)).rejects.toThrow(/must be "Bearer <token>"/);
+    expect(verified).toBe(2);
+  });
+});
+
 describe('request context', () => {
   it('signs the internal token once per request, however many subgraph fetches ask for it', async () => {
     const secrets = testSecrets();
     const build = createContextBuilder({
-      jwtSecret: secrets.JWT_SECRET,
-      internalSecret: secrets.INTERNAL_SECRET,
+      scopes: createRequestScopes(createAccessTokenVerifier(secrets.JWT_SECRET)),
+      signInternalToken: createInternalTokenSigner(secrets.INTERNAL_SECRET),
+      requestTimeoutMs: 1_000,
     });
     const req = { headers: {} } as Parameters<typeof build>[0];
     const res = Object.assign(new EventEmitter(), { locals: {} }) as unknown as Parameters<typeof build>[1];
