@@ -128,9 +128,9 @@ const routerEnvSchema = z.object({
     .default('true')
     .transform((value) => value === 'true'),
   /**
-   * How the answer is rebuilt from the subgraphs' data after a query plan ran: `lean` (result-shaping.ts: Apollo's
+   * How the answer is rebuilt from the subgraphs' data after a query plan ran: `lean` (result-shaping/: Apollo's
    * algorithm without its per-value allocations; used only on the @apollo/gateway 2.14.4 file it follows, see
-   * apollo-result-shaping.ts) or `apollo`.
+   * result-shaping/install.ts) or `apollo`. Applied once per process, at start.
    */
   RESULT_SHAPING: z.enum(['lean', 'apollo']).default('lean'),
   /** Browser origins allowed to call the gateway (comma-separated). */

@@ -27,7 +27,6 @@ import { createRequestScopes, type RouterContext } from './request-scope.ts';
 import { createSubgraphFetchers } from './subgraph-fetch.ts';
 import { createSubgraphHealth, type SubgraphHealth } from './subgraph-health.ts';
 import { createSubgraphRouting } from './subgraph-routing.ts';
-import { useResultShaping } from './apollo-result-shaping.ts';
 import { readSupergraph } from './supergraph.ts';
 import { watchedSupergraph } from './supergraph-watch.ts';
 
@@ -62,7 +61,6 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
   // @apollo/gateway otherwise sends usage metrics to Apollo and probes cloud metadata endpoints
   // (169.254.169.254) at construction; its only switch is this variable, read in the constructor.
   process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
-  useResultShaping(env.RESULT_SHAPING, logger);
   const health = createSubgraphHealth({ logger });
   const metrics = options.metrics ?? createServiceMetrics('gateway');
   const gatewayMetrics = createGatewayMetrics(metrics.registry, health);

@@ -1,22 +1,23 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
 import { listen } from '@supergraph/service-kit/http';
 import { createLogger } from '@supergraph/service-kit/logger';
 import { graphql, testSecrets } from '@supergraph/testing';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../src/env.ts';
+import { installResultShaping } from '../src/result-shaping/install.ts';
 import { buildRouter } from '../src/server.ts';
 import { FOREIGN_SUBGRAPHS, serveSubgraph, type RunningSubgraph } from './foreign-subgraphs.ts';
 
 /**
  * The gateway serves a supergraph composed elsewhere, of subgraphs it has never heard of, given nothing but the
- * supergraph's path: it routes by the URLs in the supergraph, and answers what a bare @apollo/gateway answers.
+ * supergraph's path: it routes by the URLs in the supergraph, and answers what a bare @apollo/gateway answers
+ * (in a process of its own, so with Apollo's own result shaping where ours runs the lean one).
  */
 const logger = createLogger('gateway', 'silent');
 
@@ -39,6 +40,7 @@ beforeAll(async () => {
   const path = join(dir, 'supergraph.graphql');
   await writeFile(path, composed.supergraphSdl);
 
+  expect(installResultShaping('lean', logger)).toBe('lean');
   const router = buildRouter(
     loadEnv({ ...testSecrets(), NODE_ENV: 'test', LOG_LEVEL: 'silent', SUPERGRAPH_PATH: path }),
     logger,
@@ -54,11 +56,18 @@ beforeAll(async () => {
     },
   };
 
-  const bareServer = new ApolloServer({
-    gateway: new ApolloGateway({ supergraphSdl: composed.supergraphSdl }),
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'bare-gateway-process.ts'), path], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const started = await startStandaloneServer(bareServer, { listen: { port: 0, host: '127.0.0.1' } });
-  bare = { url: started.url, stop: () => bareServer.stop() };
+  const [firstLine] = (await once(child.stdout, 'data')) as [Buffer];
+  bare = {
+    url: (JSON.parse(firstLine.toString('utf8')) as { url: string }).url,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill();
+      await once(child, 'exit');
+    },
+  };
 });
 
 afterAll(async () => {
