@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { demoUser } from '@supergraph/demo-data';
 import { GATEWAY_NODE_OPTIONS } from '@supergraph/router/heap';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -42,6 +43,8 @@ const SERVICES: Service[] = [
       NODE_OPTIONS: [GATEWAY_NODE_OPTIONS, process.env['NODE_OPTIONS']].filter(Boolean).join(' '),
       SUBGRAPH_USERS_URL: `http://127.0.0.1:${USERS_PORT}/graphql`,
       SUBGRAPH_ORDERS_URL: `http://127.0.0.1:${ORDERS_PORT}/graphql`,
+      // Apollo Sandbox opens logged in as the demo customer grace@example.com (seeded by the users subgraph).
+      SANDBOX_USER_ID: demoUser('grace@example.com').id,
     },
   },
 ];

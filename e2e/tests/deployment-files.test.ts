@@ -1,8 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
 import { ENV_KEYS as ORDERS_ENV_KEYS } from '@supergraph/orders/env';
-import { ENV_KEYS as ROUTER_ENV_KEYS, PER_SUBGRAPH_VARIABLE } from '@supergraph/router/env';
+import {
+  DEFAULT_SUPERGRAPH_PATH,
+  ENV_KEYS as ROUTER_ENV_KEYS,
+  PER_SUBGRAPH_VARIABLE,
+} from '@supergraph/router/env';
 import { GATEWAY_NODE_OPTIONS } from '@supergraph/router/heap';
 import { ENV_KEYS as USERS_ENV_KEYS } from '@supergraph/users/env';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -187,6 +192,45 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
     expect(dockerfile).toMatch(/\/health\/ready/);
+  });
+
+  it('copies the supergraph to where the gateway looks for it by default', () => {
+    const copied =
+      /^COPY --from=prune \S+ \/repo\/schema\/supergraph\.graphql \.\/schema\/supergraph\.graphql$/m;
+    expect(dockerfile).toMatch(copied);
+    // In the image the services live at /app/<dir>; the gateway's default resolves to /app/schema/….
+    expect(relative(join(ROOT, 'router/src'), DEFAULT_SUPERGRAPH_PATH)).toBe(
+      '../../schema/supergraph.graphql',
+    );
+  });
+
+  it("prunes the gateway's workspace to no subgraph, schema tooling or demo data", () => {
+    const out = mkdtempSync(join(tmpdir(), 'gateway-prune-'));
+    try {
+      execFileSync(
+        join(ROOT, 'node_modules/.bin/turbo'),
+        ['prune', '@supergraph/router', '--docker', '--out-dir', out],
+        { cwd: ROOT, stdio: 'pipe', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } },
+      );
+      const files = readdirSync(join(out, 'full'), { recursive: true, encoding: 'utf8' });
+      const workspaces = files
+        .filter((file) => basename(file) === 'package.json' && !file.includes('node_modules'))
+        .map((file) => (JSON.parse(readFileSync(join(out, 'full', file), 'utf8')) as { name: string }).name);
+      const subgraphDirs = readdirSync(join(ROOT, 'subgraphs'));
+
+      expect(workspaces).toContain('@supergraph/router');
+      expect(files.filter((file) => file.startsWith('subgraphs'))).toEqual([]);
+      for (const dir of subgraphDirs) {
+        const name = (
+          JSON.parse(readFileSync(join(ROOT, 'subgraphs', dir, 'package.json'), 'utf8')) as { name: string }
+        ).name;
+        expect(workspaces).not.toContain(name);
+      }
+      expect(workspaces).not.toContain('@supergraph/schema');
+      expect(workspaces).not.toContain('@supergraph/demo-data');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
 

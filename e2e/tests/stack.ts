@@ -9,6 +9,7 @@ import { seedDemoOrders } from '@supergraph/orders/seed';
 import { buildRouter } from '@supergraph/router/server';
 import { loadEnv as loadRouterEnv } from '@supergraph/router/env';
 import { installResultShaping } from '@supergraph/router/result-shaping';
+import { demoUser } from '@supergraph/demo-data';
 import { listen, type RunningServer } from '@supergraph/service-kit/http';
 import { createLogger, type Logger } from '@supergraph/service-kit/logger';
 import { createQueryCounter } from '@supergraph/service-kit/db';
@@ -144,6 +145,8 @@ export async function startStack(label: string, options: StackOptions = {}) {
 
   const routerEnv = loadRouterEnv({
     ...common,
+    // As `npm start` does: the development landing page opens logged in as a demo customer.
+    SANDBOX_USER_ID: demoUser('grace@example.com').id,
     SUBGRAPH_USERS_URL: `${usersServer.url}/graphql`,
     SUBGRAPH_ORDERS_URL: `${ordersServer.url}/graphql`,
     ...options.gateway,

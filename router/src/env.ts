@@ -1,6 +1,13 @@
-import { SUPERGRAPH_PATH } from '@supergraph/schema/supergraph-file';
+import { join } from 'node:path';
+import { ROLES } from '@supergraph/service-kit/auth';
 import { commonEnv, parseEnv, port, secret } from '@supergraph/service-kit/env';
 import { z } from 'zod';
+
+/**
+ * The supergraph the repository composes (`npm run schema:compose`), by path: the gateway reads it as a file and
+ * imports nothing of the schema tooling or the subgraphs. The image copies it to the same place (Dockerfile).
+ */
+export const DEFAULT_SUPERGRAPH_PATH = join(import.meta.dirname, '..', '..', 'schema', 'supergraph.graphql');
 
 const timeoutMs = z.coerce.number().int().min(1).max(300_000);
 const breakerErrorThresholdPercent = z.coerce.number().min(1).max(100);
@@ -55,8 +62,23 @@ const routerEnvSchema = z.object({
   JWT_SECRET: secret,
   /** Signs the caller's identity for subgraphs (`x-internal-token`); shared with every subgraph. */
   INTERNAL_SECRET: secret,
-  /** The composed supergraph to serve; defaults to the committed schema/supergraph.graphql. */
-  SUPERGRAPH_PATH: z.string().min(1).default(SUPERGRAPH_PATH),
+  SUPERGRAPH_PATH: z
+    .string()
+    .min(1)
+    .default(DEFAULT_SUPERGRAPH_PATH)
+    .describe(
+      "Path of the composed supergraph to serve: any supergraph, its subgraphs routed by their join__graph URLs. Default: the repository's schema/supergraph.graphql.",
+    ),
+  SANDBOX_USER_ID: z
+    .uuid()
+    .optional()
+    .describe(
+      'Development only: the landing page (Apollo Sandbox) opens with an access token for this user already in its headers. Unset: no token. Ignored in production, which has no landing page.',
+    ),
+  SANDBOX_USER_ROLE: z
+    .enum(ROLES)
+    .default('CUSTOMER')
+    .describe("The role in SANDBOX_USER_ID's example token."),
   /** Follow the supergraph file and switch to a new version without a restart (see supergraph-watch.ts). */
   SUPERGRAPH_WATCH: z
     .enum(['true', 'false'])
