@@ -149,12 +149,12 @@ const routerEnvSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
-  /**
-   * How the answer is rebuilt from the subgraphs' data after a query plan ran: `lean` (result-shaping/: Apollo's
-   * algorithm without its per-value allocations; used only on the @apollo/gateway 2.14.4 file it follows, see
-   * result-shaping/install.ts) or `apollo`. Applied once per process, at start.
-   */
-  RESULT_SHAPING: z.enum(['lean', 'apollo']).default('lean'),
+  RESULT_SHAPING: z
+    .enum(['lean', 'apollo'])
+    .default('lean')
+    .describe(
+      "How the answer is rebuilt from the subgraphs' data after a query plan ran: `lean` (router/src/result-shaping/: Apollo's algorithm without its per-value allocations, used only on the @apollo/gateway file it follows) or `apollo`. Applied once per process, at start.",
+    ),
   /** Browser origins allowed to call the gateway (comma-separated). */
   CORS_ORIGINS: z
     .string()
