@@ -23,6 +23,9 @@ ARG SERVICE_DIR
 ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
 COPY --from=install --chown=node:node /app .
+# The gateway reads the composed supergraph by path (router/src/env.ts) and depends on no schema or subgraph
+# package, so the file is not in its pruned workspace: it comes on its own, to where the default path points.
+COPY --from=prune --chown=node:node /repo/schema/supergraph.graphql ./schema/supergraph.graphql
 WORKDIR /app/${SERVICE_DIR}
 USER node
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \

@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { demoUser } from '@supergraph/demo-data';
 import { GATEWAY_NODE_OPTIONS } from '@supergraph/router/heap';
 import { detectLocalServices } from './start/local-services.ts';
 import { createPrettyFormatter } from './start/pretty-log.ts';
@@ -67,6 +68,8 @@ const SERVICES: Service[] = [
       SUBGRAPH_USERS_URL: `http://127.0.0.1:${USERS_PORT}/graphql`,
       SUBGRAPH_ORDERS_URL: `http://127.0.0.1:${ORDERS_PORT}/graphql`,
       ...(local.redisUrl ? { REDIS_URL: local.redisUrl } : {}),
+      // Apollo Sandbox opens logged in as the demo customer grace@example.com (seeded by the users subgraph).
+      SANDBOX_USER_ID: demoUser('grace@example.com').id,
     },
   },
 ];

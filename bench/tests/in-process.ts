@@ -55,8 +55,8 @@ export async function startInProcess(fronts: readonly ServerId[], seed: DatasetO
       internalTokenHeader: INTERNAL_TOKEN_HEADER,
       cacheEnv: { RESPONSE_CACHE: 'memory' },
     };
-    // All in this one process: A's buildRouter puts lean result shaping in Apollo's place for every ApolloGateway
-    // here, E's included (router/src/apollo-result-shaping.ts). Answers are the same either way; the benchmark
+    // All in this one process: A's start puts lean result shaping in Apollo's place for every ApolloGateway
+    // here, E's included (router/src/result-shaping/install.ts). Answers are the same either way; the benchmark
     // itself starts each server in a process of its own (process/pool.ts), where E keeps Apollo's own.
     for (const id of fronts) {
       if (id === 'users' || id === 'orders') continue;

@@ -1,7 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
 import { ENV_KEYS as ORDERS_ENV_KEYS } from '@supergraph/orders/env';
-import { ENV_KEYS as ROUTER_ENV_KEYS } from '@supergraph/router/env';
+import {
+  DEFAULT_SUPERGRAPH_PATH,
+  ENV_KEYS as ROUTER_ENV_KEYS,
+  PER_SUBGRAPH_VARIABLE,
+} from '@supergraph/router/env';
 import { GATEWAY_NODE_OPTIONS } from '@supergraph/router/heap';
 import { ENV_KEYS as USERS_ENV_KEYS } from '@supergraph/users/env';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -21,11 +27,19 @@ import { loadComposeFile } from './compose-file.ts';
  * service is given is one its env.ts reads, ports agree, every service has health checks.
  */
 const ROOT = join(import.meta.dirname, '../..');
+const readsOneOf = (keys: readonly string[]) => (key: string) => keys.includes(key);
 const NODE_SERVICES = {
-  users: { port: 4001, keys: USERS_ENV_KEYS, workspace: 'users', dir: 'subgraphs/users' },
-  orders: { port: 4002, keys: ORDERS_ENV_KEYS, workspace: 'orders', dir: 'subgraphs/orders' },
-  // NODE_OPTIONS is read by Node itself: the gateway's heap sizing (router/src/heap.ts), checked below.
-  gateway: { port: 4000, keys: [...ROUTER_ENV_KEYS, 'NODE_OPTIONS'], workspace: 'router', dir: 'router' },
+  users: { port: 4001, reads: readsOneOf(USERS_ENV_KEYS), workspace: 'users', dir: 'subgraphs/users' },
+  orders: { port: 4002, reads: readsOneOf(ORDERS_ENV_KEYS), workspace: 'orders', dir: 'subgraphs/orders' },
+  gateway: {
+    port: 4000,
+    // NODE_OPTIONS is read by Node itself: the gateway's heap sizing (router/src/heap.ts), checked below.
+    // SUBGRAPH_<NAME>_URL and the other per-subgraph settings are read for any subgraph name.
+    reads: (key: string) =>
+      readsOneOf([...ROUTER_ENV_KEYS, 'NODE_OPTIONS'])(key) || PER_SUBGRAPH_VARIABLE.test(key),
+    workspace: 'router',
+    dir: 'router',
+  },
 } as const;
 
 interface ComposeService {
@@ -115,7 +129,7 @@ describe('docker-compose.yml', () => {
 
   it.each(nodeContainers)('gives %s only variables its env.ts reads, and its own port', (name, spec) => {
     const service = compose.services[name]!;
-    const unknown = Object.keys(service.environment ?? {}).filter((key) => !spec.keys.includes(key));
+    const unknown = Object.keys(service.environment ?? {}).filter((key) => !spec.reads(key));
     expect(unknown).toEqual([]);
     expect(service.environment?.['PORT']).toBe(String(spec.port));
     expect(service.build?.args).toEqual({ SERVICE: spec.workspace, SERVICE_DIR: spec.dir });
@@ -216,6 +230,45 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
     expect(dockerfile).toMatch(/\/health\/ready/);
   });
+
+  it('copies the supergraph to where the gateway looks for it by default', () => {
+    const copied =
+      /^COPY --from=prune \S+ \/repo\/schema\/supergraph\.graphql \.\/schema\/supergraph\.graphql$/m;
+    expect(dockerfile).toMatch(copied);
+    // In the image the services live at /app/<dir>; the gateway's default resolves to /app/schema/….
+    expect(relative(join(ROOT, 'router/src'), DEFAULT_SUPERGRAPH_PATH)).toBe(
+      '../../schema/supergraph.graphql',
+    );
+  });
+
+  it("prunes the gateway's workspace to no subgraph, schema tooling or demo data", () => {
+    const out = mkdtempSync(join(tmpdir(), 'gateway-prune-'));
+    try {
+      execFileSync(
+        join(ROOT, 'node_modules/.bin/turbo'),
+        ['prune', '@supergraph/router', '--docker', '--out-dir', out],
+        { cwd: ROOT, stdio: 'pipe', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } },
+      );
+      const files = readdirSync(join(out, 'full'), { recursive: true, encoding: 'utf8' });
+      const workspaces = files
+        .filter((file) => basename(file) === 'package.json' && !file.includes('node_modules'))
+        .map((file) => (JSON.parse(readFileSync(join(out, 'full', file), 'utf8')) as { name: string }).name);
+      const subgraphDirs = readdirSync(join(ROOT, 'subgraphs'));
+
+      expect(workspaces).toContain('@supergraph/router');
+      expect(files.filter((file) => file.startsWith('subgraphs'))).toEqual([]);
+      for (const dir of subgraphDirs) {
+        const name = (
+          JSON.parse(readFileSync(join(ROOT, 'subgraphs', dir, 'package.json'), 'utf8')) as { name: string }
+        ).name;
+        expect(workspaces).not.toContain(name);
+      }
+      expect(workspaces).not.toContain('@supergraph/schema');
+      expect(workspaces).not.toContain('@supergraph/demo-data');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
 });
 
 const MODELS = {
@@ -261,7 +314,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       // Only the http port is in the Service; the gateway's metrics port stays inside the cluster network.
       const env = container.env ?? [];
       expect(env.find((variable) => variable.name === 'PORT')?.value).toBe(String(spec.port));
-      expect(env.map((variable) => variable.name).filter((key) => !spec.keys.includes(key))).toEqual([]);
+      expect(env.map((variable) => variable.name).filter((key) => !spec.reads(key))).toEqual([]);
       expect(container.readinessProbe?.httpGet?.path).toBe('/health/ready');
       expect(container.livenessProbe?.httpGet?.path).toBe('/health/live');
       expect(container.image).toBe(`ghcr.io/example/supergraph-${spec.workspace}:latest`);

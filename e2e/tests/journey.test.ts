@@ -116,7 +116,7 @@ describe('a customer journey through the gateway', () => {
   });
 
   it('answers response names that are JavaScript property names (__proto__, constructor) as plain fields', async () => {
-    // The gateway rebuilds every answer (router/src/result-shaping.ts) in objects that inherit nothing: an alias
+    // The gateway rebuilds every answer (router/src/result-shaping/) in objects that inherit nothing: an alias
     // named __proto__ must be a field of the answer, not a prototype, also across the entity hop. The spy on the
     // function Apollo's executeQueryPlan calls proves the gateway (in this process) really shaped it that way.
     const apolloShapingModule = createRequire(import.meta.url)('@apollo/gateway/dist/resultShaping.js') as {

@@ -6,6 +6,8 @@ import { createOrdersEvents } from '@supergraph/orders/events';
 import { seedDemoOrders } from '@supergraph/orders/seed';
 import { buildRouter } from '@supergraph/router/server';
 import { loadEnv as loadRouterEnv } from '@supergraph/router/env';
+import { installResultShaping } from '@supergraph/router/result-shaping';
+import { demoUser } from '@supergraph/demo-data';
 import { listen, type RunningServer } from '@supergraph/service-kit/http';
 import { createLogger, type Logger } from '@supergraph/service-kit/logger';
 import { createQueryCounter } from '@supergraph/service-kit/db';
@@ -139,15 +141,17 @@ export async function startStack(label: string, options: StackOptions = {}) {
     orders: { app: orders.app, server: ordersServer },
   };
 
-  const router = buildRouter(
-    loadRouterEnv({
-      ...common,
-      SUBGRAPH_USERS_URL: `${usersServer.url}/graphql`,
-      SUBGRAPH_ORDERS_URL: `${ordersServer.url}/graphql`,
-      ...options.gateway,
-    }),
-    loggerOf('gateway'),
-  );
+  const routerEnv = loadRouterEnv({
+    ...common,
+    // As `npm start` does: the development landing page opens logged in as a demo customer.
+    SANDBOX_USER_ID: demoUser('grace@example.com').id,
+    SUBGRAPH_USERS_URL: `${usersServer.url}/graphql`,
+    SUBGRAPH_ORDERS_URL: `${ordersServer.url}/graphql`,
+    ...options.gateway,
+  });
+  // As router/src/index.ts does at start (process-wide: the last stack started in this process decides).
+  installResultShaping(routerEnv.RESULT_SHAPING, loggerOf('gateway'));
+  const router = buildRouter(routerEnv, loggerOf('gateway'));
   await router.start();
   cleanups.unshift(() => router.stop());
   const gatewayServer = await listen(router.app, 0, '127.0.0.1');

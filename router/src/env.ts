@@ -1,13 +1,57 @@
-import { SUPERGRAPH_PATH } from '@supergraph/schema/supergraph-file';
+import { join } from 'node:path';
+import { ROLES } from '@supergraph/service-kit/auth';
 import { commonEnv, parseEnv, port, secret } from '@supergraph/service-kit/env';
 import { z } from 'zod';
 
-const subgraphUrl = (fallback: string) =>
-  z
-    .url({ protocol: /^https?$/, error: `must be an http(s):// URL of the subgraph, e.g. ${fallback}` })
-    .default(fallback);
+/**
+ * The supergraph the repository composes (`npm run schema:compose`), by path: the gateway reads it as a file and
+ * imports nothing of the schema tooling or the subgraphs. The image copies it to the same place (Dockerfile).
+ */
+export const DEFAULT_SUPERGRAPH_PATH = join(import.meta.dirname, '..', '..', 'schema', 'supergraph.graphql');
 
 const timeoutMs = z.coerce.number().int().min(1).max(300_000);
+const breakerErrorThresholdPercent = z.coerce.number().min(1).max(100);
+const breakerVolumeThreshold = z.coerce.number().int().min(1);
+const breakerResetMs = z.coerce.number().int().min(100).max(600_000);
+
+/**
+ * What one subgraph may override, as SUBGRAPH_<NAME>_<SETTING>: <NAME> is the subgraph's name in the supergraph,
+ * upper-cased, with every character other than A-Z and 0-9 written as `_` (`user-accounts` → USER_ACCOUNTS).
+ */
+export const PER_SUBGRAPH_SETTINGS = {
+  URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'must be an http(s):// URL of the subgraph, e.g. http://users:4001/graphql',
+    })
+    .describe(
+      "SUBGRAPH_<NAME>_URL: where the gateway sends subgraph <NAME>'s requests. Default: the URL the supergraph names for it (join__graph(url:)).",
+    ),
+  TIMEOUT_MS: timeoutMs.describe(
+    'SUBGRAPH_<NAME>_TIMEOUT_MS: overrides SUBGRAPH_TIMEOUT_MS for subgraph <NAME>.',
+  ),
+  BREAKER_ERROR_THRESHOLD_PERCENT: breakerErrorThresholdPercent.describe(
+    'SUBGRAPH_<NAME>_BREAKER_ERROR_THRESHOLD_PERCENT: overrides BREAKER_ERROR_THRESHOLD_PERCENT for subgraph <NAME>.',
+  ),
+  BREAKER_VOLUME_THRESHOLD: breakerVolumeThreshold.describe(
+    'SUBGRAPH_<NAME>_BREAKER_VOLUME_THRESHOLD: overrides BREAKER_VOLUME_THRESHOLD for subgraph <NAME>.',
+  ),
+  BREAKER_RESET_MS: breakerResetMs.describe(
+    'SUBGRAPH_<NAME>_BREAKER_RESET_MS: overrides BREAKER_RESET_MS for subgraph <NAME>.',
+  ),
+};
+
+type PerSubgraphSetting = keyof typeof PER_SUBGRAPH_SETTINGS;
+
+/** One subgraph's overrides, from its SUBGRAPH_<NAME>_* variables. */
+export type SubgraphOverride = Partial<{
+  [Setting in PerSubgraphSetting]: z.infer<(typeof PER_SUBGRAPH_SETTINGS)[Setting]>;
+}>;
+
+/** A per-subgraph variable: group 1 is the subgraph's <NAME>, group 2 the setting. */
+export const PER_SUBGRAPH_VARIABLE = new RegExp(
+  `^SUBGRAPH_([A-Z0-9_]+?)_(${Object.keys(PER_SUBGRAPH_SETTINGS).join('|')})$`,
+);
 
 const routerEnvSchema = z.object({
   ...commonEnv,
@@ -18,29 +62,50 @@ const routerEnvSchema = z.object({
   JWT_SECRET: secret,
   /** Signs the caller's identity for subgraphs (`x-internal-token`); shared with every subgraph. */
   INTERNAL_SECRET: secret,
-  /** The composed supergraph to serve; defaults to the committed schema/supergraph.graphql. */
-  SUPERGRAPH_PATH: z.string().min(1).default(SUPERGRAPH_PATH),
+  SUPERGRAPH_PATH: z
+    .string()
+    .min(1)
+    .default(DEFAULT_SUPERGRAPH_PATH)
+    .describe(
+      "Path of the composed supergraph to serve: any supergraph, its subgraphs routed by their join__graph URLs. Default: the repository's schema/supergraph.graphql.",
+    ),
+  SANDBOX_USER_ID: z
+    .uuid()
+    .optional()
+    .describe(
+      'Development only: the landing page (Apollo Sandbox) opens with an access token for this user already in its headers. Unset: no token. Ignored in production, which has no landing page.',
+    ),
+  SANDBOX_USER_ROLE: z
+    .enum(ROLES)
+    .default('CUSTOMER')
+    .describe("The role in SANDBOX_USER_ID's example token."),
   /** Follow the supergraph file and switch to a new version without a restart (see supergraph-watch.ts). */
   SUPERGRAPH_WATCH: z
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
-  // The supergraph's own URLs are only composition defaults; these decide where requests really go.
-  SUBGRAPH_USERS_URL: subgraphUrl('http://127.0.0.1:4001/graphql'),
-  SUBGRAPH_ORDERS_URL: subgraphUrl('http://127.0.0.1:4002/graphql'),
-  /** Upper bound for one subgraph fetch, so a hung subgraph fails the request instead of holding it open. */
-  SUBGRAPH_TIMEOUT_MS: timeoutMs.default(10_000),
-  /** Per-subgraph overrides of SUBGRAPH_TIMEOUT_MS. */
-  SUBGRAPH_USERS_TIMEOUT_MS: timeoutMs.optional(),
-  SUBGRAPH_ORDERS_TIMEOUT_MS: timeoutMs.optional(),
+  // Each subgraph is routed to the URL the supergraph names for it; SUBGRAPH_<NAME>_URL and the other
+  // PER_SUBGRAPH_SETTINGS above override that and the defaults below, one subgraph at a time.
+  SUBGRAPH_TIMEOUT_MS: timeoutMs
+    .default(10_000)
+    .describe(
+      'Upper bound for one subgraph fetch, so a hung subgraph fails the request instead of holding it open; SUBGRAPH_<NAME>_TIMEOUT_MS overrides it per subgraph.',
+    ),
   /** Deadline of one client request: every subgraph fetch still running then is aborted. */
   REQUEST_TIMEOUT_MS: timeoutMs.default(15_000),
   // Circuit breaker, one per subgraph: opens when more than this share of its fetches failed (network
   // errors, 5xx, timeouts) within a 10 s window of at least BREAKER_VOLUME_THRESHOLD fetches; fails fast
   // while open; lets one probe through after BREAKER_RESET_MS.
-  BREAKER_ERROR_THRESHOLD_PERCENT: z.coerce.number().min(1).max(100).default(50),
-  BREAKER_VOLUME_THRESHOLD: z.coerce.number().int().min(1).default(5),
-  BREAKER_RESET_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  // SUBGRAPH_<NAME>_BREAKER_* override each per subgraph.
+  BREAKER_ERROR_THRESHOLD_PERCENT: breakerErrorThresholdPercent
+    .default(50)
+    .describe("Share (%) of failed fetches within 10 s that opens a subgraph's circuit breaker."),
+  BREAKER_VOLUME_THRESHOLD: breakerVolumeThreshold
+    .default(5)
+    .describe('Fetches a subgraph must have had within 10 s before its breaker may open.'),
+  BREAKER_RESET_MS: breakerResetMs
+    .default(10_000)
+    .describe('How long an open breaker fails fast before it lets one probe fetch through.'),
 
   // Abuse limits: checked at the gateway, so a refused operation never reaches a subgraph.
   MAX_DEPTH: z.coerce.number().int().min(1).default(10),
@@ -84,12 +149,12 @@ const routerEnvSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
-  /**
-   * How the answer is rebuilt from the subgraphs' data after a query plan ran: `lean` (result-shaping.ts: Apollo's
-   * algorithm without its per-value allocations; used only on the @apollo/gateway 2.14.4 file it follows, see
-   * apollo-result-shaping.ts) or `apollo`.
-   */
-  RESULT_SHAPING: z.enum(['lean', 'apollo']).default('lean'),
+  RESULT_SHAPING: z
+    .enum(['lean', 'apollo'])
+    .default('lean')
+    .describe(
+      "How the answer is rebuilt from the subgraphs' data after a query plan ran: `lean` (router/src/result-shaping/: Apollo's algorithm without its per-value allocations, used only on the @apollo/gateway file it follows) or `apollo`. Applied once per process, at start.",
+    ),
   /** Browser origins allowed to call the gateway (comma-separated). */
   CORS_ORIGINS: z
     .string()
@@ -104,25 +169,42 @@ const routerEnvSchema = z.object({
     ),
 });
 
-export type RouterEnv = z.infer<typeof routerEnvSchema>;
+type StaticRouterEnv = z.infer<typeof routerEnvSchema>;
 
-/** Parses the gateway's configuration from `source` (normally `process.env`), reporting every problem at once. */
+export interface RouterEnv extends StaticRouterEnv {
+  /** SUBGRAPH_<NAME>_* variables by <NAME>; which subgraphs they match is known only once a supergraph loads. */
+  subgraphOverrides: Readonly<Record<string, SubgraphOverride>>;
+}
+
+/**
+ * Parses the gateway's configuration from `source` (normally `process.env`), reporting every problem at once,
+ * including a SUBGRAPH_* variable that is no setting at all (SUBGRAPH_USERS_ULR).
+ */
 export function loadEnv(source: Record<string, string | undefined>): RouterEnv {
-  return parseEnv('gateway', routerEnvSchema, source);
-}
-
-/** Where each subgraph named in the supergraph is served, by subgraph name. */
-export function subgraphUrlsOf(env: RouterEnv): Readonly<Record<string, string>> {
-  return { users: env.SUBGRAPH_USERS_URL, orders: env.SUBGRAPH_ORDERS_URL };
-}
-
-/** How long one fetch from each subgraph may take, by subgraph name. */
-export function subgraphTimeoutsOf(env: RouterEnv): Readonly<Record<string, number>> {
+  const perSubgraph: Record<string, z.ZodType> = {};
+  for (const variable of Object.keys(source)) {
+    if (!variable.startsWith('SUBGRAPH_') || Object.hasOwn(routerEnvSchema.shape, variable)) continue;
+    const setting = PER_SUBGRAPH_VARIABLE.exec(variable)?.[2] as PerSubgraphSetting | undefined;
+    perSubgraph[variable] = setting
+      ? PER_SUBGRAPH_SETTINGS[setting].optional()
+      : z.undefined({
+          error: `not a gateway setting: per-subgraph settings are SUBGRAPH_<NAME>_{${Object.keys(PER_SUBGRAPH_SETTINGS).join(',')}}`,
+        });
+  }
+  const parsed: Record<string, unknown> = parseEnv('gateway', routerEnvSchema.extend(perSubgraph), source);
+  const fixed: Record<string, unknown> = {};
+  const subgraphOverrides: Record<string, Record<string, unknown>> = {};
+  for (const [variable, value] of Object.entries(parsed)) {
+    const [, name, setting] =
+      (Object.hasOwn(perSubgraph, variable) && PER_SUBGRAPH_VARIABLE.exec(variable)) || [];
+    if (!name || !setting) fixed[variable] = value;
+    else if (value !== undefined) (subgraphOverrides[name] ??= {})[setting] = value;
+  }
   return {
-    users: env.SUBGRAPH_USERS_TIMEOUT_MS ?? env.SUBGRAPH_TIMEOUT_MS,
-    orders: env.SUBGRAPH_ORDERS_TIMEOUT_MS ?? env.SUBGRAPH_TIMEOUT_MS,
+    ...(fixed as StaticRouterEnv),
+    subgraphOverrides: subgraphOverrides as Record<string, SubgraphOverride>,
   };
 }
 
-/** Every variable the gateway reads: deployment files are checked against it in tests. */
+/** Every fixed variable the gateway reads; deployment files are checked against it and PER_SUBGRAPH_VARIABLE. */
 export const ENV_KEYS: readonly string[] = Object.keys(routerEnvSchema.shape);

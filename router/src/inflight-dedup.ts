@@ -1,6 +1,7 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { buffer, responseOf, type BufferedResponse } from './buffered-response.ts';
-import { SubgraphUnavailableError, subgraphCall } from './subgraph-fetch.ts';
+import { subgraphCall } from './request-scope.ts';
+import { SubgraphUnavailableError } from './subgraph-fetch.ts';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 

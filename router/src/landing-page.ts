@@ -1,12 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { demoUser } from '@supergraph/demo-data';
 import { signAccessToken } from '@supergraph/service-kit/auth';
 import type { RouterEnv } from './env.ts';
 
-export const SANDBOX_EXAMPLE_OPERATION = `# Logged in as the demo customer grace@example.com (see the Authorization header below).
-query MyOrders {
+export const SANDBOX_EXAMPLE_OPERATION = `query MyOrders {
   me {
     name
     email
@@ -25,21 +23,24 @@ query MyOrders {
 `;
 
 /**
- * Development: Apollo Sandbox, opened on an example operation with a demo customer's token already in the
- * headers, so the first query works with one click. The token is minted here only because NODE_ENV is not
- * production (the demo user exists only outside production too). Production: no landing page at all.
+ * Development: Apollo Sandbox, opened on an example operation. With SANDBOX_USER_ID (`npm start` sets it to a
+ * demo customer) the caller's token is already in the headers, so the first query works with one click; the
+ * gateway itself knows no user. Production: no landing page at all.
  */
 export async function landingPage(env: RouterEnv): Promise<ApolloServerPlugin> {
   if (env.NODE_ENV === 'production') return ApolloServerPluginLandingPageDisabled();
-  const grace = demoUser('grace@example.com');
-  const token = await signAccessToken(
-    { userId: grace.id, role: grace.role },
-    { secret: env.JWT_SECRET, ttlSeconds: 12 * 60 * 60 },
-  );
+  const token = env.SANDBOX_USER_ID
+    ? await signAccessToken(
+        { userId: env.SANDBOX_USER_ID, role: env.SANDBOX_USER_ROLE },
+        { secret: env.JWT_SECRET, ttlSeconds: 12 * 60 * 60 },
+      )
+    : undefined;
   return ApolloServerPluginLandingPageLocalDefault({
     embed: true,
     includeCookies: false,
-    document: SANDBOX_EXAMPLE_OPERATION,
-    headers: { Authorization: `Bearer ${token}` },
+    document: token
+      ? `# Logged in as user ${env.SANDBOX_USER_ID} (SANDBOX_USER_ID; see the Authorization header below).\n${SANDBOX_EXAMPLE_OPERATION}`
+      : `# Anonymous: log in with the logIn mutation and send its token as "Authorization: Bearer <token>".\n${SANDBOX_EXAMPLE_OPERATION}`,
+    ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}),
   });
 }

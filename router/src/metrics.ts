@@ -1,16 +1,28 @@
 import { DURATION_BUCKETS } from '@supergraph/service-kit/metrics';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { FetchObserver } from './subgraph-fetch.ts';
+import type { FetchObserver, FetchOutcome } from './subgraph-fetch.ts';
 import type { SubgraphHealth, SubgraphState } from './subgraph-health.ts';
 
 const STATES: readonly SubgraphState[] = ['up', 'down', 'open'];
+const OUTCOMES: readonly FetchOutcome[] = [
+  'success',
+  'client-error',
+  'unreachable',
+  'server-error',
+  'timeout',
+  'deadline',
+  'breaker-open',
+];
 
 /**
  * The gateway's own metrics, next to the request metrics every service has (same registry): how each subgraph
- * fetch went, and each subgraph's state. Labels are bounded: subgraph names come from the gateway's
- * configuration, outcomes from a fixed list.
+ * fetch went, and each subgraph's state. Labels are bounded: subgraph names come from the supergraph being
+ * served (a subgraph that leaves it is forgotten), outcomes from a fixed list.
  */
-export function createGatewayMetrics(registry: Registry, health: SubgraphHealth): FetchObserver {
+export function createGatewayMetrics(
+  registry: Registry,
+  health: SubgraphHealth,
+): FetchObserver & { forget(subgraph: string): void } {
   const fetchDuration = new Histogram({
     name: 'subgraph_fetch_duration_seconds',
     help:
@@ -35,6 +47,7 @@ export function createGatewayMetrics(registry: Registry, health: SubgraphHealth)
     registers: [registry],
     async collect() {
       const states = await health.check();
+      this.reset(); // only the subgraphs served now
       for (const [subgraph, current] of Object.entries(states)) {
         for (const state of STATES) this.set({ subgraph, state }, state === current ? 1 : 0);
       }
@@ -54,6 +67,11 @@ export function createGatewayMetrics(registry: Registry, health: SubgraphHealth)
     },
     retried(subgraph) {
       retries.inc({ subgraph });
+    },
+    forget(subgraph) {
+      for (const outcome of OUTCOMES) fetchDuration.remove({ subgraph, outcome });
+      for (const state of STATES) transitions.remove({ subgraph, state });
+      retries.remove({ subgraph });
     },
   };
 }

@@ -1,4 +1,3 @@
-import type { Identity } from '@supergraph/service-kit/auth';
 import type { Logger } from '@supergraph/service-kit/logger';
 import type { RequestHandler } from 'express';
 import { Redis } from 'ioredis';
@@ -9,6 +8,7 @@ import {
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
 import type { RouterEnv } from './env.ts';
+import type { RequestScopes } from './request-scope.ts';
 
 export interface RateLimiter {
   middleware: RequestHandler;
@@ -20,11 +20,7 @@ export interface RateLimiter {
  * user id (so changing IP does not reset it), an anonymous one by IP. If Redis is unreachable the limiter
  * falls back to a per-process budget rather than failing every request: availability over strictness.
  */
-export function createRateLimiter(
-  env: RouterEnv,
-  logger: Logger,
-  verifyAccessToken: (token: string) => Promise<NonNullable<Identity>>,
-): RateLimiter {
+export function createRateLimiter(env: RouterEnv, logger: Logger, scopes: RequestScopes): RateLimiter {
   const options = { points: env.RATE_LIMIT_POINTS, duration: env.RATE_LIMIT_WINDOW_SECONDS };
   const memory = new RateLimiterMemory(options);
   let redis: Redis | undefined;
@@ -49,21 +45,19 @@ export function createRateLimiter(
     logger.info('rate limiter: REDIS_URL unset, counting per process');
   }
 
-  const clientKey = async (authorization: string | undefined, ip: string | undefined): Promise<string> => {
-    const token = /^Bearer +(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
-    if (token) {
-      try {
-        return `user:${(await verifyAccessToken(token)).userId}`;
-      } catch {
-        // An invalid token is refused later with 401; count it against the address that sent it.
-      }
+  const clientKey = async (req: Parameters<RequestHandler>[0]): Promise<string> => {
+    try {
+      const identity = await scopes.callerOf(req);
+      if (identity) return `user:${identity.userId}`;
+    } catch {
+      // An invalid token is refused later with 401; count it against the address that sent it.
     }
-    return `ip:${ip ?? 'unknown'}`;
+    return `ip:${req.socket.remoteAddress ?? 'unknown'}`;
   };
 
   const middleware: RequestHandler = (req, res, next) => {
     if (req.method === 'OPTIONS') return next();
-    clientKey(req.headers.authorization, req.socket.remoteAddress)
+    clientKey(req)
       .then((key) => limiter.consume(key))
       .then(
         (result) => {

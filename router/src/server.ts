@@ -7,28 +7,27 @@ import { createAccessTokenVerifier, createInternalTokenSigner } from '@supergrap
 import { createGraphQLApp, requestInfoPlugin } from '@supergraph/service-kit/http';
 import { type Logger } from '@supergraph/service-kit/logger';
 import { createServiceMetrics, type ServiceMetrics } from '@supergraph/service-kit/metrics';
-import { createContextBuilder, type RouterContext } from './context.ts';
+import { createContextBuilder } from './context.ts';
 import { corsPolicy } from './cors.ts';
-import { subgraphUrlsOf, type RouterEnv } from './env.ts';
+import type { RouterEnv } from './env.ts';
 import { createGatewayErrorFormatter } from './error-format.ts';
 import { landingPage } from './landing-page.ts';
 import { costLimitPlugin } from './cost.ts';
 import { armorProtection, tokenLimit } from './limits.ts';
 import { createGatewayMetrics } from './metrics.ts';
-import { deduplicateInflight, type DedupStats } from './inflight-dedup.ts';
+import type { DedupStats } from './inflight-dedup.ts';
 import { createRateLimiter } from './rate-limit.ts';
-import { identityFromAuthorization } from './bearer-identity.ts';
 import {
   createResponseCache,
   schemaHashOf,
   type ResponseCache,
   type ResponseCacheStats,
 } from './response-cache/index.ts';
-import { SignedSubgraphDataSource } from './signed-data-source.ts';
+import { createRequestScopes, type RouterContext } from './request-scope.ts';
 import { createSubgraphFetchers } from './subgraph-fetch.ts';
 import { createSubgraphHealth, type SubgraphHealth } from './subgraph-health.ts';
-import { useResultShaping } from './apollo-result-shaping.ts';
-import { readSupergraph, routeFor } from './supergraph.ts';
+import { createSubgraphRouting } from './subgraph-routing.ts';
+import { readSupergraph } from './supergraph.ts';
 import { watchedSupergraph } from './supergraph-watch.ts';
 
 export type RouterApp = ReturnType<typeof createGraphQLApp>;
@@ -62,37 +61,39 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
   // @apollo/gateway otherwise sends usage metrics to Apollo and probes cloud metadata endpoints
   // (169.254.169.254) at construction; its only switch is this variable, read in the constructor.
   process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
-  useResultShaping(env.RESULT_SHAPING, logger);
-  const urls = subgraphUrlsOf(env);
-  const health = createSubgraphHealth({ urls, logger });
+  const health = createSubgraphHealth({ logger });
   const metrics = options.metrics ?? createServiceMetrics('gateway');
-  const fetchers = createSubgraphFetchers(
+  const gatewayMetrics = createGatewayMetrics(metrics.registry, health);
+  const dedupStats: DedupStats = { shared: 0 };
+  const routing = createSubgraphRouting({
     env,
     logger,
     health,
-    createGatewayMetrics(metrics.registry, health),
-  );
-  const dedupStats: DedupStats = { shared: 0 };
-  // One cache of verified access tokens for the rate limiter and the context: a request verifies at most once.
-  const verifyAccessToken = createAccessTokenVerifier(env.JWT_SECRET);
+    fetchers: createSubgraphFetchers(logger, health, gatewayMetrics),
+    dedupStats,
+    onRetired: (name) => gatewayMetrics.forget(name),
+  });
+  // A request's token is parsed and verified once, for the rate limiter, the response cache and the context.
+  const scopes = createRequestScopes(createAccessTokenVerifier(env.JWT_SECRET));
   const gateway = new ApolloGateway({
     supergraphSdl: env.SUPERGRAPH_WATCH
       ? watchedSupergraph(env.SUPERGRAPH_PATH, logger)
       : async () => ({ supergraphSdl: await readSupergraph(env.SUPERGRAPH_PATH) }),
-    buildService: (service) =>
-      new SignedSubgraphDataSource({
-        url: routeFor(service, urls, env.SUPERGRAPH_PATH),
-        fetcher: env.DEDUPLICATE_INFLIGHT
-          ? deduplicateInflight(fetchers.fetcherFor(service.name), service.name, dedupStats)
-          : fetchers.fetcherFor(service.name),
-      }),
+    buildService: (service) => routing.buildService(service),
     logger: logger.child({ component: 'apollo-gateway' }),
     experimental_approximateQueryPlanStoreMiB: env.QUERY_PLAN_CACHE_MIB,
   });
   // The response cache keys answers by the supergraph they were computed on (it may be hot-reloaded).
   let schemaHash: string | undefined;
+  // SUBGRAPH_<NAME>_* variables that match no subgraph: they stop the start, and are logged after a reload.
+  let overrideProblems: string[] = [];
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     schemaHash = schemaHashOf(coreSupergraphSdl);
+    overrideProblems = routing.served(coreSupergraphSdl);
+    if (serving && overrideProblems.length > 0) {
+      logger.warn({ problems: overrideProblems }, 'per-subgraph settings that apply to no subgraph');
+    }
+    if (serving) logger.info({ subgraphs: routing.urls }, 'gateway routes to these subgraphs');
   });
 
   let apollo: ApolloServer<RouterContext> | undefined;
@@ -122,7 +123,7 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
               logger,
               registry: metrics.registry,
               schema: () => schemaHash,
-              identify: (req) => identityFromAuthorization(req.headers.authorization, verifyAccessToken),
+              scopes,
             });
       apollo = new ApolloServer<RouterContext>({
         gateway,
@@ -148,7 +149,14 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
         ],
       });
       await apollo.start();
-      rateLimiter = createRateLimiter(env, logger, verifyAccessToken);
+      if (overrideProblems.length > 0) {
+        await apollo.stop();
+        throw new Error(
+          `Per-subgraph settings that apply to no subgraph of ${env.SUPERGRAPH_PATH}: ${overrideProblems.join('; ')}. ` +
+            'Fix the variable names (SUBGRAPH_<NAME>_*, <NAME> being the subgraph name upper-cased) or remove them.',
+        );
+      }
+      rateLimiter = createRateLimiter(env, logger, scopes);
       app = createGraphQLApp({
         apollo,
         logger,
@@ -160,10 +168,8 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
         // A cache hit is answered first: its request passed every screen when its answer was stored.
         screen: [...(responseCache ? [responseCache.front] : []), tokenLimit(env.MAX_TOKENS)],
         context: createContextBuilder({
-          verifyAccessToken,
+          scopes,
           signInternalToken: createInternalTokenSigner(env.INTERNAL_SECRET),
-          jwtSecret: env.JWT_SECRET,
-          internalSecret: env.INTERNAL_SECRET,
           requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
         }),
         readiness: async () => {
@@ -181,14 +187,17 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
         },
       });
       serving = true;
-      logger.info({ supergraph: env.SUPERGRAPH_PATH, subgraphs: urls }, 'gateway loaded the supergraph');
+      logger.info(
+        { supergraph: env.SUPERGRAPH_PATH, subgraphs: routing.urls },
+        'gateway loaded the supergraph',
+      );
     },
     async stop() {
       serving = false;
       await apollo?.stop();
       await rateLimiter?.close();
       await responseCache?.close();
-      fetchers.shutdown();
+      routing.shutdown();
     },
   };
 }

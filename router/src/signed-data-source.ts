@@ -5,10 +5,9 @@ import { ErrorCode } from '@supergraph/service-kit/errors';
 import { REQUEST_ID_HEADER } from '@supergraph/service-kit/http';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import type { RouterContext } from './context.ts';
-import { subgraphCall, SubgraphUnavailableError } from './subgraph-fetch.ts';
+import { callerKeyOf, subgraphCall, type RouterContext } from './request-scope.ts';
+import { SubgraphUnavailableError } from './subgraph-fetch.ts';
 import { fetchedFieldPaths, subgraphOperation } from './subgraph-operation.ts';
-import { callerOf } from './response-cache/key.ts';
 
 type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
 type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
@@ -39,7 +38,7 @@ export class SignedSubgraphDataSource extends RemoteGraphQLDataSource<RouterCont
           deadline: options.context.deadline,
           idempotent: !operation.isMutation,
           logger: options.context.logger,
-          identity: callerOf(options.context.identity),
+          identity: callerKeyOf(options.context.identity),
           // With the response cache on, a request never shares a fetch begun before the generation it read:
           // that fetch may predate a mutation, and its answer would be stored as current.
           generation: options.context.responseCacheSlot?.generation,

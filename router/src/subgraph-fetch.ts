@@ -1,11 +1,11 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Logger } from '@supergraph/service-kit/logger';
 import CircuitBreaker from 'opossum';
 import { bufferedFrom, responseOf } from './buffered-response.ts';
-import { subgraphTimeoutsOf, type RouterEnv } from './env.ts';
+import { subgraphCall } from './request-scope.ts';
 import type { SubgraphHealth } from './subgraph-health.ts';
+import type { BreakerSettings, SubgraphSettings } from './subgraph-settings.ts';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherInit = Parameters<Fetcher>[1];
@@ -47,32 +47,6 @@ export class SubgraphUnavailableError extends Error {
       return this.status === 502 || this.status === 503 || this.status === 504;
     return this.reason === 'unreachable' || this.reason === 'timeout';
   }
-}
-
-/** What the data source knows about one subgraph fetch and the fetcher needs. */
-export interface SubgraphCall {
-  /** Aborts when the client request's deadline passes. */
-  deadline: AbortSignal | undefined;
-  /** A query may be sent twice; a mutation never is. */
-  idempotent: boolean;
-  /** The request's logger (it carries the request id); the gateway's when absent. */
-  logger?: Logger;
-  /** Who is calling, as a stable string: identical idempotent fetches of one caller may be shared. */
-  identity?: string;
-  /** The response-cache generation the request read, if any: fetches are shared only within one. */
-  generation?: string | undefined;
-}
-
-/**
- * Carries the current call from the data source's `process` into the fetcher: Apollo's data source calls its
- * fetcher with only a URL and a request init, and the fetcher is shared by all requests.
- */
-export const subgraphCall = new AsyncLocalStorage<SubgraphCall>();
-
-export interface BreakerSettings {
-  errorThresholdPercent: number;
-  volumeThreshold: number;
-  resetMs: number;
 }
 
 /** How one fetch attempt ended: `success` (any answer below 400), `client-error` (a 4xx answer), or why it failed. */
@@ -223,45 +197,52 @@ export function createSubgraphFetcher({
 }
 
 export interface SubgraphFetchers {
-  /** The fetcher for the subgraph `name`, created with its timeout and breaker on first use. */
-  fetcherFor(name: string): Fetcher;
+  /**
+   * The fetcher for one subgraph, with its timeout and breaker. It stays usable after `retire`: Apollo may
+   * reuse a data source built earlier, and its next fetch starts a fresh breaker.
+   */
+  fetcherFor(settings: SubgraphSettings): Fetcher;
+  /** Stops the breaker of a subgraph that left the supergraph. */
+  retire(name: string): void;
   shutdown(): void;
 }
 
-/**
- * One fetcher per subgraph, configured from the gateway's env, reporting breaker changes to `health` and
- * every attempt to `observer`.
- */
+/** One fetcher per subgraph, reporting breaker changes to `health` and every attempt to `observer`. */
 export function createSubgraphFetchers(
-  env: RouterEnv,
   logger: Logger,
   health: SubgraphHealth,
   observer?: FetchObserver,
 ): SubgraphFetchers {
-  const timeouts = subgraphTimeoutsOf(env);
-  const fetchers = new Map<string, SubgraphFetcher>();
+  const settingsOf = new Map<string, SubgraphSettings>();
+  const live = new Map<string, SubgraphFetcher>();
+  const liveFetcher = (name: string): SubgraphFetcher => {
+    let subgraph = live.get(name);
+    if (!subgraph) {
+      const { timeoutMs, breaker } = settingsOf.get(name)!;
+      subgraph = createSubgraphFetcher({
+        name,
+        timeoutMs,
+        breaker,
+        logger,
+        onBreakerChange: (open) => health.setBreakerOpen(name, open),
+        ...(observer ? { observer } : {}),
+      });
+      live.set(name, subgraph);
+    }
+    return subgraph;
+  };
   return {
-    fetcherFor(name) {
-      let subgraph = fetchers.get(name);
-      if (!subgraph) {
-        subgraph = createSubgraphFetcher({
-          name,
-          timeoutMs: timeouts[name] ?? env.SUBGRAPH_TIMEOUT_MS,
-          breaker: {
-            errorThresholdPercent: env.BREAKER_ERROR_THRESHOLD_PERCENT,
-            volumeThreshold: env.BREAKER_VOLUME_THRESHOLD,
-            resetMs: env.BREAKER_RESET_MS,
-          },
-          logger,
-          onBreakerChange: (open) => health.setBreakerOpen(name, open),
-          ...(observer ? { observer } : {}),
-        });
-        fetchers.set(name, subgraph);
-      }
-      return subgraph.fetcher;
+    fetcherFor(settings) {
+      settingsOf.set(settings.name, settings);
+      return (url, init) => liveFetcher(settings.name).fetcher(url, init);
+    },
+    retire(name) {
+      live.get(name)?.shutdown();
+      live.delete(name);
     },
     shutdown() {
-      for (const subgraph of fetchers.values()) subgraph.shutdown();
+      for (const subgraph of live.values()) subgraph.shutdown();
+      live.clear();
     },
   };
 }

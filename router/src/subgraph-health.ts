@@ -2,7 +2,8 @@ import type { Logger } from '@supergraph/service-kit/logger';
 
 /**
  * `open`: the subgraph's circuit breaker is open (the gateway fails its fetches fast); `down`: its own
- * `/health/ready` did not answer 200 lately (or has not been asked yet); `up`: it did, and the breaker is not open.
+ * `/health/ready` (or, for a subgraph without one, a `{ __typename }` query) did not succeed lately (or has not
+ * been asked yet); `up`: it did, and the breaker is not open.
  */
 export type SubgraphState = 'up' | 'down' | 'open';
 
@@ -10,20 +11,25 @@ export type SubgraphStateListener = (name: string, state: SubgraphState, previou
 
 /** What the gateway knows about each subgraph's health; read by readiness now and by metrics later. */
 export interface SubgraphHealth {
+  /** The subgraphs being followed: those of the supergraph being served. */
   readonly names: readonly string[];
+  /** Follows the subgraph `name` served at `url` (again, at a new URL); it starts `down` until asked. */
+  track(name: string, url: string): void;
+  /** Stops following a subgraph that left the supergraph. */
+  forget(name: string): void;
   /** The last known state, without asking anybody. */
   state(name: string): SubgraphState;
   /** Called with every change of a subgraph's state; returns the function that unsubscribes. */
   onChange(listener: SubgraphStateListener): () => void;
   /** Asks every subgraph not asked within the cache period for its readiness; resolves with all states. */
   check(): Promise<Record<string, SubgraphState>>;
-  /** The fetch layer reports its breaker opening (true) and half-opening or closing (false). */
+  /** The fetch layer reports its breaker opening (true) and half-opening or closing (false); ignored for a subgraph not followed. */
   setBreakerOpen(name: string, open: boolean): void;
 }
 
 export interface SubgraphHealthOptions {
-  /** Subgraph URLs by name; readiness is asked at the origin of each, `/health/ready`. */
-  urls: Readonly<Record<string, string>>;
+  /** Subgraph URLs by name to follow from the start (more with `track`); readiness is asked at each origin's `/health/ready`. */
+  urls?: Readonly<Record<string, string>>;
   logger: Logger;
   /** How long an answer counts as recent. */
   maxAgeMs?: number;
@@ -32,7 +38,10 @@ export interface SubgraphHealthOptions {
 }
 
 interface Entry {
+  url: string;
   readyUrl: string;
+  /** Its `/health/ready` answered 4xx: a subgraph without one (a third party's) is asked `{ __typename }`. */
+  noReadyEndpoint: boolean;
   breakerOpen: boolean;
   answeredOk: boolean;
   checkedAt: number;
@@ -44,27 +53,26 @@ interface Entry {
  * Readiness of the subgraphs, checked on demand (when the gateway's own readiness is asked) with a short
  * cache, so an idle gateway sends subgraphs no traffic and a burst of probes sends them one request each.
  * A half-open breaker counts as not open: otherwise an unready gateway that gets no traffic would never send
- * the probe that closes it.
+ * the probe that closes it. A subgraph without `/health/ready` is asked the smallest query there is instead,
+ * so it is never down forever for lack of an endpoint the gateway cannot require of it.
  */
 export function createSubgraphHealth({
-  urls,
+  urls = {},
   logger,
   maxAgeMs = 1_000,
   probeTimeoutMs = 1_000,
 }: SubgraphHealthOptions): SubgraphHealth {
-  const entries = new Map<string, Entry>(
-    Object.entries(urls).map(([name, url]) => [
-      name,
-      {
-        readyUrl: `${new URL(url).origin}/health/ready`,
-        breakerOpen: false,
-        answeredOk: false,
-        checkedAt: Number.NEGATIVE_INFINITY,
-        pending: undefined,
-        state: 'down',
-      },
-    ]),
-  );
+  const entryFor = (url: string): Entry => ({
+    url,
+    readyUrl: `${new URL(url).origin}/health/ready`,
+    noReadyEndpoint: false,
+    breakerOpen: false,
+    answeredOk: false,
+    checkedAt: Number.NEGATIVE_INFINITY,
+    pending: undefined,
+    state: 'down',
+  });
+  const entries = new Map<string, Entry>(Object.entries(urls).map(([name, url]) => [name, entryFor(url)]));
   const listeners = new Set<SubgraphStateListener>();
 
   const entryOf = (name: string): Entry => {
@@ -91,9 +99,14 @@ export function createSubgraphHealth({
   const ask = async (name: string, entry: Entry): Promise<void> => {
     let ok = false;
     try {
-      const response = await fetch(entry.readyUrl, { signal: AbortSignal.timeout(probeTimeoutMs) });
-      ok = response.ok;
-      await response.body?.cancel();
+      if (!entry.noReadyEndpoint) {
+        const response = await fetch(entry.readyUrl, { signal: AbortSignal.timeout(probeTimeoutMs) });
+        ok = response.ok;
+        // A 4xx (404, or a GraphQL server refusing a GET) means no such endpoint; 503 means not ready.
+        entry.noReadyEndpoint = response.status >= 400 && response.status < 500;
+        await response.body?.cancel();
+      }
+      if (entry.noReadyEndpoint) ok = await answersTypename(entry.url, probeTimeoutMs);
     } catch (error) {
       logger.debug({ subgraph: name, err: String(error) }, 'subgraph readiness check failed');
     }
@@ -103,7 +116,17 @@ export function createSubgraphHealth({
   };
 
   return {
-    names: [...entries.keys()],
+    get names() {
+      return [...entries.keys()];
+    },
+    track(name, url) {
+      const entry = entries.get(name);
+      if (entry?.url === url) return;
+      entries.set(name, { ...entryFor(url), breakerOpen: entry?.breakerOpen ?? false });
+    },
+    forget(name) {
+      entries.delete(name);
+    },
     state: (name) => entryOf(name).state,
     onChange(listener) {
       listeners.add(listener);
@@ -120,9 +143,26 @@ export function createSubgraphHealth({
       return Object.fromEntries([...entries].map(([name, entry]) => [name, entry.state]));
     },
     setBreakerOpen(name, open) {
-      const entry = entryOf(name);
+      const entry = entries.get(name);
+      if (!entry) return;
       entry.breakerOpen = open;
       update(name, entry);
     },
   };
+}
+
+/** A subgraph without a readiness endpoint is ready when it answers the smallest GraphQL query there is. */
+async function answersTypename(url: string, timeoutMs: number): Promise<boolean> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ query: '{ __typename }' }),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (!response.ok) {
+    await response.body?.cancel();
+    return false;
+  }
+  const body = (await response.json()) as { data?: { __typename?: unknown } | null };
+  return typeof body.data?.__typename === 'string';
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deduplicateInflight, type DedupStats } from '../src/inflight-dedup.ts';
-import { subgraphCall, SubgraphUnavailableError, type SubgraphCall } from '../src/subgraph-fetch.ts';
+import { subgraphCall, type SubgraphCall } from '../src/request-scope.ts';
+import { SubgraphUnavailableError } from '../src/subgraph-fetch.ts';
 
 type Fetcher = Parameters<typeof deduplicateInflight>[0];
 

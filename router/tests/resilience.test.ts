@@ -4,12 +4,11 @@ import { parse } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createSubgraphFetcher,
-  subgraphCall,
   SubgraphUnavailableError,
-  type BreakerSettings,
-  type SubgraphCall,
   type SubgraphFetcher,
 } from '../src/subgraph-fetch.ts';
+import { subgraphCall, type SubgraphCall } from '../src/request-scope.ts';
+import type { BreakerSettings } from '../src/subgraph-settings.ts';
 import { createSubgraphHealth, type SubgraphState } from '../src/subgraph-health.ts';
 import { fetchedFieldPaths, subgraphOperation } from '../src/subgraph-operation.ts';
 import { startProbe, type Probe, type ProbeAnswer } from './probe.ts';
@@ -248,6 +247,51 @@ describe('subgraph health', () => {
       const health = createSubgraphHealth({ urls: { orders: probe.url }, logger, probeTimeoutMs: 100 });
 
       expect(await health.check()).toEqual({ orders: 'down' });
+    } finally {
+      await probe.close();
+    }
+  });
+
+  it('asks a subgraph without /health/ready for { __typename } instead, and no longer asks for the endpoint', async () => {
+    let typenameAnswer: ProbeAnswer = { json: { data: { __typename: 'Query' } } };
+    const probe = await startProbe((hit) =>
+      hit.url === '/health/ready' ? { status: 404, json: { error: 'not found' } } : typenameAnswer,
+    );
+    try {
+      const health = createSubgraphHealth({ urls: { reviews: probe.url }, logger, maxAgeMs: 0 });
+
+      expect(await health.check()).toEqual({ reviews: 'up' });
+      typenameAnswer = { status: 503, json: {} };
+      expect(await health.check()).toEqual({ reviews: 'down' });
+      typenameAnswer = { json: { errors: [{ message: 'no' }] } };
+      expect(await health.check()).toEqual({ reviews: 'down' });
+      typenameAnswer = { json: { data: { __typename: 'Query' } } };
+      expect(await health.check()).toEqual({ reviews: 'up' });
+
+      expect(probe.hits.map((hit) => [hit.url, hit.body.query])).toEqual([
+        ['/health/ready', undefined],
+        ['/graphql', '{ __typename }'],
+        ['/graphql', '{ __typename }'],
+        ['/graphql', '{ __typename }'],
+        ['/graphql', '{ __typename }'],
+      ]);
+    } finally {
+      await probe.close();
+    }
+  });
+
+  it('follows subgraphs added and removed while it runs, ignoring the breaker of one it forgot', async () => {
+    const probe = await startProbe(() => ({ json: { status: 'ready' } }));
+    try {
+      const health = createSubgraphHealth({ urls: { users: probe.url }, logger, maxAgeMs: 0 });
+
+      health.track('inventory', probe.url);
+      expect(await health.check()).toEqual({ users: 'up', inventory: 'up' });
+      health.forget('users');
+      health.setBreakerOpen('users', true);
+
+      expect(health.names).toEqual(['inventory']);
+      expect(await health.check()).toEqual({ inventory: 'up' });
     } finally {
       await probe.close();
     }

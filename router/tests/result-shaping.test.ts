@@ -3,8 +3,8 @@
 // assertion. Every case runs both on the same input.
 import { buildSchema, parseOperation, type FieldSelection, type Schema } from '@apollo/federation-internals';
 import { describe, expect, it } from 'vitest';
-import { apolloComputeResponse, loadApolloResultShaping } from '../src/apollo-result-shaping.ts';
-import { leanComputeResponse, type ComputeResponse } from '../src/result-shaping.ts';
+import { apolloComputeResponse, loadApolloResultShaping } from '../src/result-shaping/install.ts';
+import { leanComputeResponse, type ComputeResponse } from '../src/result-shaping/lean-compute-response.ts';
 
 const loaded = loadApolloResultShaping();
 if (loaded instanceof Error) throw loaded;

@@ -3,8 +3,10 @@ import { EventEmitter } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { composeSupergraph, loadSubgraphs, SUPERGRAPH_PATH } from '@supergraph/schema';
+import { composeServices } from '@apollo/composition';
 import {
+  createAccessTokenVerifier,
+  createInternalTokenSigner,
   INTERNAL_TOKEN_HEADER,
   signAccessToken,
   verifyInternalToken,
@@ -14,9 +16,12 @@ import { EnvError } from '@supergraph/service-kit/env';
 import { listen } from '@supergraph/service-kit/http';
 import { createLogger } from '@supergraph/service-kit/logger';
 import { graphql, testSecrets } from '@supergraph/testing';
+import { parse } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContextBuilder } from '../src/context.ts';
-import { loadEnv, subgraphTimeoutsOf } from '../src/env.ts';
+import { createRequestScopes } from '../src/request-scope.ts';
+import { loadEnv } from '../src/env.ts';
+import { overrideProblems, subgraphSettingsOf } from '../src/subgraph-settings.ts';
 import { buildRouter } from '../src/server.ts';
 import { startProbe, type Probe, type ProbeAnswer, type ProbeHit } from './probe.ts';
 
@@ -57,6 +62,7 @@ describe('loadEnv', () => {
       loadEnv({
         PORT: 'eighty',
         SUBGRAPH_USERS_URL: 'ftp://users',
+        SUBGRAPH_USERS_ULR: 'http://users:4001/graphql',
         SUBGRAPH_TIMEOUT_MS: '0',
         LOG_LEVEL: 'loud',
       });
@@ -75,16 +81,21 @@ describe('loadEnv', () => {
       'INTERNAL_SECRET',
       'PORT',
       'SUBGRAPH_USERS_URL',
+      'SUBGRAPH_USERS_ULR',
       'SUBGRAPH_TIMEOUT_MS',
       'LOG_LEVEL',
     ]) {
       expect(message).toContain(name);
     }
+    expect(message).toMatch(
+      /not a gateway setting: per-subgraph settings are SUBGRAPH_<NAME>_\{URL,[^\n]*\n *→ at SUBGRAPH_USERS_ULR/,
+    );
   });
 
   it('reports invalid failure-behaviour settings by name', () => {
     const invalid = {
       SUBGRAPH_ORDERS_TIMEOUT_MS: '0',
+      SUBGRAPH_ORDERS_BREAKER_RESET_MS: '5',
       REQUEST_TIMEOUT_MS: 'soon',
       BREAKER_ERROR_THRESHOLD_PERCENT: '101',
       BREAKER_VOLUME_THRESHOLD: '0',
@@ -97,10 +108,51 @@ describe('loadEnv', () => {
     for (const name of Object.keys(invalid)) expect(load).toThrow(name);
   });
 
-  it('gives each subgraph SUBGRAPH_TIMEOUT_MS unless it has a timeout of its own', () => {
-    const env = loadEnv({ ...testSecrets(), SUBGRAPH_TIMEOUT_MS: '2000', SUBGRAPH_ORDERS_TIMEOUT_MS: '500' });
+  it('routes each subgraph to its supergraph URL and defaults unless SUBGRAPH_<NAME>_* says otherwise', () => {
+    const env = loadEnv({
+      ...testSecrets(),
+      SUBGRAPH_TIMEOUT_MS: '2000',
+      BREAKER_RESET_MS: '3000',
+      SUBGRAPH_ORDERS_TIMEOUT_MS: '500',
+      SUBGRAPH_ORDERS_BREAKER_VOLUME_THRESHOLD: '9',
+      SUBGRAPH_USER_ACCOUNTS_URL: 'http://accounts:4010/graphql',
+      SUBGRAPH_USER_ACCOUNTS_BREAKER_ERROR_THRESHOLD_PERCENT: '25',
+      SUBGRAPH_USER_ACCOUNTS_BREAKER_RESET_MS: '700',
+    });
+    const defaults = { errorThresholdPercent: 50, volumeThreshold: 5, resetMs: 3_000 };
 
-    expect(subgraphTimeoutsOf(env)).toEqual({ users: 2_000, orders: 500 });
+    expect(subgraphSettingsOf(env, { name: 'users', url: 'http://127.0.0.1:4001/graphql' })).toEqual({
+      name: 'users',
+      url: 'http://127.0.0.1:4001/graphql',
+      timeoutMs: 2_000,
+      breaker: defaults,
+    });
+    expect(subgraphSettingsOf(env, { name: 'orders', url: 'http://127.0.0.1:4002/graphql' })).toEqual({
+      name: 'orders',
+      url: 'http://127.0.0.1:4002/graphql',
+      timeoutMs: 500,
+      breaker: { ...defaults, volumeThreshold: 9 },
+    });
+    expect(subgraphSettingsOf(env, { name: 'user-accounts', url: 'http://elsewhere/graphql' })).toEqual({
+      name: 'user-accounts',
+      url: 'http://accounts:4010/graphql',
+      timeoutMs: 2_000,
+      breaker: { errorThresholdPercent: 25, volumeThreshold: 5, resetMs: 700 },
+    });
+    expect(() => subgraphSettingsOf(env, { name: 'reviews', url: '' })).toThrow(/SUBGRAPH_REVIEWS_URL/);
+  });
+
+  it('names the SUBGRAPH_* variables that match no subgraph of a supergraph', () => {
+    const env = loadEnv({
+      ...testSecrets(),
+      SUBGRAPH_USERS_URL: 'http://users:4001/graphql',
+      SUBGRAPH_USER_TIMEOUT_MS: '500',
+    });
+
+    expect(overrideProblems(env, ['users', 'orders'])).toEqual([
+      'SUBGRAPH_USER_TIMEOUT_MS matches no subgraph of the supergraph (subgraphs: users → SUBGRAPH_USERS_*, orders → SUBGRAPH_ORDERS_*)',
+    ]);
+    expect(overrideProblems(env, ['users', 'user'])).toEqual([]);
   });
 
   it('refuses secrets shorter than 32 characters', () => {
@@ -115,9 +167,8 @@ describe('loadEnv', () => {
     expect(env).toMatchObject({
       PORT: 4000,
       HOST: '127.0.0.1',
-      SUPERGRAPH_PATH,
-      SUBGRAPH_USERS_URL: 'http://127.0.0.1:4001/graphql',
-      SUBGRAPH_ORDERS_URL: 'http://127.0.0.1:4002/graphql',
+      SUPERGRAPH_PATH: expect.stringMatching(/schema\/supergraph\.graphql$/),
+      subgraphOverrides: {},
       SUBGRAPH_TIMEOUT_MS: 10_000,
       REQUEST_TIMEOUT_MS: 15_000,
       BREAKER_ERROR_THRESHOLD_PERCENT: 50,
@@ -136,20 +187,62 @@ describe('gateway start', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('fails with a clear error when the supergraph names a subgraph the gateway has no URL for', async () => {
-    const inventory = {
-      name: 'inventory',
-      url: 'http://127.0.0.1:4003/graphql',
-      sdl: 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])\ntype Query { stock(sku: String!): Int }',
-    };
-    const outcome = composeSupergraph([...loadSubgraphs(), inventory]);
-    if (!outcome.ok) throw new Error(outcome.errors.join('\n'));
-    const path = join(dir, 'with-inventory.graphql');
-    await writeFile(path, outcome.supergraphSdl);
+  /** A supergraph of one subgraph this repository does not have, routed by its composition to `url`. */
+  async function inventorySupergraph(url: string): Promise<string> {
+    const composed = composeServices([
+      {
+        name: 'inventory',
+        url,
+        typeDefs: parse(
+          'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])\n' +
+            'type Query { stock(sku: String!): Int }',
+        ),
+      },
+    ]);
+    if (composed.errors) throw new Error(composed.errors.join('\n'));
+    const path = join(dir, `inventory-${randomUUID()}.graphql`);
+    await writeFile(path, composed.supergraphSdl);
+    return path;
+  }
 
-    const router = buildRouter(loadEnv({ ...testSecrets(), SUPERGRAPH_PATH: path }), logger);
+  it('routes a subgraph it has no setting for to the URL its supergraph names', async () => {
+    const inventory = await startProbe(() => ({ json: { data: { stock: 7 } } }));
+    const gateway = await startGateway({ SUPERGRAPH_PATH: await inventorySupergraph(inventory.url) });
+    try {
+      const response = await graphql(gateway.url, '{ stock(sku: "a-1") }');
 
-    await expect(router.start()).rejects.toThrow(/names subgraph "inventory".*SUBGRAPH_INVENTORY_URL/s);
+      expect(response.body).toEqual({ data: { stock: 7 } });
+      expect(inventory.hits.filter((hit) => hit.url === '/graphql')).toHaveLength(1);
+    } finally {
+      await gateway.close();
+      await inventory.close();
+    }
+  });
+
+  it('routes to SUBGRAPH_<NAME>_URL instead of the supergraph URL', async () => {
+    const inventory = await startProbe(() => ({ json: { data: { stock: 3 } } }));
+    const gateway = await startGateway({
+      SUPERGRAPH_PATH: await inventorySupergraph('http://127.0.0.1:9/unused'),
+      SUBGRAPH_INVENTORY_URL: inventory.url,
+    });
+    try {
+      expect((await graphql(gateway.url, '{ stock(sku: "a-1") }')).body).toEqual({ data: { stock: 3 } });
+    } finally {
+      await gateway.close();
+      await inventory.close();
+    }
+  });
+
+  it('refuses to start with a SUBGRAPH_<NAME>_* variable that matches no subgraph, naming it', async () => {
+    const path = await inventorySupergraph('http://127.0.0.1:9/graphql');
+    const router = buildRouter(
+      loadEnv({ ...testSecrets(), SUPERGRAPH_PATH: path, SUBGRAPH_INVENTRY_URL: 'http://inventory/graphql' }),
+      logger,
+    );
+
+    await expect(router.start()).rejects.toThrow(
+      /SUBGRAPH_INVENTRY_URL matches no subgraph .*inventory → SUBGRAPH_INVENTORY_\*/,
+    );
   });
 
   it('fails with a clear error when the supergraph file does not exist', async () => {
@@ -292,12 +385,37 @@ describe('gateway over HTTP', () => {
   });
 });
 
+describe('request scope', () => {
+  it('parses and verifies a request’s token once, however many steps ask for its caller', async () => {
+    const secrets = testSecrets();
+    let verified = 0;
+    const verify = createAccessTokenVerifier(secrets.JWT_SECRET);
+    const scopes = createRequestScopes((token) => {
+      verified += 1;
+      return verify(token);
+    });
+    const userId = randomUUID();
+    const req = { headers: bearer(await accessToken({ userId, role: 'CUSTOMER' }, secrets.JWT_SECRET)) };
+    const other = { headers: bearer(await accessToken({ userId, role: 'CUSTOMER' }, secrets.JWT_SECRET)) };
+    const broken = { headers: { authorization: 'Token abc' } };
+
+    const callers = await Promise.all([req, req, req, other].map((r) => scopes.callerOf(r as never)));
+
+    expect(callers.map((caller) => caller?.userId)).toEqual([userId, userId, userId, userId]);
+    expect(verified).toBe(2);
+    await expect(scopes.callerOf(broken as never)).rejects.toThrow(/must be "Bearer <token>"/);
+    await expect(scopes.callerOf(broken as never)).rejects.toThrow(/must be "Bearer <token>"/);
+    expect(verified).toBe(2);
+  });
+});
+
 describe('request context', () => {
   it('signs the internal token once per request, however many subgraph fetches ask for it', async () => {
     const secrets = testSecrets();
     const build = createContextBuilder({
-      jwtSecret: secrets.JWT_SECRET,
-      internalSecret: secrets.INTERNAL_SECRET,
+      scopes: createRequestScopes(createAccessTokenVerifier(secrets.JWT_SECRET)),
+      signInternalToken: createInternalTokenSigner(secrets.INTERNAL_SECRET),
+      requestTimeoutMs: 1_000,
     });
     const req = { headers: {} } as Parameters<typeof build>[0];
     const res = Object.assign(new EventEmitter(), { locals: {} }) as unknown as Parameters<typeof build>[1];

@@ -25,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
 
   let inputs;
   try {
-    inputs = loadCheckInputs(options);
+    inputs = await loadCheckInputs(options);
   } catch (error) {
     // A malformed approvals file, an unknown --base ref, an unreadable --base-file: fix the input, not the schema.
     console.error(

@@ -1,8 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCHEMA_DIR as ORDERS_SCHEMA_DIR } from '@supergraph/orders/schema-files';
-import { SCHEMA_DIR as USERS_SCHEMA_DIR } from '@supergraph/users/schema-files';
 import { listSchemaFiles } from '@supergraph/service-kit/graphql';
+import { REPO_ROOT } from './paths.ts';
 
 /** One subgraph as composition sees it: its name, a default routing URL and its SDL. */
 export interface SubgraphSource {
@@ -23,9 +22,23 @@ export interface SubgraphSchema extends SubgraphSource {
   readonly files: readonly SchemaFile[];
 }
 
-const REPO_SUBGRAPHS = [
-  { name: 'users', url: 'http://127.0.0.1:4001/graphql', schemaDir: USERS_SCHEMA_DIR },
-  { name: 'orders', url: 'http://127.0.0.1:4002/graphql', schemaDir: ORDERS_SCHEMA_DIR },
+/**
+ * The repository's subgraphs, by path: composition reads each one's `.graphql` files (`schemaDir`) and the
+ * lint loads its resolver map (`resolversModule`) only when it runs; no subgraph package is a dependency.
+ */
+export const REPO_SUBGRAPHS = [
+  {
+    name: 'users',
+    url: 'http://127.0.0.1:4001/graphql',
+    schemaDir: join(REPO_ROOT, 'subgraphs/users/src/graphql'),
+    resolversModule: join(REPO_ROOT, 'subgraphs/users/src/graphql/resolvers.ts'),
+  },
+  {
+    name: 'orders',
+    url: 'http://127.0.0.1:4002/graphql',
+    schemaDir: join(REPO_ROOT, 'subgraphs/orders/src/graphql'),
+    resolversModule: join(REPO_ROOT, 'subgraphs/orders/src/graphql/resolvers.ts'),
+  },
 ] as const;
 
 /** The subgraphs that make up the supergraph, with their SDL read from disk now (not at import). */

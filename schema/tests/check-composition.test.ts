@@ -44,7 +44,7 @@ describe('running every check on subgraphs that do not compose', () => {
     copy.write('orders/me.graphql', 'extend type Query {\n  "Me."\n  me: User\n}\n');
 
     const results = await runChecks(
-      loadCheckInputs({
+      await loadCheckInputs({
         json: false,
         updatePlans: false,
         help: false,

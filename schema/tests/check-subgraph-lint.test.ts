@@ -5,7 +5,7 @@ import { loadSubgraphs, type SubgraphSchema } from '../src/subgraphs.ts';
 import { REPO_ROOT } from '../src/paths.ts';
 import { copySubgraphs } from './fixtures.ts';
 
-const resolvers = repoResolvers();
+const resolvers = await repoResolvers();
 
 /** What the CLI hands the lint check: each subgraph's files and its real resolver map. */
 function lintInput(subgraphs: readonly SubgraphSchema[]): LintSubgraph[] {

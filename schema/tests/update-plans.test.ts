@@ -8,14 +8,14 @@ import { QUERY_PLANS_DIR } from '../src/paths.ts';
 import { tempDir } from './fixtures.ts';
 
 describe('--update-plans', () => {
-  it('writes byte for byte the committed snapshots, and removes snapshots of operations that are gone', () => {
+  it('writes byte for byte the committed snapshots, and removes snapshots of operations that are gone', async () => {
     const plans = tempDir('plans');
     try {
       plans.write(
         'Gone.json',
         renderSnapshot({ operation: 'Gone', fetches: 1, subgraphs: ['users'], plan: '' }),
       );
-      const inputs = loadCheckInputs({
+      const inputs = await loadCheckInputs({
         json: false,
         updatePlans: true,
         help: false,

@@ -1,20 +1,9 @@
-import { type Identity } from '@supergraph/service-kit/auth';
-import { recordAnsweredFromCache } from '@supergraph/service-kit/http';
+import { recordAnsweredFromCache, recordCaller } from '@supergraph/service-kit/http';
 import type { Request, RequestHandler } from 'express';
 import Negotiator from 'negotiator';
-import { cacheKeyOf, callerOf, type KeyScope } from './key.ts';
+import { callerKeyOf, type RequestScopes } from '../request-scope.ts';
+import { cacheKeyOf, type KeyScope } from './key.ts';
 import type { AnswerStore } from './store.ts';
-
-/** What a request's lookup left for the writer: the key and the generation current when the request began. */
-export interface CacheSlot {
-  key: string;
-  generation: string;
-  caller: string;
-}
-
-const SLOT = 'responseCacheSlot';
-export const cacheSlotOf = (locals: Record<string, unknown>): CacheSlot | undefined =>
-  locals[SLOT] as CacheSlot | undefined;
 
 export type LookupResult = 'hit' | 'miss' | 'bypass';
 
@@ -38,8 +27,8 @@ function mediaTypeFor(accept: string | undefined): string | undefined {
 export interface FrontOptions {
   store: AnswerStore;
   scope: () => KeyScope;
-  /** The caller behind the request (the verified bearer token); throws for a token that is not valid. */
-  identify: (req: Request) => Promise<Identity>;
+  /** The request's caller (throws for a token that is not valid), and where its cache slot is noted. */
+  scopes: RequestScopes;
   counted: (result: LookupResult) => void;
 }
 
@@ -51,11 +40,11 @@ export interface FrontOptions {
  * execution, and costs one lookup. Everything else passes through to Apollo, which the writer plugin lets
  * store its answer under the key and generation noted here.
  */
-export function responseCacheFront({ store, scope, identify, counted }: FrontOptions): RequestHandler {
+export function responseCacheFront({ store, scope, scopes, counted }: FrontOptions): RequestHandler {
   // Resolves to the stored answer, or undefined when Apollo must answer (noting the slot for its writer).
   const find = async (req: Request, locals: Record<string, unknown>) => {
-    const identity = await identify(req);
-    const caller = callerOf(identity);
+    const identity = await scopes.callerOf(req);
+    const caller = callerKeyOf(identity);
     const key = cacheKeyOf(req.body, caller, scope());
     if (!key) return undefined;
     const lookup = await store.lookup(key);
@@ -63,9 +52,9 @@ export function responseCacheFront({ store, scope, identify, counted }: FrontOpt
       counted('bypass');
       return undefined;
     }
-    locals[SLOT] = { key, generation: lookup.generation, caller } satisfies CacheSlot;
+    scopes.setCacheSlot(req, { key, generation: lookup.generation, caller });
     counted(lookup.answer ? 'hit' : 'miss');
-    if (lookup.answer) locals['callerId'] = identity?.userId;
+    if (lookup.answer) recordCaller(locals, identity?.userId);
     return lookup.answer;
   };
 

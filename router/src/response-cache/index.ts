@@ -1,16 +1,14 @@
-import type { Identity } from '@supergraph/service-kit/auth';
 import type { Logger } from '@supergraph/service-kit/logger';
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { Counter, type Registry } from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { RouterContext } from '../context.ts';
 import type { RouterEnv } from '../env.ts';
 import { responseCacheFront, type LookupResult } from './front.ts';
 import { configHashOf, type KeyScope } from './key.ts';
 import { memoryAnswerStore, redisAnswerStore } from './store.ts';
 import { responseCacheWriter } from './writer.ts';
+import type { RequestScopes, RouterContext } from '../request-scope.ts';
 
-export { cacheSlotOf, type CacheSlot } from './front.ts';
 export { schemaHashOf } from './key.ts';
 
 /** Lookups since start, by result; also in Prometheus as response_cache_lookups_total. */
@@ -31,7 +29,8 @@ export interface ResponseCacheOptions {
   registry: Registry;
   /** Hash of the supergraph being served (undefined until loaded): a new schema never sees older answers. */
   schema: () => string | undefined;
-  identify: (req: Request) => Promise<Identity>;
+  /** The request's caller and cache slot. */
+  scopes: RequestScopes;
 }
 
 /**
@@ -77,7 +76,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     front: responseCacheFront({
       store,
       scope,
-      identify: options.identify,
+      scopes: options.scopes,
       counted: (result) => {
         stats[result] += 1;
         lookups.inc({ result });

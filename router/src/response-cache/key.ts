@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Identity } from '@supergraph/service-kit/auth';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -27,10 +26,6 @@ export interface KeyScope {
   /** Hash of the configuration that changes answers (NODE_ENV, the abuse limits). */
   config: string;
 }
-
-/** A stable name for a caller: entries are never shared between two of them (see index.ts). */
-export const callerOf = (identity: Identity): string =>
-  identity ? `${identity.userId}:${identity.role}` : 'anonymous';
 
 /**
  * The cache key of a JSON `POST /graphql` body, or undefined when the request is not one the cache answers

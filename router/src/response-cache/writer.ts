@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { RouterContext } from '../context.ts';
+import type { RouterContext } from '../request-scope.ts';
 import type { AnswerStore } from './store.ts';
 
 /** Answers larger than this are not stored: one huge answer would evict many small ones. */

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolvers as ordersResolvers } from '@supergraph/orders/resolvers';
-import { resolvers as usersResolvers } from '@supergraph/users/resolvers';
+import { pathToFileURL } from 'node:url';
 import { readApprovals } from '../breaking/approvals.ts';
 import { baseFromFile, baseFromGit } from '../breaking/base-supergraph.ts';
 import type { CheckInputs } from '../checks/run-checks.ts';
@@ -9,7 +8,7 @@ import type { ResolverMap } from '../lint/reference-resolvers.ts';
 import { findOperationFiles, findOperationFilesIn, readOperationFiles } from '../operations/corpus.ts';
 import { readPlanSnapshots } from '../operations/plan-snapshots.ts';
 import { APPROVALS_PATH, QUERY_PLANS_DIR, REPO_ROOT } from '../paths.ts';
-import { loadSubgraphs, loadSubgraphsFrom } from '../subgraphs.ts';
+import { loadSubgraphs, loadSubgraphsFrom, REPO_SUBGRAPHS } from '../subgraphs.ts';
 import { SUPERGRAPH_PATH } from '../supergraph-file.ts';
 import type { CheckOptions } from './options.ts';
 
@@ -17,7 +16,7 @@ import type { CheckOptions } from './options.ts';
  * The checks' inputs: the repository's subgraphs, committed supergraph, base, approvals, operations and
  * plan snapshots, each replaced by the option that overrides it. Everything is read here, now.
  */
-export function loadCheckInputs(options: CheckOptions): CheckInputs {
+export async function loadCheckInputs(options: CheckOptions): Promise<CheckInputs> {
   const supergraphPath = options.supergraphFile ?? SUPERGRAPH_PATH;
   const approvalsPath = options.approvals ?? APPROVALS_PATH;
   const planSnapshotsDir = options.plansDir ?? QUERY_PLANS_DIR;
@@ -28,7 +27,7 @@ export function loadCheckInputs(options: CheckOptions): CheckInputs {
   return {
     repoRoot: REPO_ROOT,
     subgraphs: options.subgraphsDir ? loadSubgraphsFrom(options.subgraphsDir) : loadSubgraphs(),
-    resolvers: repoResolvers(),
+    resolvers: await repoResolvers(),
     supergraphPath,
     committedSupergraph: readIfExists(supergraphPath),
     base: options.baseFile
@@ -42,12 +41,15 @@ export function loadCheckInputs(options: CheckOptions): CheckInputs {
   };
 }
 
-/** Each subgraph's merged resolver map by subgraph name, for the __resolveReference rule. */
-export function repoResolvers(): Map<string, ResolverMap> {
-  return new Map<string, ResolverMap>([
-    ['users', usersResolvers],
-    ['orders', ordersResolvers],
-  ]);
+/** Each subgraph's merged resolver map by subgraph name, for the __resolveReference rule, loaded by path. */
+export async function repoResolvers(): Promise<Map<string, ResolverMap>> {
+  const loaded = await Promise.all(
+    REPO_SUBGRAPHS.map(async ({ name, resolversModule }) => {
+      const module = (await import(pathToFileURL(resolversModule).href)) as { resolvers: ResolverMap };
+      return [name, module.resolvers] as const;
+    }),
+  );
+  return new Map(loaded);
 }
 
 function readIfExists(path: string): string | undefined {

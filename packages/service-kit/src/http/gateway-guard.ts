@@ -3,6 +3,7 @@ import { INTERNAL_TOKEN_HEADER } from '../auth/internal-token.ts';
 import { createInternalTokenVerifier } from '../auth/token-cache.ts';
 import type { Identity } from '../auth/identity.ts';
 import type { Logger } from '../logger.ts';
+import { recordCaller } from './request-info.ts';
 
 /**
  * Subgraph side of the trust boundary: a request without a valid gateway signature is answered 401 before
@@ -16,7 +17,7 @@ export function requireGatewaySignature(secret: string, logger: Logger): Request
     verify(typeof token === 'string' ? token : undefined).then(
       (identity) => {
         res.locals['identity'] = identity;
-        res.locals['callerId'] = identity?.userId;
+        recordCaller(res.locals, identity?.userId);
         next();
       },
       (error: unknown) => {

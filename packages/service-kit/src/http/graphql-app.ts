@@ -115,7 +115,7 @@ export function createGraphQLApp<TContext extends BaseContext>(options: GraphQLA
           operationName:
             typeof operationName === 'string' ? operationName.slice(0, 100) : operationLabelOf(operationName),
           outcome: outcomeLabelOf(info.errorCode),
-          callerId: res.locals['callerId'],
+          callerId: info.callerId,
           durationMs: seconds * 1e3,
           ...(traceId ? { traceId } : {}),
         },

@@ -15,6 +15,8 @@ export interface RequestInfo {
   errorCode?: string;
   /** GraphQL produced the response (the plugin saw it), so `errorCode` is final. */
   answered?: boolean;
+  /** The caller's user id once known (undefined for an anonymous caller), for the request's log line. */
+  callerId?: string | undefined;
 }
 
 // A symbol-keyed property survives Apollo's shallow copy of the context object (a WeakMap entry would not).
@@ -78,6 +80,12 @@ export function recordAnsweredFromCache(locals: Record<string, unknown>, operati
   info.answered = true;
   info.span?.setAttribute('graphql.operation.name', operationName ?? 'anonymous');
   info.span?.setAttribute('supergraph.response_cache', 'hit');
+}
+
+/** Names the request's caller on its log line. */
+export function recordCaller(locals: Record<string, unknown>, callerId: string | undefined): void {
+  const info = locals['requestInfo'] as RequestInfo | undefined;
+  if (info) info.callerId = callerId;
 }
 
 /** The first error code of a JSON refusal body (`{ errors: [{ extensions: { code } }] }`), if it is one. */

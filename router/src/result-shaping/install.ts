@@ -1,14 +1,13 @@
-// Puts result-shaping.ts in place of @apollo/gateway's own result shaping. Apollo has no option for it:
-// executeQueryPlan calls `computeResponse` through its module's exports object at every request, so replacing
-// that property is the only seam. Because lean shaping copies the behaviour of one exact file, it is used only
-// when the installed file is that file (by SHA-256); any other (a patch release, a fork, a local edit) keeps
-// Apollo's with a warning, and router/tests/apollo-result-shaping.test.ts fails until lean shaping is re-checked
-// against it.
+// Puts lean-compute-response.ts in place of @apollo/gateway's own result shaping, once, at process start.
+// Apollo has no option for it: executeQueryPlan calls `computeResponse` through its module's exports object at
+// every request, so replacing that property is the only seam. Lean shaping copies one exact file, so it is used
+// only when the installed file is that file (by SHA-256); any other keeps Apollo's with a warning, and
+// router/tests/result-shaping-install.test.ts fails until lean shaping is re-audited (README.md).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Logger } from '@supergraph/service-kit/logger';
-import { leanComputeResponse, type ComputeResponse } from './result-shaping.ts';
+import { leanComputeResponse, type ComputeResponse } from './lean-compute-response.ts';
 
 /** SHA-256 of the `dist/resultShaping.js` of @apollo/gateway 2.14.4, the file lean shaping follows. */
 export const FOLLOWED_SOURCE_SHA256 = 'eb49b81fe4ba3b7b44d24c6279d92aab2a148f89e93737a8671753156b1b8466';
@@ -50,10 +49,11 @@ export function apolloComputeResponse(apollo: ApolloResultShaping): ComputeRespo
 }
 
 /**
- * Chooses the result shaping every ApolloGateway in this process uses (it is Apollo's module state: the last
- * call wins). Returns the one now in use: 'apollo' whenever lean shaping does not follow the installed file.
+ * Chooses the result shaping every ApolloGateway in this process uses: it is Apollo's module state, so the
+ * process's entry point calls this once (router/src/index.ts), before any gateway serves. Returns the one now in
+ * use: 'apollo' whenever lean shaping does not follow the installed file.
  */
-export function useResultShaping(
+export function installResultShaping(
   choice: ResultShaping,
   logger: Logger,
   apollo: ApolloResultShaping | Error = loadApolloResultShaping(),

@@ -1,22 +1,13 @@
-// Result shaping: after a query plan ran, @apollo/gateway rebuilds the client's answer from the merged subgraph
-// data (`computeResponse` in its dist/resultShaping.js): only the fields the client asked for, under their
-// aliases, with `__typename` filled in, null propagated up to the nearest nullable field and invalid values
-// reported. Measured under the benchmark (docs/operations.md, "Gateway memory"), that function is most of what the
-// gateway allocates on a large answer: 5.8 MB per O4 N=100 request for a 200 KB response, because each object it
-// builds is `Object.create(null)`, which V8 keeps in dictionary mode (about 194 bytes against 64 for an ordinary
-// object of the same fields), and because it looks up @skip/@include on every selection of every object.
-//
-// This module is the same algorithm, written against the same @apollo/federation-internals API, without those
-// allocations:
-//  - answer objects come from a constructor whose prototype has no prototype: they are ordinary fast objects,
-//    yet, as with Object.create(null), nothing is inherited, so a response name such as `__proto__` or
-//    `constructor` is an own property like any other (no `__proto__` setter is ever reached);
+// Apollo's result shaping (`computeResponse` in @apollo/gateway's dist/resultShaping.js) without its per-value
+// allocations: the same algorithm against the same @apollo/federation-internals API, differing only in
+//  - answer objects come from a constructor whose prototype has no prototype: ordinary fast objects that, as
+//    Object.create(null) ones, inherit nothing, so a response name such as `__proto__` or `constructor` is an
+//    own property like any other (no `__proto__` setter is ever reached);
 //  - a selection without directives skips the @skip/@include lookups (`appliedDirectivesOf` filters a copy);
-//  - each value's flags travel in `Parameters` instead of a new { updated, isInvalid, hasErrors } object;
+//  - each value's flags travel in `ShapingState` instead of a new { updated, isInvalid, hasErrors } object;
 //  - a failed check builds its message only once it failed (Apollo passes a new closure per check and value).
-// The rest (messages, paths, which errors are reported and when null bubbles up) is kept as Apollo has it:
-// router/tests/result-shaping.test.ts runs both on the same inputs and compares them. apollo-result-shaping.ts
-// puts it in Apollo's place.
+// Messages, paths, which errors are reported and when null bubbles up are Apollo's. Why, what it saves and how
+// to re-audit it: README.md in this folder.
 import {
   assert,
   ERRORS,
@@ -62,7 +53,7 @@ export type ComputeResponse = (args: ComputeResponseArgs) => ComputedResponse;
 const AnswerObject = function AnswerObject() {} as unknown as new () => ResponseObject;
 AnswerObject.prototype = Object.freeze(Object.create(null) as object);
 
-interface Parameters {
+interface ShapingState {
   schema: Schema;
   variables: Record<string, unknown>;
   errors: GraphQLError[];
@@ -87,7 +78,7 @@ export const leanComputeResponse: ComputeResponse = ({
 }) => {
   if (!input) return { data: input, errors: [] };
   const schema = operation.schema();
-  const parameters: Parameters = {
+  const state: ShapingState = {
     schema,
     variables: Object.assign(
       Object.create(null) as Record<string, unknown>,
@@ -104,11 +95,11 @@ export const leanComputeResponse: ComputeResponse = ({
     input,
     operation.selectionSet,
     data,
-    parameters,
+    state,
     [],
     schema.schemaDefinition.rootType(operation.rootKind) as CompositeType,
   );
-  return { data: bubbled ? null : data, errors: parameters.errors };
+  return { data: bubbled ? null : data, errors: state.errors };
 };
 
 /**
@@ -140,14 +131,14 @@ function ifArgument(directive: ConditionDirective, variables: Record<string, unk
   return condition;
 }
 
-function isSkipped(selection: Selection, parameters: Parameters): boolean {
+function isSkipped(selection: Selection, state: ShapingState): boolean {
   const directives = selection.element.appliedDirectives;
   if (directives.length === 0) return false; // almost every selection: no lookups, no copies
-  const skip = selection.element.appliedDirectivesOf(parameters.schema.skipDirective())[0];
-  const include = selection.element.appliedDirectivesOf(parameters.schema.includeDirective())[0];
+  const skip = selection.element.appliedDirectivesOf(state.schema.skipDirective())[0];
+  const include = selection.element.appliedDirectivesOf(state.schema.includeDirective())[0];
   return (
-    (skip !== undefined && ifArgument(skip, parameters.variables)) ||
-    (include !== undefined && !ifArgument(include, parameters.variables))
+    (skip !== undefined && ifArgument(skip, state.variables)) ||
+    (include !== undefined && !ifArgument(include, state.variables))
   );
 }
 
@@ -170,18 +161,18 @@ function applySelectionSet(
   input: ResponseObject,
   selectionSet: SelectionSet,
   output: ResponseObject,
-  parameters: Parameters,
+  state: ShapingState,
   path: (string | number)[],
   parentType: CompositeType,
 ): boolean {
   for (const selection of selectionSet.selections()) {
-    if (isSkipped(selection, parameters)) continue;
+    if (isSkipped(selection, state)) continue;
     if (selection.kind === 'FieldSelection') {
       const field = selection.element;
       const responseName = field.responseName();
       const outputValue = output[responseName];
       if (field.definition.isSchemaIntrospectionField()) {
-        if (outputValue === undefined) output[responseName] = parameters.introspectionHandling(selection);
+        if (outputValue === undefined) output[responseName] = state.introspectionHandling(selection);
         continue;
       }
       let inputValue: unknown = Object.hasOwn(input, responseName) ? (input[responseName] ?? null) : null;
@@ -191,7 +182,7 @@ function applySelectionSet(
             inputValue = input[typenameFieldName] ?? null;
           }
           const type =
-            typeof inputValue === 'string' ? (parameters.schema.type(inputValue) ?? parentType) : parentType;
+            typeof inputValue === 'string' ? (state.schema.type(inputValue) ?? parentType) : parentType;
           if (!isObjectType(type)) return NULL_BUBBLE_UP;
           output[responseName] = type.name;
         }
@@ -204,12 +195,12 @@ function applySelectionSet(
         inputValue,
         selection.selectionSet,
         path,
-        parameters,
+        state,
         parentType,
       );
       output[responseName] = updated;
       path.pop();
-      if (parameters.isInvalid) return NULL_BUBBLE_UP;
+      if (state.isInvalid) return NULL_BUBBLE_UP;
     } else {
       const fragment = selection.element;
       const typename: unknown = input[typenameFieldName];
@@ -217,7 +208,7 @@ function applySelectionSet(
         fail(`Got unexpected value for __typename: ${String(typename)}`);
       if (
         typeConditionApplies(
-          parameters.schema,
+          state.schema,
           fragment.typeCondition,
           (typename || undefined) as string | undefined,
           parentType,
@@ -226,7 +217,7 @@ function applySelectionSet(
           input,
           selection.selectionSet,
           output,
-          parameters,
+          state,
           path,
           fragment.typeCondition ?? parentType,
         )
@@ -250,26 +241,26 @@ function describeLastPathElement(
     : `array element of type ${currentType.toString()} at index ${element}`;
 }
 
-/** Records what updateOutputValue found besides `updated` (see Parameters) and returns `updated`. */
-function result(parameters: Parameters, updated: unknown, isInvalid: boolean, hasErrors: boolean): unknown {
-  parameters.isInvalid = isInvalid;
-  parameters.hasErrors = hasErrors;
+/** Records what updateOutputValue found besides `updated` (see ShapingState's flags) and returns `updated`. */
+function withOutcome(state: ShapingState, updated: unknown, isInvalid: boolean, hasErrors: boolean): unknown {
+  state.isInvalid = isInvalid;
+  state.hasErrors = hasErrors;
   return updated;
 }
 
-/** The value to store at `path`; sets parameters.isInvalid and parameters.hasErrors. */
+/** The value to store at `path`; sets state.isInvalid and state.hasErrors. */
 function updateOutputValue(
   outputValue: unknown,
   type: OutputType,
   inputValue: unknown,
   selectionSet: SelectionSet | undefined,
   path: (string | number)[],
-  parameters: Parameters,
+  state: ShapingState,
   parentType: CompositeType,
 ): unknown {
   assert(inputValue !== undefined, 'Should not pass undefined for `inputValue` to this method');
   if (outputValue === null || (outputValue !== undefined && !selectionSet)) {
-    return result(parameters, outputValue, false, false);
+    return withOutcome(state, outputValue, false, false);
   }
 
   if (isNonNullType(type)) {
@@ -279,25 +270,25 @@ function updateOutputValue(
       inputValue,
       selectionSet,
       path,
-      parameters,
+      state,
       parentType,
     );
     if (updated === null) {
-      if (!parameters.hasErrors) {
-        parameters.errors.push(
+      if (!state.hasErrors) {
+        state.errors.push(
           ERRORS.INVALID_GRAPHQL.err(
             `Cannot return null for non-nullable ${describeLastPathElement(path, type.ofType, parentType)}.`,
             { path: Array.from(path) },
           ),
         );
       }
-      return result(parameters, null, true, true);
+      return withOutcome(state, null, true, true);
     }
     // As Apollo does: errors below a non-null value that is not null are not passed up.
-    return result(parameters, updated, false, false);
+    return withOutcome(state, updated, false, false);
   }
 
-  if (inputValue === null) return result(parameters, null, false, false);
+  if (inputValue === null) return withOutcome(state, null, false, false);
 
   if (isListType(type)) {
     if (!Array.isArray(inputValue))
@@ -325,14 +316,14 @@ function updateOutputValue(
         inputList[index],
         selectionSet,
         path,
-        parameters,
+        state,
         parentType,
       );
       path.pop();
-      shouldNullify ||= parameters.isInvalid;
-      hasErrors ||= parameters.hasErrors;
+      shouldNullify ||= state.isInvalid;
+      hasErrors ||= state.hasErrors;
     }
-    return result(parameters, shouldNullify ? null : updated, false, hasErrors);
+    return withOutcome(state, shouldNullify ? null : updated, false, hasErrors);
   }
 
   if (isCompositeType(type)) {
@@ -351,32 +342,32 @@ function updateOutputValue(
       fail(`Invalid non-string value ${String(inputTypename)} for __typename at ${String(path)}`);
     let objectType: CompositeType = type;
     if (inputTypename) {
-      const typenameType: NamedType | undefined = parameters.schema.type(inputTypename);
+      const typenameType: NamedType | undefined = state.schema.type(inputTypename);
       if (!typenameType || !isCompositeType(typenameType)) {
-        parameters.errors.push(
+        state.errors.push(
           ERRORS.INVALID_GRAPHQL.err(
             `Invalid __typename found for object at ${describeLastPathElement(path, type, parentType)}.`,
             { path: Array.from(path) },
           ),
         );
-        return result(parameters, null, false, true);
+        return withOutcome(state, null, false, true);
       }
       objectType = typenameType;
     }
     const outputObject = (outputValue as ResponseObject | undefined) ?? new AnswerObject();
-    const bubbled = applySelectionSet(inputObject, selectionSet, outputObject, parameters, path, objectType);
-    return result(parameters, bubbled ? null : outputObject, false, bubbled);
+    const bubbled = applySelectionSet(inputObject, selectionSet, outputObject, state, path, objectType);
+    return withOutcome(state, bubbled ? null : outputObject, false, bubbled);
   }
 
   if (outputValue !== undefined) fail(`Excepted output to be undefined but got ${type} for type ${type}`);
-  const isValid = isValidLeafValue(parameters.schema, inputValue, type);
+  const isValid = isValidLeafValue(state.schema, inputValue, type);
   if (!isValid) {
-    parameters.errors.push(
+    state.errors.push(
       ERRORS.INVALID_GRAPHQL.err(
         `Invalid value found for ${describeLastPathElement(path, type, parentType)}.`,
         { path: Array.from(path) },
       ),
     );
   }
-  return result(parameters, isValid ? inputValue : null, false, !isValid);
+  return withOutcome(state, isValid ? inputValue : null, false, !isValid);
 }
