@@ -50,7 +50,7 @@ const config: CodegenConfig = {
   emitLegacyCommonJSImports: false,
   generates: {
     'subgraphs/users/src/generated/resolvers-types.ts': {
-      schema: 'subgraphs/users/src/graphql/**/*.graphql',
+      schema: ['packages/service-kit/src/graphql/base.graphql', 'subgraphs/users/src/graphql/**/*.graphql'],
       plugins: resolverPlugins,
       config: {
         ...sharedResolverConfig,
@@ -61,7 +61,7 @@ const config: CodegenConfig = {
       },
     },
     'subgraphs/orders/src/generated/resolvers-types.ts': {
-      schema: 'subgraphs/orders/src/graphql/**/*.graphql',
+      schema: ['packages/service-kit/src/graphql/base.graphql', 'subgraphs/orders/src/graphql/**/*.graphql'],
       plugins: resolverPlugins,
       config: {
         ...sharedResolverConfig,

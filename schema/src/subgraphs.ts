@@ -1,8 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCHEMA_DIR as ORDERS_SCHEMA_DIR } from '@supergraph/orders/schema-files';
-import { SCHEMA_DIR as USERS_SCHEMA_DIR } from '@supergraph/users/schema-files';
-import { listSchemaFiles } from '@supergraph/service-kit/graphql';
+import { listSchemaFiles, readSchemaSdl } from '@supergraph/service-kit/graphql';
+import { REPO_ROOT } from './paths.ts';
 
 /** One subgraph as composition sees it: its name, a default routing URL and its SDL. */
 export interface SubgraphSource {
@@ -23,9 +22,12 @@ export interface SubgraphSchema extends SubgraphSource {
   readonly files: readonly SchemaFile[];
 }
 
+/** Each subgraph's SDL is the `.graphql` files under `subgraphs/<name>/src/graphql` (after the kit's base). */
+const schemaDirOf = (name: string) => join(REPO_ROOT, 'subgraphs', name, 'src', 'graphql');
+
 const REPO_SUBGRAPHS = [
-  { name: 'users', url: 'http://127.0.0.1:4001/graphql', schemaDir: USERS_SCHEMA_DIR },
-  { name: 'orders', url: 'http://127.0.0.1:4002/graphql', schemaDir: ORDERS_SCHEMA_DIR },
+  { name: 'users', url: 'http://127.0.0.1:4001/graphql', schemaDir: schemaDirOf('users') },
+  { name: 'orders', url: 'http://127.0.0.1:4002/graphql', schemaDir: schemaDirOf('orders') },
 ] as const;
 
 /** The subgraphs that make up the supergraph, with their SDL read from disk now (not at import). */
@@ -50,8 +52,11 @@ export function loadSubgraphsFrom(dir: string): SubgraphSchema[] {
   ];
 }
 
-/** Joined the way the subgraph's own server reads them (service-kit's readSchemaSdl), so both see one SDL. */
+/**
+ * The SDL as the subgraph's own server reads it (service-kit's readSchemaSdl: the kit's base, then the
+ * subgraph's files), so both see one SDL; `files` are the subgraph's own, for lint.
+ */
 function readSubgraphSchema(name: string, url: string, schemaDir: string): SubgraphSchema {
   const files = listSchemaFiles(schemaDir).map((path) => ({ path, sdl: readFileSync(path, 'utf8') }));
-  return { name, url, sdl: files.map((file) => file.sdl).join('\n'), schemaDir, files };
+  return { name, url, sdl: readSchemaSdl(schemaDir), schemaDir, files };
 }

@@ -53,7 +53,9 @@ export const databaseEnv = {
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 };
 
-type PoolEnv = Omit<z.infer<z.ZodObject<typeof databaseEnv>>, 'DATABASE_URL'>;
+/** A service's database settings, as parsed from `databaseEnv`. */
+export type DatabaseEnv = z.infer<z.ZodObject<typeof databaseEnv>>;
+type PoolEnv = Omit<DatabaseEnv, 'DATABASE_URL'>;
 
 export const poolOptionsOf = (env: PoolEnv) => ({
   max: env.DATABASE_POOL_SIZE,

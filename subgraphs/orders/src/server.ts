@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { loadSchemaDocument } from '@supergraph/service-kit/graphql';
 import { type Logger } from '@supergraph/service-kit/logger';
 import { createServiceMetrics, type ServiceMetrics } from '@supergraph/service-kit/metrics';
 import { createSubgraphService } from '@supergraph/service-kit/subgraph';
@@ -5,7 +7,6 @@ import { createContext, type OrdersContext } from './context.ts';
 import type { OrdersDatabase } from './db/client.ts';
 import type { OrdersEnv } from './env.ts';
 import { resolvers } from './graphql/resolvers.ts';
-import { loadTypeDefs } from './graphql/schema-files.ts';
 
 export interface OrdersServiceDeps {
   env: OrdersEnv;
@@ -27,7 +28,7 @@ export function buildOrdersService({
     logger,
     metrics,
     database,
-    typeDefs: loadTypeDefs(),
+    typeDefs: loadSchemaDocument(join(import.meta.dirname, 'graphql')),
     resolvers,
     context: (caller) => createContext({ ...caller, db: database.db }, metrics),
   });

@@ -1,19 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orders } from '../src/db/schema.ts';
-import {
-  ADA,
-  ALAN,
-  ANONYMOUS,
-  DEMO_ORDERS,
-  EDSGER,
-  errorsOf,
-  GRACE,
-  KATHERINE,
-  startOrders,
-  UNKNOWN_ID,
-  type OrdersHarness,
-} from './harness.ts';
+import { ADA, ALAN, ANONYMOUS, EDSGER, errorsOf, GRACE, KATHERINE } from '@supergraph/testing/subgraph';
+import { DEMO_ORDERS, startOrders, UNKNOWN_ID, type OrdersHarness } from './subgraph.ts';
 import { CANCEL_ORDER, ORDER, type CancelOrderData, type OrderData } from './operations.ts';
 
 let h: OrdersHarness;

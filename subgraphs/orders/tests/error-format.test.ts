@@ -1,16 +1,8 @@
 import type { Identity } from '@supergraph/service-kit/auth';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADA,
-  ALAN,
-  ANONYMOUS,
-  DEMO_ORDERS,
-  GRACE,
-  startOrders,
-  UNKNOWN_ID,
-  type OrdersHarness,
-} from './harness.ts';
+import { ADA, ALAN, ANONYMOUS, GRACE } from '@supergraph/testing/subgraph';
+import { DEMO_ORDERS, startOrders, UNKNOWN_ID, type OrdersHarness } from './subgraph.ts';
 import { CANCEL_ORDER, oneLine, ORDER, ORDERS, PLACE_ORDER } from './operations.ts';
 
 /** No stack trace, neither as an extension nor anywhere in the text of the response. */

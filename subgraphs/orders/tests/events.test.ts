@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inbox, knownUsers, orders, outbox } from '../src/db/schema.ts';
 import { ordersEventHandlers } from '../src/events/handlers.ts';
 import { createOrdersEvents } from '../src/events/index.ts';
-import { errorsOf, startOrders, type OrdersHarness } from './harness.ts';
+import { errorsOf } from '@supergraph/testing/subgraph';
+import { rowCounts, startOrders, type OrdersHarness } from './subgraph.ts';
 import { CANCEL_ORDER, PLACE_ORDER, type PlaceOrderData } from './operations.ts';
 
 let h: OrdersHarness;
@@ -119,7 +120,7 @@ describe('applying user.deleted', () => {
   it('makes placeOrder answer FORBIDDEN and write nothing, even for a token issued before the deletion', async () => {
     const customer = newCustomer();
     await apply(userDeleted(customer.userId));
-    const before = await h.rowCounts();
+    const before = await rowCounts(h.database);
 
     const res = await placeOrder(customer);
 
@@ -129,7 +130,7 @@ describe('applying user.deleted', () => {
         extensions: { code: 'FORBIDDEN' },
       }),
     ]);
-    expect(await h.rowCounts()).toEqual(before);
+    expect(await rowCounts(h.database)).toEqual(before);
   });
 
   it('is terminal: a user.registered arriving after it (reordered, or redelivered late) does not bring the user back', async () => {

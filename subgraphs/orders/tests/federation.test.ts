@@ -1,19 +1,8 @@
 import type { GraphQLResponse } from '@supergraph/testing';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADA,
-  ALAN,
-  ANONYMOUS,
-  codesOf,
-  DEMO_ORDERS,
-  EDSGER,
-  errorsOf,
-  GRACE,
-  startOrders,
-  UNKNOWN_ID,
-  type OrdersHarness,
-} from './harness.ts';
+import { ADA, ALAN, ANONYMOUS, codesOf, EDSGER, errorsOf, GRACE } from '@supergraph/testing/subgraph';
+import { DEMO_ORDERS, startOrders, UNKNOWN_ID, type OrdersHarness } from './subgraph.ts';
 import { ENTITIES, orderRef, userRef, type EntitiesData } from './operations.ts';
 
 let h: OrdersHarness;

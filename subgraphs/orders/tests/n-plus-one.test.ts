@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderItems, orders } from '../src/db/schema.ts';
-import { ADA, startOrders, type OrdersHarness } from './harness.ts';
+import { ADA } from '@supergraph/testing/subgraph';
+import { startOrders, type OrdersHarness } from './subgraph.ts';
 import { orderRef, userRef } from './operations.ts';
 
 /**

@@ -1,15 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADA,
-  ALAN,
-  ANONYMOUS,
-  DEMO_ORDERS,
-  errorsOf,
-  GRACE,
-  startOrders,
-  UNKNOWN_ID,
-  type OrdersHarness,
-} from './harness.ts';
+import { ADA, ALAN, ANONYMOUS, errorsOf, GRACE } from '@supergraph/testing/subgraph';
+import { DEMO_ORDERS, startOrders, UNKNOWN_ID, type OrdersHarness } from './subgraph.ts';
 import { ORDER, type OrderData, type OrderResult } from './operations.ts';
 
 let h: OrdersHarness;

@@ -3,16 +3,8 @@ import type { Identity } from '@supergraph/service-kit/auth';
 import type { GraphQLResponse } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orders } from '../src/db/schema.ts';
-import {
-  ADA,
-  ANONYMOUS,
-  DEMO_ORDERS,
-  EDSGER,
-  errorsOf,
-  GRACE,
-  startOrders,
-  type OrdersHarness,
-} from './harness.ts';
+import { ADA, ANONYMOUS, EDSGER, errorsOf, GRACE } from '@supergraph/testing/subgraph';
+import { DEMO_ORDERS, startOrders, type OrdersHarness } from './subgraph.ts';
 import { ORDERS, type OrdersData } from './operations.ts';
 
 const { graceShipped, gracePaid, gracePending, alanPending, katherineCancelled, adaPaid } = DEMO_ORDERS;

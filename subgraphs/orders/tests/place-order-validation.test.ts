@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANONYMOUS, errorsOf, GRACE, startOrders, type OrdersHarness } from './harness.ts';
+import { ANONYMOUS, errorsOf, GRACE } from '@supergraph/testing/subgraph';
+import { rowCounts, startOrders, type OrdersHarness } from './subgraph.ts';
 import {
   oneLine,
   PLACE_ORDER,
@@ -152,7 +153,7 @@ const cases: Case[] = [
 
 describe('placeOrder rejects invalid input with BAD_USER_INPUT naming the field, and writes nothing', () => {
   it.each(cases)('$behaviour → BAD_USER_INPUT on $field', async ({ input, field, message }) => {
-    const before = await h.rowCounts();
+    const before = await rowCounts(h.database);
 
     const res = await h.call<PlaceOrderData>(PLACE_ORDER, { input }, GRACE);
 
@@ -161,7 +162,7 @@ describe('placeOrder rejects invalid input with BAD_USER_INPUT naming the field,
     expect(errorsOf(res)).toEqual([
       { message, path: ['placeOrder'], extensions: { code: 'BAD_USER_INPUT', field } },
     ]);
-    expect(await h.rowCounts()).toEqual(before);
+    expect(await rowCounts(h.database)).toEqual(before);
   });
 
   it.each([
@@ -174,7 +175,7 @@ describe('placeOrder rejects invalid input with BAD_USER_INPUT naming the field,
   ])(
     '$behaviour (which PostgreSQL text cannot store) → BAD_USER_INPUT on $field',
     async ({ input, field }) => {
-      const before = await h.rowCounts();
+      const before = await rowCounts(h.database);
 
       const res = await h.call<PlaceOrderData>(PLACE_ORDER, { input }, GRACE);
 
@@ -182,12 +183,12 @@ describe('placeOrder rejects invalid input with BAD_USER_INPUT naming the field,
       expect(errorsOf(res)).toEqual([
         { message: expect.any(String), path: ['placeOrder'], extensions: { code: 'BAD_USER_INPUT', field } },
       ]);
-      expect(await h.rowCounts()).toEqual(before);
+      expect(await rowCounts(h.database)).toEqual(before);
     },
   );
 
   it('refuses an anonymous caller with UNAUTHENTICATED (in an HTTP 200 response) and writes nothing', async () => {
-    const before = await h.rowCounts();
+    const before = await rowCounts(h.database);
 
     const res = await h.call<PlaceOrderData>(PLACE_ORDER, { input: oneLine() }, ANONYMOUS);
 
@@ -200,11 +201,11 @@ describe('placeOrder rejects invalid input with BAD_USER_INPUT naming the field,
         extensions: { code: 'UNAUTHENTICATED' },
       },
     ]);
-    expect(await h.rowCounts()).toEqual(before);
+    expect(await rowCounts(h.database)).toEqual(before);
   });
 
   it('still places a valid order after all those failures (the counts move by exactly one order and its items)', async () => {
-    const before = await h.rowCounts();
+    const before = await rowCounts(h.database);
 
     const res = await h.call<PlaceOrderData>(
       PLACE_ORDER,
@@ -213,6 +214,6 @@ describe('placeOrder rejects invalid input with BAD_USER_INPUT naming the field,
     );
 
     expect(res.body.errors).toBeUndefined();
-    expect(await h.rowCounts()).toEqual({ orders: before.orders + 1, items: before.items + 3 });
+    expect(await rowCounts(h.database)).toEqual({ orders: before.orders + 1, items: before.items + 3 });
   });
 });

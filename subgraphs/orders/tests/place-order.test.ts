@@ -1,7 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderItems, orders } from '../src/db/schema.ts';
-import { ADA, GRACE, startOrders, UUID, type OrdersHarness } from './harness.ts';
+import { ADA, GRACE } from '@supergraph/testing/subgraph';
+import { startOrders, UUID, type OrdersHarness } from './subgraph.ts';
 import {
   ORDER,
   PLACE_ORDER,

@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit/auth';
 import { testSecrets } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADA, GRACE, startOrders, type OrdersHarness } from './harness.ts';
+import { ADA, GRACE } from '@supergraph/testing/subgraph';
+import { rowCounts, startOrders, type OrdersHarness } from './subgraph.ts';
 import { oneLine, PLACE_ORDER } from './operations.ts';
 
 let h: OrdersHarness;
@@ -126,7 +127,7 @@ describe('the gateway signature', () => {
   it.each(cases)(
     'answers HTTP 401 UNAUTHENTICATED to $behaviour, and a placeOrder sent so writes nothing',
     async ({ headers }) => {
-      const before = await h.rowCounts();
+      const before = await rowCounts(h.database);
 
       const res = await h.callRaw(
         { 'content-type': 'application/json', ...(await headers()) },
@@ -135,7 +136,7 @@ describe('the gateway signature', () => {
 
       expect(res.status).toBe(401);
       expect(res.body).toEqual(REJECTED);
-      expect(await h.rowCounts()).toEqual(before);
+      expect(await rowCounts(h.database)).toEqual(before);
     },
   );
 
@@ -157,7 +158,7 @@ describe('the gateway signature', () => {
   });
 
   it('accepts a token the gateway signed by hand with the shared secret, as the identity it names', async () => {
-    const before = await h.rowCounts();
+    const before = await rowCounts(h.database);
 
     const res = await h.callRaw(
       {
@@ -171,7 +172,7 @@ describe('the gateway signature', () => {
     expect(res.body).toMatchObject({
       data: { placeOrder: { user: { id: GRACE.userId }, total: { amount: 100 } } },
     });
-    expect(await h.rowCounts()).toEqual({ orders: before.orders + 1, items: before.items + 1 });
+    expect(await rowCounts(h.database)).toEqual({ orders: before.orders + 1, items: before.items + 1 });
   });
 
   it('accepts an anonymous gateway token, which is enough for _service but not for orders', async () => {

@@ -4,7 +4,7 @@ import { runSubgraph } from '@supergraph/service-kit/subgraph';
 import { openUsersDatabase } from './db/client.ts';
 import { seedDemoUsers } from './db/seed.ts';
 import { loadEnv } from './env.ts';
-import { createUsersEvents } from './events.ts';
+import { createUsersEvents } from './events/index.ts';
 import { buildUsersService } from './server.ts';
 
 const env = loadEnv(process.env);

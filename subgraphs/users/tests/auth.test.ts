@@ -3,7 +3,8 @@ import { verifyAccessToken } from '@supergraph/service-kit/auth';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
-import { ADMIN, errorsOf, startUsers, type UsersHarness } from './harness.ts';
+import { ADA, errorsOf } from '@supergraph/testing/subgraph';
+import { startUsers, type UsersHarness } from './subgraph.ts';
 
 const SIGN_UP = /* GraphQL */ `
   mutation SignUp($input: SignUpInput!) {
@@ -57,7 +58,7 @@ afterAll(async () => {
 const rowsWithEmail = (email: string) => h.database.db.select().from(users).where(eq(users.email, email));
 
 describe('signUp', () => {
-  it('creates a CUSTOMER and returns an access token for it, signed with JWT_SECRET', async () => {
+  it('creates a GRACE and returns an access token for it, signed with JWT_SECRET', async () => {
     const res = await h.call<{ signUp: Session }>(SIGN_UP, {
       input: { email: 'new.customer@example.com', name: 'New Customer', password: 'correct horse' },
     });
@@ -227,7 +228,7 @@ describe('logIn', () => {
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.logIn.user).toEqual({ id: ada.id, name: ada.name, role: 'ADMIN' });
-    await expect(verifyAccessToken(res.body.data!.logIn.token, h.env.JWT_SECRET)).resolves.toEqual(ADMIN);
+    await expect(verifyAccessToken(res.body.data!.logIn.token, h.env.JWT_SECRET)).resolves.toEqual(ADA);
   });
 
   it('matches the email case-insensitively and ignores surrounding spaces', async () => {

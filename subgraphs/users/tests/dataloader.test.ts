@@ -1,7 +1,8 @@
 import { DEMO_USERS } from '@supergraph/demo-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
-import { ADMIN, DUMMY_PASSWORD_HASH, startUsers, type UsersHarness } from './harness.ts';
+import { ADA } from '@supergraph/testing/subgraph';
+import { DUMMY_PASSWORD_HASH, startUsers, type UsersHarness } from './subgraph.ts';
 
 const ENTITIES = /* GraphQL */ `
   query Entities($representations: [_Any!]!) {
@@ -94,7 +95,7 @@ describe('User entities are batched (no N+1)', () => {
         }
       `,
       {},
-      ADMIN,
+      ADA,
     );
 
     expect(res.body.data!.users.edges).toHaveLength(100);

@@ -1,7 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, users } from '../src/db/schema.ts';
-import { ADMIN, errorsOf, startUsers, type UsersHarness } from './harness.ts';
+import { ADA, errorsOf } from '@supergraph/testing/subgraph';
+import { startUsers, type UsersHarness } from './subgraph.ts';
 import type { Identity } from '@supergraph/service-kit/auth';
 
 const SIGN_UP = /* GraphQL */ `
@@ -163,13 +164,13 @@ describe('deleteMe', () => {
     const asAdmin = await h.call<{ user: null; users: { edges: { node: { id: string } }[] } }>(
       LOOKUPS,
       { id },
-      ADMIN,
+      ADA,
     );
     expect(asAdmin.body.errors).toBeUndefined();
     expect(asAdmin.body.data!.user).toBeNull();
     expect(asAdmin.body.data!.users.edges.map((edge) => edge.node.id)).not.toContain(id);
 
-    const entities = await h.call(ENTITIES, { representations: [{ __typename: 'User', id }] }, ADMIN);
+    const entities = await h.call(ENTITIES, { representations: [{ __typename: 'User', id }] }, ADA);
     expect(entities.body).toEqual({
       data: { _entities: [{ id, name: 'Deleted user', email: null, role: 'CUSTOMER' }] },
     });

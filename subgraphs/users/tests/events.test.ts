@@ -2,8 +2,8 @@ import { createLogger } from '@supergraph/service-kit/logger';
 import { declareProbe, deleteTopology, takeAll, testAmqpUrl, uniquePrefix } from '@supergraph/events/testing';
 import { eventually } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUsersEvents } from '../src/events.ts';
-import { startUsers, type UsersHarness } from './harness.ts';
+import { createUsersEvents } from '../src/events/index.ts';
+import { startUsers, type UsersHarness } from './subgraph.ts';
 
 const SIGN_UP = /* GraphQL */ `
   mutation SignUp($input: SignUpInput!) {

@@ -1,8 +1,10 @@
+import { join } from 'node:path';
+import { readSchemaSdl } from '@supergraph/service-kit/graphql';
 import { DEMO_USERS } from '@supergraph/demo-data';
 import { buildSchema, printType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSdl } from '../src/graphql/schema-files.ts';
-import { ADMIN, CUSTOMER, errorsOf, startUsers, type UsersHarness } from './harness.ts';
+import { ADA, errorsOf, GRACE } from '@supergraph/testing/subgraph';
+import { startUsers, type UsersHarness } from './subgraph.ts';
 
 const [ada, grace, alan] = DEMO_USERS;
 const UNKNOWN_ID = '3f1e2d4c-6b5a-4978-8a6b-5c4d3e2f1a0b';
@@ -59,7 +61,9 @@ describe('_service', () => {
   it('serves every type of the schema files that composition reads, field for field', async () => {
     const res = await h.call<{ _service: { sdl: string } }>(SERVICE);
     const served = buildSchema(res.body.data!._service.sdl);
-    const files = buildSchema(readSdl(), { assumeValidSDL: true });
+    const files = buildSchema(readSchemaSdl(join(import.meta.dirname, '../src/graphql')), {
+      assumeValidSDL: true,
+    });
 
     const ownTypes = Object.keys(files.getTypeMap()).filter((name) => !name.startsWith('__'));
     expect(ownTypes.sort()).toEqual([
@@ -130,9 +134,9 @@ describe('_entities', () => {
   });
 
   it('keeps email private on entities too: FORBIDDEN for another customer, visible to the owner and admins', async () => {
-    const asOtherCustomer = await h.call(ENTITIES_WITH_EMAIL, { representations: [ref(alan.id)] }, CUSTOMER);
-    const asOwner = await h.call(ENTITIES_WITH_EMAIL, { representations: [ref(grace.id)] }, CUSTOMER);
-    const asAdmin = await h.call(ENTITIES_WITH_EMAIL, { representations: [ref(alan.id)] }, ADMIN);
+    const asOtherCustomer = await h.call(ENTITIES_WITH_EMAIL, { representations: [ref(alan.id)] }, GRACE);
+    const asOwner = await h.call(ENTITIES_WITH_EMAIL, { representations: [ref(grace.id)] }, GRACE);
+    const asAdmin = await h.call(ENTITIES_WITH_EMAIL, { representations: [ref(alan.id)] }, ADA);
 
     expect(errorsOf(asOtherCustomer)).toEqual([
       {

@@ -4,7 +4,8 @@ import { INTERNAL_TOKEN_HEADER, signAccessToken, signInternalToken } from '@supe
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
-import { ADMIN, CUSTOMER, startUsers, type UsersHarness } from './harness.ts';
+import { ADA, GRACE } from '@supergraph/testing/subgraph';
+import { startUsers, type UsersHarness } from './subgraph.ts';
 
 const [ada, grace] = DEMO_USERS;
 
@@ -93,14 +94,14 @@ describe('requests that do not come from the gateway', () => {
   });
 
   it('refuses a token signed with another secret', async () => {
-    const res = await post({ [INTERNAL_TOKEN_HEADER]: await signInternalToken(ADMIN, 'x'.repeat(64)) });
+    const res = await post({ [INTERNAL_TOKEN_HEADER]: await signInternalToken(ADA, 'x'.repeat(64)) });
 
     expect(res.status).toBe(401);
     expect(res.body).toEqual(REJECTED);
   });
 
   it('refuses a gateway token whose payload was changed to claim another identity', async () => {
-    const genuine = await signInternalToken(CUSTOMER, h.env.INTERNAL_SECRET);
+    const genuine = await signInternalToken(GRACE, h.env.INTERNAL_SECRET);
     const [header, payload, signature] = genuine.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
     const tampered = `${header}.${base64url({ ...claims, sub: ada.id, role: 'ADMIN' })}.${signature}`;
@@ -125,7 +126,7 @@ describe('requests that do not come from the gateway', () => {
   });
 
   it("refuses a client's access token presented as the gateway's token", async () => {
-    const accessToken = await signAccessToken(ADMIN, { secret: h.env.JWT_SECRET, ttlSeconds: 900 });
+    const accessToken = await signAccessToken(ADA, { secret: h.env.JWT_SECRET, ttlSeconds: 900 });
 
     const res = await post({ [INTERNAL_TOKEN_HEADER]: accessToken });
 

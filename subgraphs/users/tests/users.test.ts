@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
 import type { Identity } from '@supergraph/service-kit/auth';
-import { ADMIN, CUSTOMER, DUMMY_PASSWORD_HASH, errorsOf, startUsers, type UsersHarness } from './harness.ts';
+import { ADA, errorsOf, GRACE } from '@supergraph/testing/subgraph';
+import { DUMMY_PASSWORD_HASH, startUsers, type UsersHarness } from './subgraph.ts';
 
 interface UserView {
   id: string;
@@ -93,7 +94,7 @@ describe('me', () => {
   });
 
   it("returns the caller's own profile, email included", async () => {
-    const res = await h.call<{ me: UserView | null }>(ME, {}, CUSTOMER);
+    const res = await h.call<{ me: UserView | null }>(ME, {}, GRACE);
 
     expect(res.body).toEqual({
       data: {
@@ -133,13 +134,13 @@ describe('user(id)', () => {
   });
 
   it('returns another user without their email to a customer', async () => {
-    const res = await h.call(USER, { id: alan.id }, CUSTOMER);
+    const res = await h.call(USER, { id: alan.id }, GRACE);
 
     expect(res.body).toEqual({ data: { user: { id: alan.id, name: alan.name, role: 'CUSTOMER' } } });
   });
 
   it('is null for an unknown uuid', async () => {
-    const res = await h.call(USER, { id: UNKNOWN_ID }, CUSTOMER);
+    const res = await h.call(USER, { id: UNKNOWN_ID }, GRACE);
 
     expect(res.body).toEqual({ data: { user: null } });
   });
@@ -147,7 +148,7 @@ describe('user(id)', () => {
   it.each(['abc', '', '00000000-0000-4000-8000-00000000000', "1' or '1'='1"])(
     'is null for the non-uuid id %j, not an internal error',
     async (id) => {
-      const res = await h.call(USER, { id }, CUSTOMER);
+      const res = await h.call(USER, { id }, GRACE);
 
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ data: { user: null } });
@@ -155,7 +156,7 @@ describe('user(id)', () => {
   );
 
   it("refuses another user's email to a customer with FORBIDDEN on that field, and still returns the name", async () => {
-    const res = await h.call<{ user: UserView | null }>(USER_WITH_EMAIL, { id: alan.id }, CUSTOMER);
+    const res = await h.call<{ user: UserView | null }>(USER_WITH_EMAIL, { id: alan.id }, GRACE);
 
     expect(errorsOf(res)).toEqual([
       {
@@ -168,13 +169,13 @@ describe('user(id)', () => {
   });
 
   it('shows a customer their own email', async () => {
-    const res = await h.call(USER_WITH_EMAIL, { id: grace.id }, CUSTOMER);
+    const res = await h.call(USER_WITH_EMAIL, { id: grace.id }, GRACE);
 
     expect(res.body).toEqual({ data: { user: { id: grace.id, name: grace.name, email: grace.email } } });
   });
 
   it("shows an admin anyone's email", async () => {
-    const res = await h.call(USER_WITH_EMAIL, { id: alan.id }, ADMIN);
+    const res = await h.call(USER_WITH_EMAIL, { id: alan.id }, ADA);
 
     expect(res.body).toEqual({ data: { user: { id: alan.id, name: alan.name, email: alan.email } } });
   });
@@ -182,7 +183,7 @@ describe('user(id)', () => {
 
 describe('users', () => {
   it('is refused to a customer with FORBIDDEN', async () => {
-    const res = await h.call(USERS, { first: 2 }, CUSTOMER);
+    const res = await h.call(USERS, { first: 2 }, GRACE);
 
     expect(res.body.data).toBeNull();
     expect(errorsOf(res)).toEqual([
