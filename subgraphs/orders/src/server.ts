@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { loadSchemaDocument } from '@supergraph/service-kit/graphql';
-import { type Logger } from '@supergraph/service-kit/logger';
-import { createServiceMetrics, type ServiceMetrics } from '@supergraph/service-kit/metrics';
+import type { Logger } from '@supergraph/service-kit/logger';
+import type { ServiceMetrics } from '@supergraph/service-kit/metrics';
 import { createSubgraphService } from '@supergraph/service-kit/subgraph';
 import { createContext, type OrdersContext } from './context.ts';
 import type { OrdersDatabase } from './db/client.ts';
@@ -17,19 +16,12 @@ export interface OrdersServiceDeps {
 }
 
 /** Builds (and starts) the orders subgraph's Apollo server and HTTP app. Listening is the caller's job. */
-export function buildOrdersService({
-  env,
-  logger,
-  database,
-  metrics = createServiceMetrics('orders'),
-}: OrdersServiceDeps) {
-  return createSubgraphService<OrdersContext>({
-    env,
-    logger,
-    metrics,
+export const buildOrdersService = ({ database, ...deps }: OrdersServiceDeps) =>
+  createSubgraphService<OrdersContext>({
+    ...deps,
+    name: 'orders',
     database,
-    typeDefs: loadSchemaDocument(join(import.meta.dirname, 'graphql')),
+    schemaDir: join(import.meta.dirname, 'graphql'),
     resolvers,
-    context: (caller) => createContext({ ...caller, db: database.db }, metrics),
+    context: (caller, batches) => createContext({ ...caller, db: database.db }, batches),
   });
-}

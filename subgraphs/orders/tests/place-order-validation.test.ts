@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANONYMOUS, errorsOf, GRACE } from '@supergraph/testing/subgraph';
-import { rowCounts, startOrders, type OrdersHarness } from './subgraph.ts';
-import {
-  oneLine,
-  PLACE_ORDER,
-  type OrderItemInput,
-  type PlaceOrderData,
-  type PlaceOrderInput,
-} from './operations.ts';
+import { ANONYMOUS, errorsOf, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { rowCounts, oneLine } from './fixtures.ts';
+import { ordersSubgraph } from '../src/subgraph.ts';
+import { PlaceOrderDocument, type OrderItemInput, type PlaceOrderInput } from './generated/operations.ts';
 
-let h: OrdersHarness;
+let h: Started<typeof ordersSubgraph>;
 beforeAll(async () => {
-  h = await startOrders('place_validation');
+  h = await startSubgraph(ordersSubgraph, 'place_validation');
 });
 afterAll(async () => {
   await h?.close();
@@ -155,7 +150,7 @@ describe('placeOrder rejects invalid input with BAD_USER_INPUT naming the field,
   it.each(cases)('$behaviour → BAD_USER_INPUT on $field', async ({ input, field, message }) => {
     const before = await rowCounts(h.database);
 
-    const res = await h.call<PlaceOrderData>(PLACE_ORDER, { input }, GRACE);
+    const res = await h.call(PlaceOrderDocument, { input }, GRACE);
 
     expect(res.status).toBe(200);
     expect(res.body.data).toBeNull();
@@ -177,7 +172,7 @@ describe('placeOrder rejects invalid input with BAD_USER_INPUT naming the field,
     async ({ input, field }) => {
       const before = await rowCounts(h.database);
 
-      const res = await h.call<PlaceOrderData>(PLACE_ORDER, { input }, GRACE);
+      const res = await h.call(PlaceOrderDocument, { input }, GRACE);
 
       expect(res.body.data).toBeNull();
       expect(errorsOf(res)).toEqual([
@@ -190,7 +185,7 @@ describe('placeOrder rejects invalid input with BAD_USER_INPUT naming the field,
   it('refuses an anonymous caller with UNAUTHENTICATED (in an HTTP 200 response) and writes nothing', async () => {
     const before = await rowCounts(h.database);
 
-    const res = await h.call<PlaceOrderData>(PLACE_ORDER, { input: oneLine() }, ANONYMOUS);
+    const res = await h.call(PlaceOrderDocument, { input: oneLine() }, ANONYMOUS);
 
     expect(res.status).toBe(200);
     expect(res.body.data).toBeNull();
@@ -207,11 +202,7 @@ describe('placeOrder rejects invalid input with BAD_USER_INPUT naming the field,
   it('still places a valid order after all those failures (the counts move by exactly one order and its items)', async () => {
     const before = await rowCounts(h.database);
 
-    const res = await h.call<PlaceOrderData>(
-      PLACE_ORDER,
-      { input: { currency: 'USD', items: lines(3) } },
-      GRACE,
-    );
+    const res = await h.call(PlaceOrderDocument, { input: { currency: 'USD', items: lines(3) } }, GRACE);
 
     expect(res.body.errors).toBeUndefined();
     expect(await rowCounts(h.database)).toEqual({ orders: before.orders + 1, items: before.items + 3 });

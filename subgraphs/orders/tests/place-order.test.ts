@@ -1,19 +1,14 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderItems, orders } from '../src/db/schema.ts';
-import { ADA, GRACE } from '@supergraph/testing/subgraph';
-import { startOrders, UUID, type OrdersHarness } from './subgraph.ts';
-import {
-  ORDER,
-  PLACE_ORDER,
-  type OrderData,
-  type PlaceOrderData,
-  type PlaceOrderInput,
-} from './operations.ts';
+import { ADA, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { UUID } from './fixtures.ts';
+import { ordersSubgraph } from '../src/subgraph.ts';
+import { OrderDocument, PlaceOrderDocument, type PlaceOrderInput } from './generated/operations.ts';
 
-let h: OrdersHarness;
+let h: Started<typeof ordersSubgraph>;
 beforeAll(async () => {
-  h = await startOrders('place');
+  h = await startSubgraph(ordersSubgraph, 'place');
 });
 afterAll(async () => {
   await h?.close();
@@ -32,8 +27,8 @@ const storedOrder = async (id: string) => {
 describe('placeOrder', () => {
   it('computes the total on the server, keeps the items in the given order with their subtotals, and starts PENDING', async () => {
     const before = Date.now();
-    const res = await h.call<PlaceOrderData>(
-      PLACE_ORDER,
+    const res = await h.call(
+      PlaceOrderDocument,
       {
         input: {
           currency: 'USD',
@@ -78,8 +73,8 @@ describe('placeOrder', () => {
   });
 
   it('writes the order and its items, with their positions, to the database', async () => {
-    const res = await h.call<PlaceOrderData>(
-      PLACE_ORDER,
+    const res = await h.call(
+      PlaceOrderDocument,
       {
         input: {
           currency: 'EUR',
@@ -112,8 +107,8 @@ describe('placeOrder', () => {
   });
 
   it('normalises the currency to upper case and trims sku and name', async () => {
-    const res = await h.call<PlaceOrderData>(
-      PLACE_ORDER,
+    const res = await h.call(
+      PlaceOrderDocument,
       {
         input: {
           currency: ' gbp ',
@@ -144,7 +139,7 @@ describe('placeOrder', () => {
         unitPrice: i,
       })),
     };
-    const many = await h.call<PlaceOrderData>(PLACE_ORDER, { input: fifty }, GRACE);
+    const many = await h.call(PlaceOrderDocument, { input: fifty }, GRACE);
     expect(many.body.errors).toBeUndefined();
     expect(many.body.data!.placeOrder.items.map((item) => item.sku)).toEqual(
       fifty.items.map((item) => item.sku),
@@ -152,8 +147,8 @@ describe('placeOrder', () => {
     // 1000 × (0 + 1 + … + 49)
     expect(many.body.data!.placeOrder.total).toEqual({ amount: 1_225_000, currency: 'JPY' });
 
-    const largest = await h.call<PlaceOrderData>(
-      PLACE_ORDER,
+    const largest = await h.call(
+      PlaceOrderDocument,
       {
         input: {
           currency: 'USD',
@@ -167,8 +162,8 @@ describe('placeOrder', () => {
   });
 
   it('places the order for the caller, whoever that is (an admin too), and the caller can read it back', async () => {
-    const res = await h.call<PlaceOrderData>(
-      PLACE_ORDER,
+    const res = await h.call(
+      PlaceOrderDocument,
       {
         input: {
           currency: 'CHF',
@@ -180,7 +175,7 @@ describe('placeOrder', () => {
     const placed = res.body.data!.placeOrder;
     expect(placed.user).toEqual({ id: ADA.userId });
 
-    const read = await h.call<OrderData>(ORDER, { id: placed.id }, ADA);
+    const read = await h.call(OrderDocument, { id: placed.id }, ADA);
     expect(read.body.errors).toBeUndefined();
     expect(read.body.data!.order).toEqual(placed);
   });

@@ -1,14 +1,16 @@
+import { print } from 'graphql';
 import { createHmac } from 'node:crypto';
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit/auth';
 import { testSecrets } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADA, GRACE } from '@supergraph/testing/subgraph';
-import { rowCounts, startOrders, type OrdersHarness } from './subgraph.ts';
-import { oneLine, PLACE_ORDER } from './operations.ts';
+import { ADA, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { rowCounts, oneLine } from './fixtures.ts';
+import { ordersSubgraph } from '../src/subgraph.ts';
+import { OrderIdsDocument, PlaceOrderDocument, ServiceDocument } from './generated/operations.ts';
 
-let h: OrdersHarness;
+let h: Started<typeof ordersSubgraph>;
 beforeAll(async () => {
-  h = await startOrders('trust');
+  h = await startSubgraph(ordersSubgraph, 'trust');
 });
 afterAll(async () => {
   await h?.close();
@@ -46,7 +48,7 @@ const graceClaims = () => ({
   exp: now() + 60,
 });
 
-const placeOrderBody = { query: PLACE_ORDER, variables: { input: oneLine() } };
+const placeOrderBody = { query: print(PlaceOrderDocument), variables: { input: oneLine() } };
 
 describe('the gateway signature', () => {
   const cases: { behaviour: string; headers: () => Promise<Record<string, string>> }[] = [
@@ -176,21 +178,17 @@ describe('the gateway signature', () => {
   });
 
   it('accepts an anonymous gateway token, which is enough for _service but not for orders', async () => {
-    const service = await h.call<{ _service: { sdl: string } }>('{ _service { sdl } }');
+    const service = await h.call(ServiceDocument, {});
     expect(service.status).toBe(200);
     expect(service.body.data!._service.sdl).toContain('type Order');
 
-    const orders = await h.call('{ orders { edges { node { id } } } }');
+    const orders = await h.call(OrderIdsDocument, {});
     expect(orders.status).toBe(200);
     expect(orders.body.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
   });
 
   it('takes the role from the token: the same query answers an admin with every order', async () => {
-    const res = await h.call<{ orders: { edges: unknown[] } }>(
-      '{ orders { edges { node { id } } } }',
-      {},
-      ADA,
-    );
+    const res = await h.call(OrderIdsDocument, {}, ADA);
 
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.orders.edges.length).toBeGreaterThanOrEqual(6);

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { loadSchemaDocument } from '@supergraph/service-kit/graphql';
-import { type Logger } from '@supergraph/service-kit/logger';
-import { createServiceMetrics, type ServiceMetrics } from '@supergraph/service-kit/metrics';
+import type { Logger } from '@supergraph/service-kit/logger';
+import type { ServiceMetrics } from '@supergraph/service-kit/metrics';
 import { createSubgraphService } from '@supergraph/service-kit/subgraph';
 import { createContext, type UsersContext } from './context.ts';
 import type { UsersDatabase } from './db/client.ts';
@@ -17,27 +16,21 @@ export interface UsersServiceDeps {
 }
 
 /** Builds (and starts) the users subgraph's Apollo server and HTTP app. Listening is the caller's job. */
-export function buildUsersService({
-  env,
-  logger,
-  database,
-  metrics = createServiceMetrics('users'),
-}: UsersServiceDeps) {
-  return createSubgraphService<UsersContext>({
+export const buildUsersService = ({ env, database, ...deps }: UsersServiceDeps) =>
+  createSubgraphService<UsersContext>({
+    ...deps,
+    name: 'users',
     env,
-    logger,
-    metrics,
     database,
-    typeDefs: loadSchemaDocument(join(import.meta.dirname, 'graphql')),
+    schemaDir: join(import.meta.dirname, 'graphql'),
     resolvers,
-    context: (caller) =>
+    context: (caller, batches) =>
       createContext(
         {
           ...caller,
           db: database.db,
           tokens: { secret: env.JWT_SECRET, ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS },
         },
-        metrics,
+        batches,
       ),
   });
-}

@@ -1,11 +1,11 @@
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorsOf, GRACE } from '@supergraph/testing/subgraph';
-import { startUsers, type UsersHarness } from './subgraph.ts';
+import { errorsOf, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { usersSubgraph } from '../src/subgraph.ts';
 
-let h: UsersHarness;
+let h: Started<typeof usersSubgraph>;
 beforeAll(async () => {
-  h = await startUsers('http');
+  h = await startSubgraph(usersSubgraph, 'http');
 });
 afterAll(async () => {
   await h?.close();

@@ -1,11 +1,13 @@
+import { print } from 'graphql';
 import { createHmac } from 'node:crypto';
 import { DEMO_USERS } from '@supergraph/demo-data';
 import { INTERNAL_TOKEN_HEADER, signAccessToken, signInternalToken } from '@supergraph/service-kit/auth';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
-import { ADA, GRACE } from '@supergraph/testing/subgraph';
-import { startUsers, type UsersHarness } from './subgraph.ts';
+import { ADA, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { usersSubgraph } from '../src/subgraph.ts';
+import { MeIdDocument, SignUpTokenDocument } from './generated/operations.ts';
 
 const [ada, grace] = DEMO_USERS;
 
@@ -17,21 +19,6 @@ const REJECTED = {
     },
   ],
 };
-
-const SIGN_UP = /* GraphQL */ `
-  mutation SignUp($input: SignUpInput!) {
-    signUp(input: $input) {
-      token
-    }
-  }
-`;
-const ME = /* GraphQL */ `
-  query Me {
-    me {
-      id
-    }
-  }
-`;
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -54,15 +41,15 @@ const gatewayClaims = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-let h: UsersHarness;
+let h: Started<typeof usersSubgraph>;
 beforeAll(async () => {
-  h = await startUsers('trust');
+  h = await startSubgraph(usersSubgraph, 'trust');
 });
 afterAll(async () => {
   await h?.close();
 });
 
-const post = (headers: Record<string, string>, body: unknown = { query: ME }) =>
+const post = (headers: Record<string, string>, body: unknown = { query: print(MeIdDocument) }) =>
   h.callRaw({ 'content-type': 'application/json', ...headers }, body);
 
 describe('requests that do not come from the gateway', () => {
@@ -71,7 +58,10 @@ describe('requests that do not come from the gateway', () => {
     h.counter.reset();
     const res = await post(
       {},
-      { query: SIGN_UP, variables: { input: { email, name: 'Unsigned', password: 'correct horse' } } },
+      {
+        query: print(SignUpTokenDocument),
+        variables: { input: { email, name: 'Unsigned', password: 'correct horse' } },
+      },
     );
 
     expect(res.status).toBe(401);
@@ -84,7 +74,10 @@ describe('requests that do not come from the gateway', () => {
     const email = 'signed@example.com';
     const res = await post(
       { [INTERNAL_TOKEN_HEADER]: await signInternalToken(null, h.env.INTERNAL_SECRET) },
-      { query: SIGN_UP, variables: { input: { email, name: 'Signed', password: 'correct horse' } } },
+      {
+        query: print(SignUpTokenDocument),
+        variables: { input: { email, name: 'Signed', password: 'correct horse' } },
+      },
     );
 
     expect(res.status).toBe(200);
@@ -177,7 +170,7 @@ describe('requests that do not come from the gateway', () => {
   });
 
   it('refuses a GET without a token too', async () => {
-    const res = await fetch(`${h.url}?query=${encodeURIComponent(ME)}`);
+    const res = await fetch(`${h.url}?query=${encodeURIComponent(print(MeIdDocument))}`);
 
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual(REJECTED);

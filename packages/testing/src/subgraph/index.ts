@@ -7,6 +7,7 @@ export {
   startSubgraph,
   type SubgraphRecipe,
   type RunningSubgraph,
+  type Started,
   type RawResponse,
 } from './start-subgraph.ts';
 export { identityOf, ADA, GRACE, ALAN, KATHERINE, EDSGER, ANONYMOUS } from './identities.ts';

@@ -9,7 +9,7 @@ import { graphql, type GraphQLResponse } from '../graphql-client.ts';
 import { testSecrets } from '../secrets.ts';
 import { createTestDatabase } from '../test-database.ts';
 
-/** How to build one subgraph, as its `src/index.ts` does: the functions the subgraph exports. */
+/** How to build one subgraph, as its `src/index.ts` does: its `src/subgraph.ts` definition fits. */
 export interface SubgraphRecipe<TEnv extends { INTERNAL_SECRET: string }, TDatabase extends OpenDatabase> {
   name: string;
   loadEnv(source: Record<string, string | undefined>): TEnv;
@@ -26,6 +26,10 @@ interface OpenDatabase {
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What startSubgraph returns for a recipe: `let h: Started<typeof usersSubgraph>`. */
+export type Started<TRecipe> =
+  TRecipe extends SubgraphRecipe<infer TEnv, infer TDatabase> ? RunningSubgraph<TEnv, TDatabase> : never;
 
 export interface RawResponse {
   status: number;

@@ -1,24 +1,6 @@
-import { startSubgraph } from '@supergraph/testing/subgraph';
-import { openOrdersDatabase, type OrdersDatabase } from '../src/db/client.ts';
+import type { OrdersDatabase } from '../src/db/client.ts';
 import { orderItems, orders } from '../src/db/schema.ts';
-import { seedDemoOrders } from '../src/db/seed.ts';
-import { loadEnv } from '../src/env.ts';
-import { buildOrdersService } from '../src/server.ts';
-
-/** The orders subgraph on a free port and a database of its own, seeded with the demo orders. */
-export const startOrders = (label: string, env?: Record<string, string>) =>
-  startSubgraph(
-    {
-      name: 'orders',
-      loadEnv,
-      openDatabase: openOrdersDatabase,
-      buildService: buildOrdersService,
-      seed: (database) => seedDemoOrders(database.db),
-    },
-    label,
-    env,
-  );
-export type OrdersHarness = Awaited<ReturnType<typeof startOrders>>;
+import type { OrderItemInput, PlaceOrderInput } from './generated/operations.ts';
 
 /** The seeded demo orders (src/db/seed.ts), by owner and status; createdAt grows with the last digit. */
 export const DEMO_ORDERS = {
@@ -39,3 +21,12 @@ export async function rowCounts({ db }: OrdersDatabase): Promise<{ orders: numbe
   const [orderRows, itemRows] = await Promise.all([db.$count(orders), db.$count(orderItems)]);
   return { orders: orderRows, items: itemRows };
 }
+
+export const orderRef = (id: string) => ({ __typename: 'Order', id });
+export const userRef = (id: string) => ({ __typename: 'User', id });
+
+/** A valid one-line order, for tests about something else than the input. */
+export const oneLine = (overrides: Partial<OrderItemInput> = {}): PlaceOrderInput => ({
+  currency: 'USD',
+  items: [{ sku: 'SKU-1', name: 'Thing', quantity: 1, unitPrice: 100, ...overrides }],
+});
