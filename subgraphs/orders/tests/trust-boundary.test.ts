@@ -1,9 +1,18 @@
 import { print } from 'graphql';
-import { createHmac } from 'node:crypto';
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit/auth';
 import { testSecrets } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADA, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import {
+  ADA,
+  base64url,
+  GATEWAY_REJECTION,
+  gatewayClaims,
+  GRACE,
+  hs256,
+  now,
+  startSubgraph,
+  type Started,
+} from '@supergraph/testing/subgraph';
 import { rowCounts, oneLine } from './fixtures.ts';
 import { ordersSubgraph } from '../src/subgraph.ts';
 import { OrderIdsDocument, PlaceOrderDocument, ServiceDocument } from './generated/operations.ts';
@@ -16,37 +25,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const REJECTED = {
-  errors: [
-    {
-      message: 'This service only accepts requests from the gateway.',
-      extensions: { code: 'UNAUTHENTICATED' },
-    },
-  ],
-};
-
-const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-/** An HS256 JWT with exactly these claims, signed with `secret`. */
-function hs256(
-  claims: Record<string, unknown>,
-  secret: string,
-  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' },
-) {
-  const unsigned = `${base64url(header)}.${base64url(claims)}`;
-  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
-}
-
-const now = () => Math.floor(Date.now() / 1000);
 /** The claims the gateway signs for grace. */
-const graceClaims = () => ({
-  role: 'CUSTOMER',
-  sub: GRACE.userId,
-  iss: 'supergraph-gateway',
-  aud: 'supergraph-subgraphs',
-  iat: now(),
-  exp: now() + 60,
-});
+const graceClaims = () => gatewayClaims({ role: 'CUSTOMER', sub: GRACE.userId });
 
 const placeOrderBody = { query: print(PlaceOrderDocument), variables: { input: oneLine() } };
 
@@ -137,7 +117,7 @@ describe('the gateway signature', () => {
       );
 
       expect(res.status).toBe(401);
-      expect(res.body).toEqual(REJECTED);
+      expect(res.body).toEqual(GATEWAY_REJECTION);
       expect(await rowCounts(h.database)).toEqual(before);
     },
   );
@@ -146,7 +126,7 @@ describe('the gateway signature', () => {
     const response = await fetch(`${h.url}?query=${encodeURIComponent('{ _service { sdl } }')}`);
 
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual(REJECTED);
+    expect(await response.json()).toEqual(GATEWAY_REJECTION);
   });
 
   it('keeps the request id on a rejected request', async () => {

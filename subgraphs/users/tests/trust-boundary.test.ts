@@ -1,45 +1,24 @@
 import { print } from 'graphql';
-import { createHmac } from 'node:crypto';
 import { DEMO_USERS } from '@supergraph/demo-data';
 import { INTERNAL_TOKEN_HEADER, signAccessToken, signInternalToken } from '@supergraph/service-kit/auth';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
-import { ADA, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import {
+  ADA,
+  base64url,
+  GATEWAY_REJECTION,
+  gatewayClaims,
+  GRACE,
+  hs256,
+  now,
+  startSubgraph,
+  type Started,
+} from '@supergraph/testing/subgraph';
 import { usersSubgraph } from '../src/subgraph.ts';
 import { MeIdDocument, SignUpTokenDocument } from './generated/operations.ts';
 
 const [ada, grace] = DEMO_USERS;
-
-const REJECTED = {
-  errors: [
-    {
-      message: 'This service only accepts requests from the gateway.',
-      extensions: { code: 'UNAUTHENTICATED' },
-    },
-  ],
-};
-
-const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-/** An HS256 JWT built by hand, so a test can set any header and claim, including ones jose would refuse to sign. */
-function hs256(
-  claims: Record<string, unknown>,
-  secret: string,
-  header: Record<string, unknown> = { alg: 'HS256' },
-) {
-  const signingInput = `${base64url(header)}.${base64url(claims)}`;
-  return `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`;
-}
-
-const now = () => Math.floor(Date.now() / 1000);
-const gatewayClaims = (extra: Record<string, unknown> = {}) => ({
-  iss: 'supergraph-gateway',
-  aud: 'supergraph-subgraphs',
-  iat: now(),
-  exp: now() + 60,
-  ...extra,
-});
 
 let h: Started<typeof usersSubgraph>;
 beforeAll(async () => {
@@ -65,7 +44,7 @@ describe('requests that do not come from the gateway', () => {
     );
 
     expect(res.status).toBe(401);
-    expect(res.body).toEqual(REJECTED);
+    expect(res.body).toEqual(GATEWAY_REJECTION);
     expect(h.counter.count).toBe(0);
     expect(await h.database.db.select().from(users).where(eq(users.email, email))).toEqual([]);
   });
@@ -90,7 +69,7 @@ describe('requests that do not come from the gateway', () => {
     const res = await post({ [INTERNAL_TOKEN_HEADER]: await signInternalToken(ADA, 'x'.repeat(64)) });
 
     expect(res.status).toBe(401);
-    expect(res.body).toEqual(REJECTED);
+    expect(res.body).toEqual(GATEWAY_REJECTION);
   });
 
   it('refuses a gateway token whose payload was changed to claim another identity', async () => {
@@ -105,7 +84,7 @@ describe('requests that do not come from the gateway', () => {
     );
 
     expect(res.status).toBe(401);
-    expect(res.body).toEqual(REJECTED);
+    expect(res.body).toEqual(GATEWAY_REJECTION);
   });
 
   it('refuses forged identity headers sent without a token', async () => {
@@ -115,7 +94,7 @@ describe('requests that do not come from the gateway', () => {
     );
 
     expect(res.status).toBe(401);
-    expect(res.body).toEqual(REJECTED);
+    expect(res.body).toEqual(GATEWAY_REJECTION);
   });
 
   it("refuses a client's access token presented as the gateway's token", async () => {
@@ -157,7 +136,7 @@ describe('requests that do not come from the gateway', () => {
     const res = await post({ [INTERNAL_TOKEN_HEADER]: token() });
 
     expect(res.status).toBe(401);
-    expect(res.body).toEqual(REJECTED);
+    expect(res.body).toEqual(GATEWAY_REJECTION);
   });
 
   it('accepts a hand-built token with the right issuer, audience and secret (the checks above are not vacuous)', async () => {
@@ -173,7 +152,7 @@ describe('requests that do not come from the gateway', () => {
     const res = await fetch(`${h.url}?query=${encodeURIComponent(print(MeIdDocument))}`);
 
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual(REJECTED);
+    expect(await res.json()).toEqual(GATEWAY_REJECTION);
   });
 });
 
