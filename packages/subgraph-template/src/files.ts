@@ -285,7 +285,15 @@ export const ${entityCamel}Resolvers: Resolvers = {
   }
 }
 `,
-    [`tests/${name}.test.ts`]: `import { ANONYMOUS, errorsOf, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+    [`tests/${name}.test.ts`]: `import {
+  ANONYMOUS,
+  errorsOf,
+  GATEWAY_REJECTION,
+  GRACE,
+  healthOf,
+  startSubgraph,
+  type Started,
+} from '@supergraph/testing/subgraph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ${DEMO} } from '../src/db/seed.ts';
 import { ${subgraph} } from '../src/subgraph.ts';
@@ -360,7 +368,14 @@ describe('federation', () => {
   it('refuses a request the gateway did not sign with 401', async () => {
     const res = await h.callRaw({ 'content-type': 'application/json' }, { query: '{ __typename }' });
 
-    expect(res.status).toBe(401);
+    expect(res).toMatchObject({ status: 401, body: GATEWAY_REJECTION });
+  });
+
+  it('answers its health endpoints without a token: live, and ready while the database answers', async () => {
+    expect(await healthOf(h.origin)).toEqual({
+      live: { status: 200, body: { status: 'ok' } },
+      ready: { status: 200, body: { status: 'ready' } },
+    });
   });
 });
 `,

@@ -210,6 +210,6 @@ describe('npm run new:subgraph -- reviews, in a copy of the repository', () => {
       numFailedTests: number;
     };
 
-    expect(results).toMatchObject({ numTotalTests: 6, numPassedTests: 6, numFailedTests: 0 });
+    expect(results).toMatchObject({ numTotalTests: 7, numPassedTests: 7, numFailedTests: 0 });
   });
 });
