@@ -78,6 +78,9 @@ import type { ${Database} } from './db/client.ts';
 import type { ${Env} } from './env.ts';
 import { resolvers } from './graphql/resolvers.ts';
 
+/** This subgraph's \`.graphql\` files; the kit's base SDL is read before them. */
+export const SCHEMA_DIR = join(import.meta.dirname, 'graphql');
+
 export interface ${pascal}ServiceDeps {
   env: ${Env};
   logger: Logger;
@@ -92,7 +95,7 @@ export const build${pascal}Service = ({ database, ...deps }: ${pascal}ServiceDep
     ...deps,
     name: '${name}',
     database,
-    schemaDir: join(import.meta.dirname, 'graphql'),
+    schemaDir: SCHEMA_DIR,
     resolvers,
     context: (caller, batches) => createContext({ ...caller, db: database.db }, batches),
   });

@@ -7,6 +7,9 @@ import type { OrdersDatabase } from './db/client.ts';
 import type { OrdersEnv } from './env.ts';
 import { resolvers } from './graphql/resolvers.ts';
 
+/** This subgraph's `.graphql` files; the kit's base SDL is read before them. */
+export const SCHEMA_DIR = join(import.meta.dirname, 'graphql');
+
 export interface OrdersServiceDeps {
   env: OrdersEnv;
   logger: Logger;
@@ -21,7 +24,7 @@ export const buildOrdersService = ({ database, ...deps }: OrdersServiceDeps) =>
     ...deps,
     name: 'orders',
     database,
-    schemaDir: join(import.meta.dirname, 'graphql'),
+    schemaDir: SCHEMA_DIR,
     resolvers,
     context: (caller, batches) => createContext({ ...caller, db: database.db }, batches),
   });

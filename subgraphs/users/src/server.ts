@@ -7,6 +7,9 @@ import type { UsersDatabase } from './db/client.ts';
 import type { UsersEnv } from './env.ts';
 import { resolvers } from './graphql/resolvers.ts';
 
+/** This subgraph's `.graphql` files; the kit's base SDL is read before them. */
+export const SCHEMA_DIR = join(import.meta.dirname, 'graphql');
+
 export interface UsersServiceDeps {
   env: UsersEnv;
   logger: Logger;
@@ -22,7 +25,7 @@ export const buildUsersService = ({ env, database, ...deps }: UsersServiceDeps) 
     name: 'users',
     env,
     database,
-    schemaDir: join(import.meta.dirname, 'graphql'),
+    schemaDir: SCHEMA_DIR,
     resolvers,
     context: (caller, batches) =>
       createContext(
