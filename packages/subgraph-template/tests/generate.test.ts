@@ -8,7 +8,7 @@ import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-ki
 import { eventually, freePort, graphql, testSecrets } from '@supergraph/testing';
 import { GRACE } from '@supergraph/testing/subgraph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { generateSubgraph, type GeneratedSubgraph } from '../src/generate.ts';
 
 const run = promisify(execFile);
@@ -108,7 +108,7 @@ describe('npm run new:subgraph -- reviews, in a copy of the repository', () => {
     expect(migration).toContain('CREATE TABLE "outbox"');
   });
 
-  it('adds its entries to compose, Kubernetes, db:provision, the Dockerfile and .env.example', () => {
+  it('adds its entries to compose, Kubernetes, db:provision, the Dockerfile and .env.example', async () => {
     const compose = parseYaml(readFileSync(join(copy, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
       services: Record<
         string,
@@ -129,6 +129,26 @@ describe('npm run new:subgraph -- reviews, in a copy of the repository', () => {
     expect(readFileSync(join(copy, 'deploy/k8s/reviews.yaml'), 'utf8')).toContain(
       'key: REVIEWS_DATABASE_URL',
     );
+    const manifests = parseAllDocuments(readFileSync(join(copy, 'deploy/k8s/reviews.yaml'), 'utf8')).map(
+      (doc) =>
+        doc.toJS() as {
+          kind: string;
+          spec: { template?: { spec: { containers: { env: { name: string }[] }[] } } };
+        },
+    );
+    expect(manifests.map((manifest) => manifest.kind)).toEqual([
+      'Deployment',
+      'Service',
+      'HorizontalPodAutoscaler',
+      'PodDisruptionBudget',
+    ]);
+    // Every variable the deployment files give the service is one its env.ts reads.
+    const { ENV_KEYS } = (await import(join(dir(), 'src/env.ts'))) as { ENV_KEYS: string[] };
+    const deployed = manifests[0]!.spec.template!.spec.containers[0]!.env.map((variable) => variable.name);
+    expect(deployed.filter((key) => !ENV_KEYS.includes(key))).toEqual([]);
+    expect(
+      Object.keys(compose.services['reviews']?.environment ?? {}).filter((key) => !ENV_KEYS.includes(key)),
+    ).toEqual([]);
     expect(readFileSync(join(copy, 'deploy/k8s/secrets.example.yaml'), 'utf8')).toContain(
       'REVIEWS_DATABASE_URL: postgres://reviews_svc:',
     );
