@@ -14,6 +14,9 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** Places an order as grace, the customer every test here orders for. */
+const place = (input: PlaceOrderInput) => h.call(PlaceOrderDocument, { input }, GRACE);
+
 const storedOrder = async (id: string) => {
   const [order] = await h.database.db.select().from(orders).where(eq(orders.id, id));
   const items = await h.database.db
@@ -27,19 +30,13 @@ const storedOrder = async (id: string) => {
 describe('placeOrder', () => {
   it('computes the total on the server, keeps the items in the given order with their subtotals, and starts PENDING', async () => {
     const before = Date.now();
-    const res = await h.call(
-      PlaceOrderDocument,
-      {
-        input: {
-          currency: 'USD',
-          items: [
-            { sku: 'PEN', name: 'Pen', quantity: 2, unitPrice: 500 },
-            { sku: 'INK', name: 'Ink', quantity: 1, unitPrice: 250 },
-          ],
-        },
-      },
-      GRACE,
-    );
+    const res = await place({
+      currency: 'USD',
+      items: [
+        { sku: 'PEN', name: 'Pen', quantity: 2, unitPrice: 500 },
+        { sku: 'INK', name: 'Ink', quantity: 1, unitPrice: 250 },
+      ],
+    });
 
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
@@ -73,20 +70,14 @@ describe('placeOrder', () => {
   });
 
   it('writes the order and its items, with their positions, to the database', async () => {
-    const res = await h.call(
-      PlaceOrderDocument,
-      {
-        input: {
-          currency: 'EUR',
-          items: [
-            { sku: 'B', name: 'Second letter', quantity: 3, unitPrice: 10 },
-            { sku: 'A', name: 'First letter', quantity: 1, unitPrice: 7 },
-            { sku: 'C', name: 'Third letter', quantity: 1000, unitPrice: 0 },
-          ],
-        },
-      },
-      GRACE,
-    );
+    const res = await place({
+      currency: 'EUR',
+      items: [
+        { sku: 'B', name: 'Second letter', quantity: 3, unitPrice: 10 },
+        { sku: 'A', name: 'First letter', quantity: 1, unitPrice: 7 },
+        { sku: 'C', name: 'Third letter', quantity: 1000, unitPrice: 0 },
+      ],
+    });
     const placed = res.body.data!.placeOrder;
 
     const { order, items } = await storedOrder(placed.id);
@@ -107,16 +98,10 @@ describe('placeOrder', () => {
   });
 
   it('normalises the currency to upper case and trims sku and name', async () => {
-    const res = await h.call(
-      PlaceOrderDocument,
-      {
-        input: {
-          currency: ' gbp ',
-          items: [{ sku: '  TEA-1 ', name: ' Earl Grey  ', quantity: 4, unitPrice: 125 }],
-        },
-      },
-      GRACE,
-    );
+    const res = await place({
+      currency: ' gbp ',
+      items: [{ sku: '  TEA-1 ', name: ' Earl Grey  ', quantity: 4, unitPrice: 125 }],
+    });
 
     expect(res.body.errors).toBeUndefined();
     const placed = res.body.data!.placeOrder;
@@ -139,7 +124,7 @@ describe('placeOrder', () => {
         unitPrice: i,
       })),
     };
-    const many = await h.call(PlaceOrderDocument, { input: fifty }, GRACE);
+    const many = await place(fifty);
     expect(many.body.errors).toBeUndefined();
     expect(many.body.data!.placeOrder.items.map((item) => item.sku)).toEqual(
       fifty.items.map((item) => item.sku),
@@ -147,16 +132,10 @@ describe('placeOrder', () => {
     // 1000 × (0 + 1 + … + 49)
     expect(many.body.data!.placeOrder.total).toEqual({ amount: 1_225_000, currency: 'JPY' });
 
-    const largest = await h.call(
-      PlaceOrderDocument,
-      {
-        input: {
-          currency: 'USD',
-          items: [{ sku: 'MAX', name: 'Largest', quantity: 1, unitPrice: 2_147_483_647 }],
-        },
-      },
-      GRACE,
-    );
+    const largest = await place({
+      currency: 'USD',
+      items: [{ sku: 'MAX', name: 'Largest', quantity: 1, unitPrice: 2_147_483_647 }],
+    });
     expect(largest.body.errors).toBeUndefined();
     expect(largest.body.data!.placeOrder.total).toEqual({ amount: 2_147_483_647, currency: 'USD' });
   });
