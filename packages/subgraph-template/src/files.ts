@@ -291,12 +291,12 @@ export const ${entityCamel}Resolvers: Resolvers = {
     [`tests/${name}.test.ts`]: `import {
   ANONYMOUS,
   errorsOf,
-  GATEWAY_REJECTION,
   GRACE,
   healthOf,
   startSubgraph,
   type Started,
 } from '@supergraph/testing/subgraph';
+import { GATEWAY_REJECTION } from '@supergraph/testing/forged-tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ${DEMO} } from '../src/db/seed.ts';
 import { ${subgraph} } from '../src/subgraph.ts';

@@ -2,18 +2,8 @@ import { print } from 'graphql';
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit/auth';
 import { testSecrets } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADA,
-  base64url,
-  GATEWAY_REJECTION,
-  gatewayClaims,
-  GRACE,
-  healthOf,
-  hs256,
-  now,
-  startSubgraph,
-  type Started,
-} from '@supergraph/testing/subgraph';
+import { ADA, GRACE, healthOf, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { base64url, GATEWAY_REJECTION, gatewayClaims, hs256, now } from '@supergraph/testing/forged-tokens';
 import { rowCounts, oneLine } from './fixtures.ts';
 import { ordersSubgraph } from '../src/subgraph.ts';
 import { OrderIdsDocument, PlaceOrderDocument, ServiceDocument } from './generated/operations.ts';

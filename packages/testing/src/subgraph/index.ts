@@ -12,5 +12,4 @@ export {
 } from './start-subgraph.ts';
 export { identityOf, ADA, GRACE, ALAN, KATHERINE, EDSGER, ANONYMOUS } from './identities.ts';
 export { errorsOf, codesOf, type PlainError } from './errors.ts';
-export { GATEWAY_REJECTION, base64url, hs256, now, gatewayClaims } from './forged-tokens.ts';
 export { healthOf } from './health.ts';
