@@ -52,7 +52,7 @@ const subgraphSchemaLoader = (schemaDir: string) => buildSubgraphSchema(loadSche
 
 /**
  * A subgraph's generated code: resolver types (typed against its context and the rows its types are resolved
- * from) and typed documents for its tests' operations (`tests/operations/*.graphql`, typed against the
+ * from) and typed documents for its tests' operations (`tests/documents/*.graphql`, typed against the
  * subgraph itself, not the supergraph). `npm run new:subgraph` adds one line per subgraph below.
  */
 function subgraphTargets(
@@ -69,7 +69,8 @@ function subgraphTargets(
     [`${dir}/tests/generated/operations.ts`]: {
       // codegen accepts a loader function, though its types only list module paths.
       schema: { [`${dir}/src/graphql`]: { loader: subgraphSchemaLoader as unknown as string } },
-      documents: `${dir}/tests/operations/**/*.graphql`,
+      // Not an `operations/` folder: the schema checks treat those as client operations of the API schema.
+      documents: `${dir}/tests/documents/**/*.graphql`,
       plugins: ['typescript-operations', 'typed-document-node'],
       config: {
         useTypeImports: true,

@@ -95,7 +95,7 @@ describe('npm run new:subgraph -- reviews, in a copy of the repository', () => {
       'src/events/index.ts',
       'src/graphql/review/loaders.ts',
       'tests/reviews.test.ts',
-      'tests/operations/Review.graphql',
+      'tests/documents/Review.graphql',
     ]) {
       expect(existsSync(join(dir(), file)), file).toBe(true);
     }
