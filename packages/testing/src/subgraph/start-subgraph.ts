@@ -9,8 +9,11 @@ import { graphql, type GraphQLResponse } from '../graphql-client.ts';
 import { testSecrets } from '../secrets.ts';
 import { createTestDatabase } from '../test-database.ts';
 
+/** What the harness reads from a subgraph's env: the gateway's secret, and the log level (silent unless overridden). */
+type SubgraphEnv = { INTERNAL_SECRET: string; LOG_LEVEL: string };
+
 /** How to build one subgraph, as its `src/index.ts` does: its `src/subgraph.ts` definition fits. */
-export interface SubgraphRecipe<TEnv extends { INTERNAL_SECRET: string }, TDatabase extends OpenDatabase> {
+export interface SubgraphRecipe<TEnv extends SubgraphEnv, TDatabase extends OpenDatabase> {
   name: string;
   loadEnv(source: Record<string, string | undefined>): TEnv;
   openDatabase(env: TEnv, onQuery: (sql: string) => void): Promise<TDatabase>;
@@ -69,7 +72,7 @@ export interface RunningSubgraph<TEnv, TDatabase> {
  * PostgreSQL database when TEST_DATABASE_URL is set), migrated and seeded, listening on a free port of
  * 127.0.0.1, with fresh secrets. `env` adds or overrides variables.
  */
-export async function startSubgraph<TEnv extends { INTERNAL_SECRET: string }, TDatabase extends OpenDatabase>(
+export async function startSubgraph<TEnv extends SubgraphEnv, TDatabase extends OpenDatabase>(
   recipe: SubgraphRecipe<TEnv, TDatabase>,
   label: string,
   env: Record<string, string> = {},
@@ -84,7 +87,7 @@ export async function startSubgraph<TEnv extends { INTERNAL_SECRET: string }, TD
     PORT: '0',
     ...env,
   });
-  const logger = createLogger(recipe.name, 'silent');
+  const logger = createLogger(recipe.name, config.LOG_LEVEL);
   const counter = createQueryCounter();
   const database = await recipe.openDatabase(config, counter.record);
   let service: Awaited<ReturnType<typeof recipe.buildService>>;
