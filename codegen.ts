@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Supergraph } from '@apollo/federation-internals';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { loadSchemaDocument } from '@supergraph/service-kit/graphql';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
@@ -45,34 +47,57 @@ function typedDocuments(operationsDir: string) {
   };
 }
 
+/** A subgraph's schema as it serves it (with `_entities` and `_service`): what its own tests are typed against. */
+const subgraphSchemaLoader = (schemaDir: string) => buildSubgraphSchema(loadSchemaDocument(schemaDir));
+
+/**
+ * A subgraph's generated code: resolver types (typed against its context and the rows its types are resolved
+ * from) and typed documents for its tests' operations (`tests/documents/*.graphql`, typed against the
+ * subgraph itself, not the supergraph). `npm run new:subgraph` adds one line per subgraph below.
+ */
+function subgraphTargets(
+  name: string,
+  { contextType, mappers }: { contextType: string; mappers: Record<string, string> },
+) {
+  const dir = `subgraphs/${name}`;
+  return {
+    [`${dir}/src/generated/resolvers-types.ts`]: {
+      schema: ['packages/service-kit/src/graphql/base.graphql', `${dir}/src/graphql/**/*.graphql`],
+      plugins: resolverPlugins,
+      config: { ...sharedResolverConfig, contextType, mappers },
+    },
+    [`${dir}/tests/generated/operations.ts`]: {
+      // codegen accepts a loader function, though its types only list module paths.
+      schema: { [`${dir}/src/graphql`]: { loader: subgraphSchemaLoader as unknown as string } },
+      // Not an `operations/` folder: the schema checks treat those as client operations of the API schema.
+      documents: `${dir}/tests/documents/**/*.graphql`,
+      plugins: ['typescript-operations', 'typed-document-node'],
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        // What arrives over JSON: DateTime is an ISO-8601 string; an entity representation is an object.
+        scalars: { DateTime: 'string', _Any: '{ __typename: string; [field: string]: unknown }' },
+      },
+    },
+  };
+}
+
 const config: CodegenConfig = {
   overwrite: true,
   emitLegacyCommonJSImports: false,
   generates: {
-    'subgraphs/users/src/generated/resolvers-types.ts': {
-      schema: 'subgraphs/users/src/graphql/**/*.graphql',
-      plugins: resolverPlugins,
-      config: {
-        ...sharedResolverConfig,
-        contextType: '../context.ts#UsersContext',
-        mappers: {
-          User: '../db/schema.ts#UserRow',
-        },
+    ...subgraphTargets('users', {
+      contextType: '../context.ts#UsersContext',
+      mappers: { User: '../db/schema.ts#UserRow' },
+    }),
+    ...subgraphTargets('orders', {
+      contextType: '../context.ts#OrdersContext',
+      mappers: {
+        Order: '../graphql/order/mappers.ts#OrderModel',
+        OrderItem: '../graphql/order/mappers.ts#OrderItemModel',
+        User: '../graphql/user/mappers.ts#UserReference',
       },
-    },
-    'subgraphs/orders/src/generated/resolvers-types.ts': {
-      schema: 'subgraphs/orders/src/graphql/**/*.graphql',
-      plugins: resolverPlugins,
-      config: {
-        ...sharedResolverConfig,
-        contextType: '../context.ts#OrdersContext',
-        mappers: {
-          Order: '../graphql/order/mappers.ts#OrderModel',
-          OrderItem: '../graphql/order/mappers.ts#OrderItemModel',
-          User: '../graphql/user/mappers.ts#UserReference',
-        },
-      },
-    },
+    }),
     'e2e/src/generated/operations.ts': typedDocuments('e2e/operations'),
   },
 };

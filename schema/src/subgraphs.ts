@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { listSchemaFiles } from '@supergraph/service-kit/graphql';
+import { listSchemaFiles, readSchemaSdl } from '@supergraph/service-kit/graphql';
 import { REPO_ROOT } from './paths.ts';
 
 /** One subgraph as composition sees it: its name, a default routing URL and its SDL. */
@@ -22,24 +22,21 @@ export interface SubgraphSchema extends SubgraphSource {
   readonly files: readonly SchemaFile[];
 }
 
+/** Each subgraph's SDL is the `.graphql` files under `subgraphs/<name>/src/graphql` (after the kit's base). */
+const schemaDirOf = (name: string) => join(REPO_ROOT, 'subgraphs', name, 'src', 'graphql');
+
 /**
  * The repository's subgraphs, by path: composition reads each one's `.graphql` files (`schemaDir`) and the
- * lint loads its resolver map (`resolversModule`) only when it runs; no subgraph package is a dependency.
+ * lint loads its resolver map (`resolversModule`, beside them) only when it runs; no subgraph package is a
+ * dependency. `npm run new:subgraph` adds a line here.
  */
 export const REPO_SUBGRAPHS = [
-  {
-    name: 'users',
-    url: 'http://127.0.0.1:4001/graphql',
-    schemaDir: join(REPO_ROOT, 'subgraphs/users/src/graphql'),
-    resolversModule: join(REPO_ROOT, 'subgraphs/users/src/graphql/resolvers.ts'),
-  },
-  {
-    name: 'orders',
-    url: 'http://127.0.0.1:4002/graphql',
-    schemaDir: join(REPO_ROOT, 'subgraphs/orders/src/graphql'),
-    resolversModule: join(REPO_ROOT, 'subgraphs/orders/src/graphql/resolvers.ts'),
-  },
+  { name: 'users', url: 'http://127.0.0.1:4001/graphql', schemaDir: schemaDirOf('users') },
+  { name: 'orders', url: 'http://127.0.0.1:4002/graphql', schemaDir: schemaDirOf('orders') },
 ] as const;
+
+/** The module exporting a subgraph's resolver map (`resolvers`), for the lint of reference resolvers. */
+export const resolversModuleOf = (schemaDir: string): string => join(schemaDir, 'resolvers.ts');
 
 /** The subgraphs that make up the supergraph, with their SDL read from disk now (not at import). */
 export function loadSubgraphs(): SubgraphSchema[] {
@@ -63,8 +60,11 @@ export function loadSubgraphsFrom(dir: string): SubgraphSchema[] {
   ];
 }
 
-/** Joined the way the subgraph's own server reads them (service-kit's readSchemaSdl), so both see one SDL. */
+/**
+ * The SDL as the subgraph's own server reads it (service-kit's readSchemaSdl: the kit's base, then the
+ * subgraph's files), so both see one SDL; `files` are the subgraph's own, for lint.
+ */
 function readSubgraphSchema(name: string, url: string, schemaDir: string): SubgraphSchema {
   const files = listSchemaFiles(schemaDir).map((path) => ({ path, sdl: readFileSync(path, 'utf8') }));
-  return { name, url, sdl: files.map((file) => file.sdl).join('\n'), schemaDir, files };
+  return { name, url, sdl: readSchemaSdl(schemaDir), schemaDir, files };
 }

@@ -3,16 +3,17 @@ import { loadEnv as loadOrdersEnv } from '@supergraph/orders/env';
 import { openOrdersDatabase } from '@supergraph/orders/db';
 import type { OrderRow } from '@supergraph/orders/db-schema';
 import { resolvers as ordersResolvers } from '@supergraph/orders/resolvers';
-import { loadTypeDefs as ordersTypeDefs } from '@supergraph/orders/schema-files';
+import { SCHEMA_DIR as ORDERS_SCHEMA_DIR } from '@supergraph/orders/server';
 import { InvalidTokenError, verifyAccessToken, type Identity } from '@supergraph/service-kit/auth';
 import { createErrorFormatter, unauthenticatedRequest } from '@supergraph/service-kit/errors';
 import { createGraphQLApp, listen } from '@supergraph/service-kit/http';
 import { createLogger } from '@supergraph/service-kit/logger';
 import { createQueryCounter } from '@supergraph/service-kit/db';
+import { loadSchemaDocument } from '@supergraph/service-kit/graphql';
 import { loadEnv as loadUsersEnv } from '@supergraph/users/env';
 import { openUsersDatabase } from '@supergraph/users/db';
 import { resolvers as usersResolvers } from '@supergraph/users/resolvers';
-import { loadTypeDefs as usersTypeDefs } from '@supergraph/users/schema-files';
+import { SCHEMA_DIR as USERS_SCHEMA_DIR } from '@supergraph/users/server';
 // The subgraphs export no context builder, and the monolith must use their very DataLoaders: imported by path
 // (read-only). A `./context` export in each subgraph's package.json would make these workspace imports.
 import {
@@ -99,12 +100,12 @@ export async function startMonolith(options: MonolithOptions): Promise<RunningSe
   const schema = buildMonolithSchema<MonolithContext>(
     [
       {
-        typeDefs: usersTypeDefs(),
+        typeDefs: loadSchemaDocument(USERS_SCHEMA_DIR),
         resolvers: usersResolvers as ResolverMap,
         contextOf: (context) => context.users,
       },
       {
-        typeDefs: ordersTypeDefs(),
+        typeDefs: loadSchemaDocument(ORDERS_SCHEMA_DIR),
         resolvers: ordersResolvers as ResolverMap,
         contextOf: (context) => context.orders,
       },

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import { tracingEnv } from './tracing/env.ts';
 
@@ -87,7 +88,9 @@ export const databaseEnv = {
     .describe('PostgreSQL cancels any statement that runs longer (statement_timeout).'),
 };
 
-type PoolEnv = Omit<z.infer<z.ZodObject<typeof databaseEnv>>, 'DATABASE_URL'>;
+/** A service's database settings, as parsed from `databaseEnv`. */
+export type DatabaseEnv = z.infer<z.ZodObject<typeof databaseEnv>>;
+type PoolEnv = Omit<DatabaseEnv, 'DATABASE_URL'>;
 
 export const poolOptionsOf = (env: PoolEnv) => ({
   max: env.DATABASE_POOL_SIZE,
@@ -95,3 +98,36 @@ export const poolOptionsOf = (env: PoolEnv) => ({
   connectTimeoutSeconds: env.DATABASE_CONNECT_TIMEOUT_SECONDS,
   statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
 });
+
+/**
+ * What every subgraph reads besides its own variables: common settings, its port, its database (DATABASE_URL,
+ * or embedded PGlite in DATA_DIR under the service's folder), the gateway's signing secret, cache hints and
+ * demo data. Spread into the subgraph's own zod object in its env.ts.
+ */
+export function subgraphEnv(name: string, defaults: { port: number; serviceRoot: string }) {
+  return {
+    ...commonEnv,
+    PORT: port(defaults.port).describe('Port the subgraph listens on.'),
+    ...databaseEnv,
+    DATA_DIR: z
+      .string()
+      .min(1)
+      .default(join(defaults.serviceRoot, '.data', name))
+      .describe('Folder of the embedded PGlite database, used when DATABASE_URL is unset.'),
+    INTERNAL_SECRET: secret.describe("Verifies the gateway's signature on every request."),
+    CACHE_MAX_AGE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(3_600)
+      .default(30)
+      .describe(
+        "How long the gateway may cache this service's answers (seconds; 0 = never). Mutations invalidate.",
+      ),
+    SEED_DEMO_DATA: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true')
+      .describe('Insert the demo data at start (never when NODE_ENV=production).'),
+  };
+}

@@ -8,7 +8,7 @@ import type { ResolverMap } from '../lint/reference-resolvers.ts';
 import { findOperationFiles, findOperationFilesIn, readOperationFiles } from '../operations/corpus.ts';
 import { readPlanSnapshots } from '../operations/plan-snapshots.ts';
 import { APPROVALS_PATH, QUERY_PLANS_DIR, REPO_ROOT } from '../paths.ts';
-import { loadSubgraphs, loadSubgraphsFrom, REPO_SUBGRAPHS } from '../subgraphs.ts';
+import { loadSubgraphs, loadSubgraphsFrom, REPO_SUBGRAPHS, resolversModuleOf } from '../subgraphs.ts';
 import { SUPERGRAPH_PATH } from '../supergraph-file.ts';
 import type { CheckOptions } from './options.ts';
 
@@ -44,8 +44,10 @@ export async function loadCheckInputs(options: CheckOptions): Promise<CheckInput
 /** Each subgraph's merged resolver map by subgraph name, for the __resolveReference rule, loaded by path. */
 export async function repoResolvers(): Promise<Map<string, ResolverMap>> {
   const loaded = await Promise.all(
-    REPO_SUBGRAPHS.map(async ({ name, resolversModule }) => {
-      const module = (await import(pathToFileURL(resolversModule).href)) as { resolvers: ResolverMap };
+    REPO_SUBGRAPHS.map(async ({ name, schemaDir }) => {
+      const module = (await import(pathToFileURL(resolversModuleOf(schemaDir)).href)) as {
+        resolvers: ResolverMap;
+      };
       return [name, module.resolvers] as const;
     }),
   );

@@ -1,25 +1,11 @@
 import { join } from 'node:path';
 import { consumerEnv, eventsEnv } from '@supergraph/events';
-import { commonEnv, databaseEnv, parseEnv, port, secret } from '@supergraph/service-kit/env';
+import { parseEnv, subgraphEnv } from '@supergraph/service-kit/env';
 import { z } from 'zod';
 
-const SERVICE_ROOT = join(import.meta.dirname, '..');
-
 const schema = z.object({
-  ...commonEnv,
-  PORT: port(4002),
-  /** DATABASE_URL (postgres:// URL; unset → embedded PGlite in DATA_DIR) and pool limits. */
-  ...databaseEnv,
-  DATA_DIR: z.string().min(1).default(join(SERVICE_ROOT, '.data/orders')),
-  /** Verifies the gateway's signature on every request. */
-  INTERNAL_SECRET: secret,
-  /** How long the gateway may cache this service's answers (seconds; 0 = never). Mutations invalidate. */
-  CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
-  /** Demo orders for `npm start`; never seeded when NODE_ENV=production. */
-  SEED_DEMO_DATA: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((value) => value === 'true'),
+  /** PORT, DATABASE_URL/DATA_DIR and pool, INTERNAL_SECRET, CACHE_MAX_AGE_SECONDS, SEED_DEMO_DATA, logging. */
+  ...subgraphEnv('orders', { port: 4002, serviceRoot: join(import.meta.dirname, '..') }),
   /** AMQP_URL (unset → events off, kept in the outbox), EVENTS_PREFIX and the outbox relay's pace. */
   ...eventsEnv,
   /** Retries of a failing event before it goes to the dead-letter queue. */

@@ -1,11 +1,14 @@
-import { type Logger } from '@supergraph/service-kit/logger';
-import { createServiceMetrics, type ServiceMetrics } from '@supergraph/service-kit/metrics';
+import { join } from 'node:path';
+import type { Logger } from '@supergraph/service-kit/logger';
+import type { ServiceMetrics } from '@supergraph/service-kit/metrics';
 import { createSubgraphService } from '@supergraph/service-kit/subgraph';
 import { createContext, type OrdersContext } from './context.ts';
 import type { OrdersDatabase } from './db/client.ts';
 import type { OrdersEnv } from './env.ts';
 import { resolvers } from './graphql/resolvers.ts';
-import { loadTypeDefs } from './graphql/schema-files.ts';
+
+/** This subgraph's `.graphql` files; the kit's base SDL is read before them. */
+export const SCHEMA_DIR = join(import.meta.dirname, 'graphql');
 
 export interface OrdersServiceDeps {
   env: OrdersEnv;
@@ -16,19 +19,12 @@ export interface OrdersServiceDeps {
 }
 
 /** Builds (and starts) the orders subgraph's Apollo server and HTTP app. Listening is the caller's job. */
-export function buildOrdersService({
-  env,
-  logger,
-  database,
-  metrics = createServiceMetrics('orders'),
-}: OrdersServiceDeps) {
-  return createSubgraphService<OrdersContext>({
-    env,
-    logger,
-    metrics,
+export const buildOrdersService = ({ database, ...deps }: OrdersServiceDeps) =>
+  createSubgraphService<OrdersContext>({
+    ...deps,
+    name: 'orders',
     database,
-    typeDefs: loadTypeDefs(),
+    schemaDir: SCHEMA_DIR,
     resolvers,
-    context: (caller) => createContext({ ...caller, db: database.db }, metrics),
+    context: (caller, batches) => createContext({ ...caller, db: database.db }, batches),
   });
-}

@@ -5,20 +5,20 @@ import {
   ADA,
   ALAN,
   ANONYMOUS,
-  DEMO_ORDERS,
   EDSGER,
   errorsOf,
   GRACE,
   KATHERINE,
-  startOrders,
-  UNKNOWN_ID,
-  type OrdersHarness,
-} from './harness.ts';
-import { CANCEL_ORDER, ORDER, type CancelOrderData, type OrderData } from './operations.ts';
+  startSubgraph,
+  type Started,
+} from '@supergraph/testing/subgraph';
+import { DEMO_ORDERS, UNKNOWN_ID } from './fixtures.ts';
+import { ordersSubgraph } from '../src/subgraph.ts';
+import { CancelOrderDocument, OrderDocument } from './generated/operations.ts';
 
-let h: OrdersHarness;
+let h: Started<typeof ordersSubgraph>;
 beforeAll(async () => {
-  h = await startOrders('cancel');
+  h = await startSubgraph(ordersSubgraph, 'cancel');
 });
 afterAll(async () => {
   await h?.close();
@@ -31,7 +31,7 @@ const storedStatus = async (id: string) => {
 
 describe('cancelOrder', () => {
   it("cancels the caller's PENDING order and returns it CANCELLED", async () => {
-    const res = await h.call<CancelOrderData>(CANCEL_ORDER, { id: DEMO_ORDERS.gracePending }, GRACE);
+    const res = await h.call(CancelOrderDocument, { id: DEMO_ORDERS.gracePending }, GRACE);
 
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.cancelOrder).toEqual({
@@ -41,12 +41,12 @@ describe('cancelOrder', () => {
       user: { id: GRACE.userId },
     });
     expect(await storedStatus(DEMO_ORDERS.gracePending)).toBe('CANCELLED');
-    const read = await h.call<OrderData>(ORDER, { id: DEMO_ORDERS.gracePending }, GRACE);
+    const read = await h.call(OrderDocument, { id: DEMO_ORDERS.gracePending }, GRACE);
     expect(read.body.data!.order!.status).toBe('CANCELLED');
   });
 
   it("cancels the caller's PAID order", async () => {
-    const res = await h.call<CancelOrderData>(CANCEL_ORDER, { id: DEMO_ORDERS.gracePaid }, GRACE);
+    const res = await h.call(CancelOrderDocument, { id: DEMO_ORDERS.gracePaid }, GRACE);
 
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.cancelOrder.status).toBe('CANCELLED');
@@ -54,7 +54,7 @@ describe('cancelOrder', () => {
   });
 
   it('refuses a SHIPPED order with BAD_USER_INPUT naming SHIPPED, and leaves it SHIPPED', async () => {
-    const res = await h.call<CancelOrderData>(CANCEL_ORDER, { id: DEMO_ORDERS.graceShipped }, GRACE);
+    const res = await h.call(CancelOrderDocument, { id: DEMO_ORDERS.graceShipped }, GRACE);
 
     expect(res.body.data).toBeNull();
     expect(errorsOf(res)).toEqual([
@@ -68,11 +68,7 @@ describe('cancelOrder', () => {
   });
 
   it('refuses an already CANCELLED order with BAD_USER_INPUT naming CANCELLED', async () => {
-    const res = await h.call<CancelOrderData>(
-      CANCEL_ORDER,
-      { id: DEMO_ORDERS.katherineCancelled },
-      KATHERINE,
-    );
+    const res = await h.call(CancelOrderDocument, { id: DEMO_ORDERS.katherineCancelled }, KATHERINE);
 
     expect(errorsOf(res)).toEqual([
       {
@@ -85,7 +81,7 @@ describe('cancelOrder', () => {
   });
 
   it("refuses another customer's order with FORBIDDEN and leaves it unchanged", async () => {
-    const res = await h.call<CancelOrderData>(CANCEL_ORDER, { id: DEMO_ORDERS.alanPending }, GRACE);
+    const res = await h.call(CancelOrderDocument, { id: DEMO_ORDERS.alanPending }, GRACE);
 
     expect(res.body.data).toBeNull();
     expect(errorsOf(res)).toEqual([
@@ -99,7 +95,7 @@ describe('cancelOrder', () => {
   });
 
   it("answers FORBIDDEN, not the status, for another customer's order that could not be cancelled anyway", async () => {
-    const res = await h.call<CancelOrderData>(CANCEL_ORDER, { id: DEMO_ORDERS.graceShipped }, EDSGER);
+    const res = await h.call(CancelOrderDocument, { id: DEMO_ORDERS.graceShipped }, EDSGER);
 
     expect(errorsOf(res)).toEqual([
       {
@@ -111,7 +107,7 @@ describe('cancelOrder', () => {
   });
 
   it("lets an admin cancel anyone's order", async () => {
-    const res = await h.call<CancelOrderData>(CANCEL_ORDER, { id: DEMO_ORDERS.alanPending }, ADA);
+    const res = await h.call(CancelOrderDocument, { id: DEMO_ORDERS.alanPending }, ADA);
 
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.cancelOrder).toEqual({
@@ -127,7 +123,7 @@ describe('cancelOrder', () => {
     { behaviour: 'an unknown uuid', id: UNKNOWN_ID },
     { behaviour: 'an id that is not a uuid', id: 'not-a-uuid' },
   ])('answers NOT_FOUND for $behaviour', async ({ id }) => {
-    const res = await h.call<CancelOrderData>(CANCEL_ORDER, { id }, ADA);
+    const res = await h.call(CancelOrderDocument, { id }, ADA);
 
     expect(res.status).toBe(200);
     expect(res.body.data).toBeNull();
@@ -137,7 +133,7 @@ describe('cancelOrder', () => {
   });
 
   it('refuses an anonymous caller with UNAUTHENTICATED (in an HTTP 200 response) and changes nothing', async () => {
-    const res = await h.call<CancelOrderData>(CANCEL_ORDER, { id: DEMO_ORDERS.adaPaid }, ANONYMOUS);
+    const res = await h.call(CancelOrderDocument, { id: DEMO_ORDERS.adaPaid }, ANONYMOUS);
 
     expect(res.status).toBe(200);
     expect(errorsOf(res)).toEqual([

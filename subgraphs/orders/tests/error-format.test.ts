@@ -1,17 +1,16 @@
+import { print, type DocumentNode } from 'graphql';
 import type { Identity } from '@supergraph/service-kit/auth';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADA, ALAN, ANONYMOUS, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { DEMO_ORDERS, UNKNOWN_ID, oneLine } from './fixtures.ts';
+import { ordersSubgraph } from '../src/subgraph.ts';
 import {
-  ADA,
-  ALAN,
-  ANONYMOUS,
-  DEMO_ORDERS,
-  GRACE,
-  startOrders,
-  UNKNOWN_ID,
-  type OrdersHarness,
-} from './harness.ts';
-import { CANCEL_ORDER, oneLine, ORDER, ORDERS, PLACE_ORDER } from './operations.ts';
+  CancelOrderDocument,
+  OrderDocument,
+  OrdersDocument,
+  PlaceOrderDocument,
+} from './generated/operations.ts';
 
 /** No stack trace, neither as an extension nor anywhere in the text of the response. */
 function expectNoStackTrace(body: unknown) {
@@ -25,9 +24,9 @@ function expectNoStackTrace(body: unknown) {
 }
 
 describe('error responses carry a code and never a stack trace', () => {
-  let h: OrdersHarness;
+  let h: Started<typeof ordersSubgraph>;
   beforeAll(async () => {
-    h = await startOrders('errors');
+    h = await startSubgraph(ordersSubgraph, 'errors');
   });
   afterAll(async () => {
     await h?.close();
@@ -36,28 +35,47 @@ describe('error responses carry a code and never a stack trace', () => {
   const cases: {
     code: string;
     status: number;
-    query: string;
+    /** A document, or text for requests no client would send. */
+    query: string | DocumentNode;
     variables?: Record<string, unknown>;
     identity: Identity;
   }[] = [
     {
       code: 'BAD_USER_INPUT',
       status: 200,
-      query: PLACE_ORDER,
+      query: PlaceOrderDocument,
       variables: { input: oneLine({ quantity: 0 }) },
       identity: GRACE,
     },
-    { code: 'BAD_USER_INPUT', status: 200, query: ORDERS, variables: { after: 'garbage' }, identity: GRACE },
-    { code: 'BAD_USER_INPUT', status: 400, query: ORDERS, variables: { first: 'ten' }, identity: GRACE },
-    { code: 'UNAUTHENTICATED', status: 200, query: ORDERS, identity: ANONYMOUS },
+    {
+      code: 'BAD_USER_INPUT',
+      status: 200,
+      query: OrdersDocument,
+      variables: { after: 'garbage' },
+      identity: GRACE,
+    },
+    {
+      code: 'BAD_USER_INPUT',
+      status: 400,
+      query: OrdersDocument,
+      variables: { first: 'ten' },
+      identity: GRACE,
+    },
+    { code: 'UNAUTHENTICATED', status: 200, query: OrdersDocument, identity: ANONYMOUS },
     {
       code: 'FORBIDDEN',
       status: 200,
-      query: ORDER,
+      query: OrderDocument,
       variables: { id: DEMO_ORDERS.gracePaid },
       identity: ALAN,
     },
-    { code: 'NOT_FOUND', status: 200, query: CANCEL_ORDER, variables: { id: UNKNOWN_ID }, identity: ADA },
+    {
+      code: 'NOT_FOUND',
+      status: 200,
+      query: CancelOrderDocument,
+      variables: { id: UNKNOWN_ID },
+      identity: ADA,
+    },
     { code: 'GRAPHQL_VALIDATION_FAILED', status: 400, query: '{ orders { nope } }', identity: GRACE },
     { code: 'GRAPHQL_PARSE_FAILED', status: 400, query: '{ orders {', identity: GRACE },
   ];
@@ -65,7 +83,9 @@ describe('error responses carry a code and never a stack trace', () => {
   it.each(cases)(
     '$code (HTTP $status) comes without a stack trace',
     async ({ code, status, query, variables, identity }) => {
-      const res = await h.call(query, variables ?? {}, identity);
+      // Some variables are wrong on purpose (`first: 'ten'`), so the request goes as text.
+      const text = typeof query === 'string' ? query : print(query);
+      const res = await h.call(text, variables ?? {}, identity);
 
       expect(res.status).toBe(status);
       expect(res.body.errors?.map((error) => error.extensions?.['code'])).toEqual([code]);
@@ -85,9 +105,9 @@ describe('error responses carry a code and never a stack trace', () => {
 });
 
 describe('an unexpected failure', () => {
-  let h: OrdersHarness;
+  let h: Started<typeof ordersSubgraph>;
   beforeAll(async () => {
-    h = await startOrders('errors_internal');
+    h = await startSubgraph(ordersSubgraph, 'errors_internal');
     // Break the service on purpose: every query that needs items now fails inside PostgreSQL.
     await h.database.db.execute(sql`drop table order_items`);
   });
@@ -96,7 +116,7 @@ describe('an unexpected failure', () => {
   });
 
   it('is answered INTERNAL_SERVER_ERROR with a generic message: no stack trace, no SQL, no table names', async () => {
-    const res = await h.call(ORDER, { id: DEMO_ORDERS.gracePaid }, GRACE);
+    const res = await h.call(OrderDocument, { id: DEMO_ORDERS.gracePaid }, GRACE);
 
     expect(res.body.data).toEqual({ order: null });
     expect(res.body.errors?.map(({ message, path, extensions }) => ({ message, path, extensions }))).toEqual([

@@ -16,12 +16,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inbox, knownUsers, orders, outbox } from '../src/db/schema.ts';
 import { ordersEventHandlers } from '../src/events/handlers.ts';
 import { createOrdersEvents } from '../src/events/index.ts';
-import { errorsOf, startOrders, type OrdersHarness } from './harness.ts';
-import { CANCEL_ORDER, PLACE_ORDER, type PlaceOrderData } from './operations.ts';
+import { errorsOf, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { rowCounts } from './fixtures.ts';
+import { ordersSubgraph } from '../src/subgraph.ts';
+import { CancelOrderDocument, PlaceOrderDocument } from './generated/operations.ts';
 
-let h: OrdersHarness;
+let h: Started<typeof ordersSubgraph>;
 beforeAll(async () => {
-  h = await startOrders('events');
+  h = await startSubgraph(ordersSubgraph, 'events');
 });
 afterAll(async () => {
   await h?.close();
@@ -33,7 +35,7 @@ const ORDER_INPUT = { currency: 'EUR', items: [{ sku: 'PEN', name: 'Pen', quanti
 const newCustomer = (): NonNullable<Identity> => ({ userId: randomUUID(), role: 'CUSTOMER' });
 
 async function placeOrder(identity: Identity) {
-  return h.call<PlaceOrderData>(PLACE_ORDER, { input: ORDER_INPUT }, identity);
+  return h.call(PlaceOrderDocument, { input: ORDER_INPUT }, identity);
 }
 
 async function placedOrderId(identity: Identity): Promise<string> {
@@ -71,7 +73,7 @@ describe('the outbox of the orders service', () => {
     const customer = newCustomer();
     const orderId = await placedOrderId(customer);
 
-    await h.call(CANCEL_ORDER, { id: orderId }, customer);
+    await h.call(CancelOrderDocument, { id: orderId }, customer);
 
     const events = await outboxOf(orderId);
     expect(events.map((row) => row.event.type)).toEqual(['order.placed', 'order.cancelled']);
@@ -119,7 +121,7 @@ describe('applying user.deleted', () => {
   it('makes placeOrder answer FORBIDDEN and write nothing, even for a token issued before the deletion', async () => {
     const customer = newCustomer();
     await apply(userDeleted(customer.userId));
-    const before = await h.rowCounts();
+    const before = await rowCounts(h.database);
 
     const res = await placeOrder(customer);
 
@@ -129,7 +131,7 @@ describe('applying user.deleted', () => {
         extensions: { code: 'FORBIDDEN' },
       }),
     ]);
-    expect(await h.rowCounts()).toEqual(before);
+    expect(await rowCounts(h.database)).toEqual(before);
   });
 
   it('is terminal: a user.registered arriving after it (reordered, or redelivered late) does not bring the user back', async () => {

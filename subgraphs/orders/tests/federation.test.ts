@@ -6,19 +6,24 @@ import {
   ALAN,
   ANONYMOUS,
   codesOf,
-  DEMO_ORDERS,
   EDSGER,
   errorsOf,
   GRACE,
-  startOrders,
-  UNKNOWN_ID,
-  type OrdersHarness,
-} from './harness.ts';
-import { ENTITIES, orderRef, userRef, type EntitiesData } from './operations.ts';
+  startSubgraph,
+  type Started,
+} from '@supergraph/testing/subgraph';
+import { DEMO_ORDERS, UNKNOWN_ID, orderRef, userRef } from './fixtures.ts';
+import { ordersSubgraph } from '../src/subgraph.ts';
+import {
+  EntitiesDocument,
+  ServiceDocument,
+  UserOrderPageDocument,
+  type UserOrderPageQuery,
+} from './generated/operations.ts';
 
-let h: OrdersHarness;
+let h: Started<typeof ordersSubgraph>;
 beforeAll(async () => {
-  h = await startOrders('federation');
+  h = await startSubgraph(ordersSubgraph, 'federation');
 });
 afterAll(async () => {
   await h?.close();
@@ -44,11 +49,11 @@ const ordersOf = (...ids: string[]) => ({ edges: ids.map((id) => ({ node: { id }
 
 describe('_service', () => {
   it('serves a Federation 2 SDL with Order and User as entities keyed by id (to the gateway, without a user)', async () => {
-    const res = await h.call<{ _service: { sdl: string } }>('{ _service { sdl } }', {}, ANONYMOUS);
+    const res = await h.call(ServiceDocument, {}, ANONYMOUS);
 
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
-    const sdl = res.body.data!._service.sdl;
+    const sdl = res.body.data!._service.sdl!;
     const flat = sdl.replace(/\s+/g, ' ');
     expect(flat).toContain(
       'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable"])',
@@ -63,14 +68,14 @@ describe('_service', () => {
 
 describe('_entities with Order representations', () => {
   it("resolves the caller's own order", async () => {
-    const res = await h.call<EntitiesData>(ENTITIES, { representations: [orderRef(gracePaid)] }, GRACE);
+    const res = await h.call(EntitiesDocument, { representations: [orderRef(gracePaid)] }, GRACE);
 
     expect(res.body).toEqual({ data: { _entities: [gracePaidEntity] } });
   });
 
   it('answers null without an error for an unknown id and for an id that is not a uuid', async () => {
-    const res = await h.call<EntitiesData>(
-      ENTITIES,
+    const res = await h.call(
+      EntitiesDocument,
       { representations: [orderRef(UNKNOWN_ID), orderRef('not-a-uuid')] },
       GRACE,
     );
@@ -79,8 +84,8 @@ describe('_entities with Order representations', () => {
   });
 
   it('answers a mixed batch in the order of the representations', async () => {
-    const res = await h.call<EntitiesData>(
-      ENTITIES,
+    const res = await h.call(
+      EntitiesDocument,
       {
         representations: [
           orderRef(graceShipped),
@@ -99,8 +104,8 @@ describe('_entities with Order representations', () => {
   });
 
   it("refuses a customer another user's order with FORBIDDEN for that entry only", async () => {
-    const res = await h.call<EntitiesData>(
-      ENTITIES,
+    const res = await h.call(
+      EntitiesDocument,
       { representations: [orderRef(gracePaid), orderRef(alanPending), orderRef(UNKNOWN_ID)] },
       GRACE,
     );
@@ -116,8 +121,8 @@ describe('_entities with Order representations', () => {
   });
 
   it("resolves anyone's order for an admin", async () => {
-    const res = await h.call<EntitiesData>(
-      ENTITIES,
+    const res = await h.call(
+      EntitiesDocument,
       { representations: [orderRef(alanPending), orderRef(gracePaid)] },
       ADA,
     );
@@ -136,7 +141,7 @@ describe('_entities with Order representations', () => {
   });
 
   it('gives an anonymous caller no order', async () => {
-    const res = await h.call<EntitiesData>(ENTITIES, { representations: [orderRef(gracePaid)] }, ANONYMOUS);
+    const res = await h.call(EntitiesDocument, { representations: [orderRef(gracePaid)] }, ANONYMOUS);
 
     expect(res.body.data).toEqual({ _entities: [null] });
     expect(res.body.errors).toHaveLength(1);
@@ -147,7 +152,7 @@ describe('_entities with Order representations', () => {
 
 describe('_entities with User representations', () => {
   it('resolves User.orders for the caller: grace sees her own orders, newest first', async () => {
-    const res = await h.call<EntitiesData>(ENTITIES, { representations: [userRef(GRACE.userId)] }, GRACE);
+    const res = await h.call(EntitiesDocument, { representations: [userRef(GRACE.userId)] }, GRACE);
 
     expect(res.body).toEqual({
       data: {
@@ -159,8 +164,8 @@ describe('_entities with User representations', () => {
   });
 
   it("refuses a customer another user's orders with FORBIDDEN on that user's orders field", async () => {
-    const res = await h.call<EntitiesData>(
-      ENTITIES,
+    const res = await h.call(
+      EntitiesDocument,
       { representations: [userRef(GRACE.userId), userRef(ALAN.userId)] },
       GRACE,
     );
@@ -181,8 +186,8 @@ describe('_entities with User representations', () => {
   });
 
   it("resolves every user's orders for an admin, one list per user in the order asked", async () => {
-    const res = await h.call<EntitiesData>(
-      ENTITIES,
+    const res = await h.call(
+      EntitiesDocument,
       {
         representations: [
           userRef(ALAN.userId),
@@ -207,39 +212,11 @@ describe('_entities with User representations', () => {
   });
 
   it('passes status, first and after through to User.orders, so its pages visit every order once', async () => {
-    const query = /* GraphQL */ `
-      query UserOrders($representations: [_Any!]!, $after: String, $status: OrderStatus) {
-        _entities(representations: $representations) {
-          ... on User {
-            orders(first: 1, after: $after, status: $status) {
-              edges {
-                node {
-                  id
-                  status
-                }
-              }
-              pageInfo {
-                hasNextPage
-                endCursor
-              }
-            }
-          }
-        }
-      }
-    `;
-    type Page = {
-      _entities: {
-        orders: {
-          edges: { node: { id: string; status: string } }[];
-          pageInfo: { hasNextPage: boolean; endCursor: string | null };
-        };
-      }[];
-    };
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 10; page++) {
-      const res: GraphQLResponse<Page> = await h.call<Page>(
-        query,
+      const res: GraphQLResponse<UserOrderPageQuery> = await h.call(
+        UserOrderPageDocument,
         { representations: [userRef(GRACE.userId)], after },
         GRACE,
       );
@@ -251,8 +228,8 @@ describe('_entities with User representations', () => {
     }
     expect(seen).toEqual([gracePending, gracePaid, graceShipped]);
 
-    const paid = await h.call<Page>(
-      query,
+    const paid = await h.call(
+      UserOrderPageDocument,
       { representations: [userRef(GRACE.userId)], status: 'PAID' },
       GRACE,
     );
@@ -263,7 +240,7 @@ describe('_entities with User representations', () => {
   });
 
   it("gives an anonymous caller no user's orders", async () => {
-    const res = await h.call<EntitiesData>(ENTITIES, { representations: [userRef(GRACE.userId)] }, ANONYMOUS);
+    const res = await h.call(EntitiesDocument, { representations: [userRef(GRACE.userId)] }, ANONYMOUS);
 
     expect(res.body.data).toEqual({ _entities: [null] });
     expect(res.body.errors).toHaveLength(1);

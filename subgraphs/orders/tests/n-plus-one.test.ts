@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderItems, orders } from '../src/db/schema.ts';
-import { ADA, startOrders, type OrdersHarness } from './harness.ts';
-import { orderRef, userRef } from './operations.ts';
+import { ADA, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { ordersSubgraph } from '../src/subgraph.ts';
+import { orderRef, userRef } from './fixtures.ts';
+import { AllOrdersDocument, OrderEntitiesDocument, UsersOrdersDocument } from './generated/operations.ts';
 
 /**
  * Resolving a list must cost the same number of SQL statements however long the list is: one for the orders
@@ -15,12 +18,12 @@ const USERS = 100;
 const ORDERS_PER_USER = 2;
 const ITEMS_PER_ORDER = 2;
 
-let h: OrdersHarness;
+let h: Started<typeof ordersSubgraph>;
 /** The bulk users, each with ORDERS_PER_USER orders (newest first) of ITEMS_PER_ORDER items. */
 const bulk: { userId: string; orderIds: string[] }[] = [];
 
 beforeAll(async () => {
-  h = await startOrders('n_plus_one');
+  h = await startSubgraph(ordersSubgraph, 'n_plus_one');
   const start = Date.UTC(2026, 5, 1);
   let n = 0;
   for (let u = 0; u < USERS; u++) {
@@ -55,9 +58,12 @@ afterAll(async () => {
 });
 
 /** Statements the service sent to answer one request. */
-async function statementsFor<TData>(query: string, variables: Record<string, unknown>) {
+async function statementsFor<TData, TVariables>(
+  document: TypedDocumentNode<TData, TVariables>,
+  variables: TVariables,
+) {
   h.counter.reset();
-  const res = await h.call<TData>(query, variables, ADA);
+  const res = await h.call(document, variables, ADA);
   const statements = [...h.counter.statements];
   expect(res.body.errors).toBeUndefined();
   return { data: res.body.data!, statements };
@@ -76,38 +82,10 @@ const ITEMS = [
 
 describe('N+1: statements stay constant however many entities a request resolves', () => {
   it('_entities for 1, 10 and 100 Users with orders, totals and items costs 2 statements each time (as ADMIN)', async () => {
-    const query = /* GraphQL */ `
-      query UsersOrders($representations: [_Any!]!) {
-        _entities(representations: $representations) {
-          ... on User {
-            id
-            orders(first: 5) {
-              edges {
-                node {
-                  id
-                  total {
-                    amount
-                  }
-                  items {
-                    sku
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    `;
-    type Data = {
-      _entities: {
-        id: string;
-        orders: { edges: { node: { id: string; total: { amount: number }; items: { sku: string }[] } }[] };
-      }[];
-    };
     const counts: number[] = [];
     for (const size of SIZES) {
       const users = bulk.slice(0, size);
-      const { data, statements } = await statementsFor<Data>(query, {
+      const { data, statements } = await statementsFor(UsersOrdersDocument, {
         representations: users.map((user) => userRef(user.userId)),
       });
 
@@ -129,35 +107,10 @@ describe('N+1: statements stay constant however many entities a request resolves
   });
 
   it('_entities for 1, 10 and 100 Orders with items costs 2 statements each time', async () => {
-    const query = /* GraphQL */ `
-      query Orders($representations: [_Any!]!) {
-        _entities(representations: $representations) {
-          ... on Order {
-            id
-            items {
-              sku
-              unitPrice {
-                amount
-              }
-            }
-            user {
-              id
-            }
-          }
-        }
-      }
-    `;
-    type Data = {
-      _entities: {
-        id: string;
-        items: { sku: string; unitPrice: { amount: number } }[];
-        user: { id: string };
-      }[];
-    };
     const counts: number[] = [];
     for (const size of SIZES) {
       const wanted = bulk.slice(0, size).map((user) => ({ id: user.orderIds[0]!, userId: user.userId }));
-      const { data, statements } = await statementsFor<Data>(query, {
+      const { data, statements } = await statementsFor(OrderEntitiesDocument, {
         representations: wanted.map(({ id }) => orderRef(id)),
       });
 
@@ -176,33 +129,13 @@ describe('N+1: statements stay constant however many entities a request resolves
   });
 
   it('orders(first: 1, 10, 100) with items and user costs 2 statements each time (as ADMIN)', async () => {
-    const query = /* GraphQL */ `
-      query AllOrders($first: Int!) {
-        orders(first: $first) {
-          edges {
-            node {
-              id
-              items {
-                sku
-              }
-              user {
-                id
-              }
-            }
-          }
-        }
-      }
-    `;
-    type Data = {
-      orders: { edges: { node: { id: string; items: { sku: string }[]; user: { id: string } } }[] };
-    };
     // Newest first: the bulk orders (all newer than the demo orders), the last-created user's first.
     const newestFirst = [...bulk]
       .reverse()
       .flatMap((user) => user.orderIds.map((id) => ({ id, userId: user.userId })));
     const counts: number[] = [];
     for (const size of SIZES) {
-      const { data, statements } = await statementsFor<Data>(query, { first: size });
+      const { data, statements } = await statementsFor(AllOrdersDocument, { first: size });
 
       expect(data.orders.edges.map(({ node }) => node)).toEqual(
         newestFirst.slice(0, size).map(({ id, userId }) => ({

@@ -3,25 +3,25 @@ import {
   ADA,
   ALAN,
   ANONYMOUS,
-  DEMO_ORDERS,
   errorsOf,
   GRACE,
-  startOrders,
-  UNKNOWN_ID,
-  type OrdersHarness,
-} from './harness.ts';
-import { ORDER, type OrderData, type OrderResult } from './operations.ts';
+  startSubgraph,
+  type Started,
+} from '@supergraph/testing/subgraph';
+import { DEMO_ORDERS, UNKNOWN_ID } from './fixtures.ts';
+import { ordersSubgraph } from '../src/subgraph.ts';
+import { OrderDocument, type OrderQuery } from './generated/operations.ts';
 
-let h: OrdersHarness;
+let h: Started<typeof ordersSubgraph>;
 beforeAll(async () => {
-  h = await startOrders('order');
+  h = await startSubgraph(ordersSubgraph, 'order');
 });
 afterAll(async () => {
   await h?.close();
 });
 
 /** Grace's SHIPPED demo order, as the API shows it. */
-const GRACE_SHIPPED: OrderResult = {
+const GRACE_SHIPPED: NonNullable<OrderQuery['order']> = {
   id: DEMO_ORDERS.graceShipped,
   status: 'SHIPPED',
   createdAt: '2026-02-01T10:00:00.000Z',
@@ -47,7 +47,7 @@ const GRACE_SHIPPED: OrderResult = {
 
 describe('order(id)', () => {
   it("returns the caller's own order with its items, total and user reference", async () => {
-    const res = await h.call<OrderData>(ORDER, { id: DEMO_ORDERS.graceShipped }, GRACE);
+    const res = await h.call(OrderDocument, { id: DEMO_ORDERS.graceShipped }, GRACE);
 
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
@@ -55,7 +55,7 @@ describe('order(id)', () => {
   });
 
   it("refuses a customer someone else's order with FORBIDDEN", async () => {
-    const res = await h.call<OrderData>(ORDER, { id: DEMO_ORDERS.graceShipped }, ALAN);
+    const res = await h.call(OrderDocument, { id: DEMO_ORDERS.graceShipped }, ALAN);
 
     expect(res.body.data).toEqual({ order: null });
     expect(errorsOf(res)).toEqual([
@@ -64,7 +64,7 @@ describe('order(id)', () => {
   });
 
   it("returns anyone's order to an admin", async () => {
-    const res = await h.call<OrderData>(ORDER, { id: DEMO_ORDERS.graceShipped }, ADA);
+    const res = await h.call(OrderDocument, { id: DEMO_ORDERS.graceShipped }, ADA);
 
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data).toEqual({ order: GRACE_SHIPPED });
@@ -74,7 +74,7 @@ describe('order(id)', () => {
     { behaviour: 'an unknown uuid', id: UNKNOWN_ID },
     { behaviour: 'an id that is not a uuid', id: 'not-a-uuid' },
   ])('returns null without an error for $behaviour', async ({ id }) => {
-    const res = await h.call<OrderData>(ORDER, { id }, GRACE);
+    const res = await h.call(OrderDocument, { id }, GRACE);
 
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ data: { order: null } });
@@ -86,7 +86,7 @@ describe('order(id)', () => {
   ])(
     'refuses an anonymous caller with UNAUTHENTICATED (in an HTTP 200 response) for $behaviour',
     async ({ id }) => {
-      const res = await h.call<OrderData>(ORDER, { id }, ANONYMOUS);
+      const res = await h.call(OrderDocument, { id }, ANONYMOUS);
 
       expect(res.status).toBe(200);
       expect(res.body.data).toEqual({ order: null });

@@ -6,29 +6,30 @@ import { orders } from '../src/db/schema.ts';
 import {
   ADA,
   ANONYMOUS,
-  DEMO_ORDERS,
   EDSGER,
   errorsOf,
   GRACE,
-  startOrders,
-  type OrdersHarness,
-} from './harness.ts';
-import { ORDERS, type OrdersData } from './operations.ts';
+  startSubgraph,
+  type Started,
+} from '@supergraph/testing/subgraph';
+import { DEMO_ORDERS } from './fixtures.ts';
+import { ordersSubgraph } from '../src/subgraph.ts';
+import { OrdersDocument, type OrderStatus, type OrdersQuery } from './generated/operations.ts';
 
 const { graceShipped, gracePaid, gracePending, alanPending, katherineCancelled, adaPaid } = DEMO_ORDERS;
 
 /** Follows `endCursor` page by page; returns every id seen and the number of pages it took. */
 async function walk(
-  h: OrdersHarness,
+  h: Started<typeof ordersSubgraph>,
   identity: Identity,
   first: number,
-  status?: string,
+  status?: OrderStatus,
 ): Promise<{ ids: string[]; pages: number }> {
   const ids: string[] = [];
   let after: string | null = null;
   for (let pages = 1; pages <= 1_000; pages++) {
-    const res: GraphQLResponse<OrdersData> = await h.call<OrdersData>(
-      ORDERS,
+    const res: GraphQLResponse<OrdersQuery> = await h.call(
+      OrdersDocument,
       { first, after, ...(status ? { status } : {}) },
       identity,
     );
@@ -44,16 +45,16 @@ async function walk(
 }
 
 describe('orders', () => {
-  let h: OrdersHarness;
+  let h: Started<typeof ordersSubgraph>;
   beforeAll(async () => {
-    h = await startOrders('orders');
+    h = await startSubgraph(ordersSubgraph, 'orders');
   });
   afterAll(async () => {
     await h?.close();
   });
 
   it('shows a customer only their own orders, newest first', async () => {
-    const res = await h.call<OrdersData>(ORDERS, {}, GRACE);
+    const res = await h.call(OrdersDocument, {}, GRACE);
 
     expect(res.body.errors).toBeUndefined();
     const { edges, pageInfo } = res.body.data!.orders;
@@ -76,7 +77,7 @@ describe('orders', () => {
   });
 
   it('shows a customer without orders an empty connection', async () => {
-    const res = await h.call<OrdersData>(ORDERS, {}, EDSGER);
+    const res = await h.call(OrdersDocument, {}, EDSGER);
 
     expect(res.body).toEqual({
       data: { orders: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } },
@@ -84,7 +85,7 @@ describe('orders', () => {
   });
 
   it("shows an admin everybody's 6 orders, newest first", async () => {
-    const res = await h.call<OrdersData>(ORDERS, {}, ADA);
+    const res = await h.call(OrdersDocument, {}, ADA);
 
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.orders.edges.map(({ node }) => node.id)).toEqual([
@@ -99,16 +100,16 @@ describe('orders', () => {
   });
 
   it('filters by status: PAID gives an admin every paid order and a customer only their own', async () => {
-    const asAdmin = await h.call<OrdersData>(ORDERS, { status: 'PAID' }, ADA);
+    const asAdmin = await h.call(OrdersDocument, { status: 'PAID' }, ADA);
     expect(asAdmin.body.data!.orders.edges.map(({ node }) => [node.id, node.status])).toEqual([
       [adaPaid, 'PAID'],
       [gracePaid, 'PAID'],
     ]);
 
-    const asGrace = await h.call<OrdersData>(ORDERS, { status: 'PAID' }, GRACE);
+    const asGrace = await h.call(OrdersDocument, { status: 'PAID' }, GRACE);
     expect(asGrace.body.data!.orders.edges.map(({ node }) => node.id)).toEqual([gracePaid]);
 
-    const none = await h.call<OrdersData>(ORDERS, { status: 'CANCELLED' }, GRACE);
+    const none = await h.call(OrdersDocument, { status: 'CANCELLED' }, GRACE);
     expect(none.body.data!.orders).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
   });
 
@@ -125,15 +126,15 @@ describe('orders', () => {
   });
 
   it('says whether a next page exists when the page is exactly full', async () => {
-    const full = await h.call<OrdersData>(ORDERS, { first: 3 }, GRACE);
+    const full = await h.call(OrdersDocument, { first: 3 }, GRACE);
     expect(full.body.data!.orders.pageInfo.hasNextPage).toBe(false);
 
-    const short = await h.call<OrdersData>(ORDERS, { first: 2 }, GRACE);
+    const short = await h.call(OrdersDocument, { first: 2 }, GRACE);
     expect(short.body.data!.orders.pageInfo.hasNextPage).toBe(true);
   });
 
   it.each([101, -1])('rejects first: %i with BAD_USER_INPUT on first', async (first) => {
-    const res = await h.call<OrdersData>(ORDERS, { first }, ADA);
+    const res = await h.call(OrdersDocument, { first }, ADA);
 
     expect(res.body.data).toBeNull();
     expect(errorsOf(res)).toEqual([
@@ -146,7 +147,7 @@ describe('orders', () => {
   });
 
   it('accepts first: 100', async () => {
-    const res = await h.call<OrdersData>(ORDERS, { first: 100 }, ADA);
+    const res = await h.call(OrdersDocument, { first: 100 }, ADA);
 
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.orders.edges).toHaveLength(6);
@@ -165,7 +166,7 @@ describe('orders', () => {
     { behaviour: 'a cursor with an invalid date', after: cursor(`v1:["yesterday","${adaPaid}"]`) },
     { behaviour: 'a cursor with a non-uuid id', after: cursor('v1:["2026-02-01T10:00:00.000Z","x"]') },
   ])('rejects $behaviour as after with BAD_USER_INPUT on after', async ({ after }) => {
-    const res = await h.call<OrdersData>(ORDERS, { after }, GRACE);
+    const res = await h.call(OrdersDocument, { after }, GRACE);
 
     expect(res.body.data).toBeNull();
     expect(errorsOf(res)).toEqual([
@@ -183,7 +184,7 @@ describe('orders', () => {
   ])(
     'rejects a forged cursor dated $behaviour (a valid JavaScript date outside 1..9999) with BAD_USER_INPUT on after',
     async ({ date }) => {
-      const res = await h.call<OrdersData>(ORDERS, { after: cursor(`v1:["${date}","${adaPaid}"]`) }, GRACE);
+      const res = await h.call(OrdersDocument, { after: cursor(`v1:["${date}","${adaPaid}"]`) }, GRACE);
 
       expect(errorsOf(res)).toEqual([
         {
@@ -196,7 +197,7 @@ describe('orders', () => {
   );
 
   it('refuses an anonymous caller with UNAUTHENTICATED (in an HTTP 200 response)', async () => {
-    const res = await h.call<OrdersData>(ORDERS, {}, ANONYMOUS);
+    const res = await h.call(OrdersDocument, {}, ANONYMOUS);
 
     expect(res.status).toBe(200);
     expect(res.body.data).toBeNull();
@@ -211,7 +212,7 @@ describe('orders', () => {
 });
 
 describe('orders pagination when orders share a createdAt', () => {
-  let h: OrdersHarness;
+  let h: Started<typeof ordersSubgraph>;
   const customer = { userId: randomUUID(), role: 'CUSTOMER' } as const;
   const sameInstant = new Date('2026-03-01T12:00:00.123Z');
   const tied = Array.from({ length: 5 }, () => randomUUID());
@@ -219,7 +220,7 @@ describe('orders pagination when orders share a createdAt', () => {
   const newer = randomUUID();
 
   beforeAll(async () => {
-    h = await startOrders('orders_ties');
+    h = await startSubgraph(ordersSubgraph, 'orders_ties');
     await h.database.db.insert(orders).values([
       ...tied.map((id) => ({
         id,

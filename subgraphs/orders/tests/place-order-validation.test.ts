@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANONYMOUS, errorsOf, GRACE, startOrders, type OrdersHarness } from './harness.ts';
-import {
-  oneLine,
-  PLACE_ORDER,
-  type OrderItemInput,
-  type PlaceOrderData,
-  type PlaceOrderInput,
-} from './operations.ts';
+import { ANONYMOUS, errorsOf, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { rowCounts, oneLine } from './fixtures.ts';
+import { ordersSubgraph } from '../src/subgraph.ts';
+import { PlaceOrderDocument, type OrderItemInput, type PlaceOrderInput } from './generated/operations.ts';
 
-let h: OrdersHarness;
+let h: Started<typeof ordersSubgraph>;
 beforeAll(async () => {
-  h = await startOrders('place_validation');
+  h = await startSubgraph(ordersSubgraph, 'place_validation');
 });
 afterAll(async () => {
   await h?.close();
@@ -152,16 +148,16 @@ const cases: Case[] = [
 
 describe('placeOrder rejects invalid input with BAD_USER_INPUT naming the field, and writes nothing', () => {
   it.each(cases)('$behaviour → BAD_USER_INPUT on $field', async ({ input, field, message }) => {
-    const before = await h.rowCounts();
+    const before = await rowCounts(h.database);
 
-    const res = await h.call<PlaceOrderData>(PLACE_ORDER, { input }, GRACE);
+    const res = await h.call(PlaceOrderDocument, { input }, GRACE);
 
     expect(res.status).toBe(200);
     expect(res.body.data).toBeNull();
     expect(errorsOf(res)).toEqual([
       { message, path: ['placeOrder'], extensions: { code: 'BAD_USER_INPUT', field } },
     ]);
-    expect(await h.rowCounts()).toEqual(before);
+    expect(await rowCounts(h.database)).toEqual(before);
   });
 
   it.each([
@@ -174,22 +170,22 @@ describe('placeOrder rejects invalid input with BAD_USER_INPUT naming the field,
   ])(
     '$behaviour (which PostgreSQL text cannot store) → BAD_USER_INPUT on $field',
     async ({ input, field }) => {
-      const before = await h.rowCounts();
+      const before = await rowCounts(h.database);
 
-      const res = await h.call<PlaceOrderData>(PLACE_ORDER, { input }, GRACE);
+      const res = await h.call(PlaceOrderDocument, { input }, GRACE);
 
       expect(res.body.data).toBeNull();
       expect(errorsOf(res)).toEqual([
         { message: expect.any(String), path: ['placeOrder'], extensions: { code: 'BAD_USER_INPUT', field } },
       ]);
-      expect(await h.rowCounts()).toEqual(before);
+      expect(await rowCounts(h.database)).toEqual(before);
     },
   );
 
   it('refuses an anonymous caller with UNAUTHENTICATED (in an HTTP 200 response) and writes nothing', async () => {
-    const before = await h.rowCounts();
+    const before = await rowCounts(h.database);
 
-    const res = await h.call<PlaceOrderData>(PLACE_ORDER, { input: oneLine() }, ANONYMOUS);
+    const res = await h.call(PlaceOrderDocument, { input: oneLine() }, ANONYMOUS);
 
     expect(res.status).toBe(200);
     expect(res.body.data).toBeNull();
@@ -200,19 +196,15 @@ describe('placeOrder rejects invalid input with BAD_USER_INPUT naming the field,
         extensions: { code: 'UNAUTHENTICATED' },
       },
     ]);
-    expect(await h.rowCounts()).toEqual(before);
+    expect(await rowCounts(h.database)).toEqual(before);
   });
 
   it('still places a valid order after all those failures (the counts move by exactly one order and its items)', async () => {
-    const before = await h.rowCounts();
+    const before = await rowCounts(h.database);
 
-    const res = await h.call<PlaceOrderData>(
-      PLACE_ORDER,
-      { input: { currency: 'USD', items: lines(3) } },
-      GRACE,
-    );
+    const res = await h.call(PlaceOrderDocument, { input: { currency: 'USD', items: lines(3) } }, GRACE);
 
     expect(res.body.errors).toBeUndefined();
-    expect(await h.rowCounts()).toEqual({ orders: before.orders + 1, items: before.items + 3 });
+    expect(await rowCounts(h.database)).toEqual({ orders: before.orders + 1, items: before.items + 3 });
   });
 });

@@ -1,22 +1,21 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderItems, orders } from '../src/db/schema.ts';
-import { ADA, GRACE, startOrders, UUID, type OrdersHarness } from './harness.ts';
-import {
-  ORDER,
-  PLACE_ORDER,
-  type OrderData,
-  type PlaceOrderData,
-  type PlaceOrderInput,
-} from './operations.ts';
+import { ADA, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { UUID } from './fixtures.ts';
+import { ordersSubgraph } from '../src/subgraph.ts';
+import { OrderDocument, PlaceOrderDocument, type PlaceOrderInput } from './generated/operations.ts';
 
-let h: OrdersHarness;
+let h: Started<typeof ordersSubgraph>;
 beforeAll(async () => {
-  h = await startOrders('place');
+  h = await startSubgraph(ordersSubgraph, 'place');
 });
 afterAll(async () => {
   await h?.close();
 });
+
+/** Places an order as grace, the customer every test here orders for. */
+const place = (input: PlaceOrderInput) => h.call(PlaceOrderDocument, { input }, GRACE);
 
 const storedOrder = async (id: string) => {
   const [order] = await h.database.db.select().from(orders).where(eq(orders.id, id));
@@ -31,19 +30,13 @@ const storedOrder = async (id: string) => {
 describe('placeOrder', () => {
   it('computes the total on the server, keeps the items in the given order with their subtotals, and starts PENDING', async () => {
     const before = Date.now();
-    const res = await h.call<PlaceOrderData>(
-      PLACE_ORDER,
-      {
-        input: {
-          currency: 'USD',
-          items: [
-            { sku: 'PEN', name: 'Pen', quantity: 2, unitPrice: 500 },
-            { sku: 'INK', name: 'Ink', quantity: 1, unitPrice: 250 },
-          ],
-        },
-      },
-      GRACE,
-    );
+    const res = await place({
+      currency: 'USD',
+      items: [
+        { sku: 'PEN', name: 'Pen', quantity: 2, unitPrice: 500 },
+        { sku: 'INK', name: 'Ink', quantity: 1, unitPrice: 250 },
+      ],
+    });
 
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
@@ -77,20 +70,14 @@ describe('placeOrder', () => {
   });
 
   it('writes the order and its items, with their positions, to the database', async () => {
-    const res = await h.call<PlaceOrderData>(
-      PLACE_ORDER,
-      {
-        input: {
-          currency: 'EUR',
-          items: [
-            { sku: 'B', name: 'Second letter', quantity: 3, unitPrice: 10 },
-            { sku: 'A', name: 'First letter', quantity: 1, unitPrice: 7 },
-            { sku: 'C', name: 'Third letter', quantity: 1000, unitPrice: 0 },
-          ],
-        },
-      },
-      GRACE,
-    );
+    const res = await place({
+      currency: 'EUR',
+      items: [
+        { sku: 'B', name: 'Second letter', quantity: 3, unitPrice: 10 },
+        { sku: 'A', name: 'First letter', quantity: 1, unitPrice: 7 },
+        { sku: 'C', name: 'Third letter', quantity: 1000, unitPrice: 0 },
+      ],
+    });
     const placed = res.body.data!.placeOrder;
 
     const { order, items } = await storedOrder(placed.id);
@@ -111,16 +98,10 @@ describe('placeOrder', () => {
   });
 
   it('normalises the currency to upper case and trims sku and name', async () => {
-    const res = await h.call<PlaceOrderData>(
-      PLACE_ORDER,
-      {
-        input: {
-          currency: ' gbp ',
-          items: [{ sku: '  TEA-1 ', name: ' Earl Grey  ', quantity: 4, unitPrice: 125 }],
-        },
-      },
-      GRACE,
-    );
+    const res = await place({
+      currency: ' gbp ',
+      items: [{ sku: '  TEA-1 ', name: ' Earl Grey  ', quantity: 4, unitPrice: 125 }],
+    });
 
     expect(res.body.errors).toBeUndefined();
     const placed = res.body.data!.placeOrder;
@@ -143,7 +124,7 @@ describe('placeOrder', () => {
         unitPrice: i,
       })),
     };
-    const many = await h.call<PlaceOrderData>(PLACE_ORDER, { input: fifty }, GRACE);
+    const many = await place(fifty);
     expect(many.body.errors).toBeUndefined();
     expect(many.body.data!.placeOrder.items.map((item) => item.sku)).toEqual(
       fifty.items.map((item) => item.sku),
@@ -151,23 +132,17 @@ describe('placeOrder', () => {
     // 1000 × (0 + 1 + … + 49)
     expect(many.body.data!.placeOrder.total).toEqual({ amount: 1_225_000, currency: 'JPY' });
 
-    const largest = await h.call<PlaceOrderData>(
-      PLACE_ORDER,
-      {
-        input: {
-          currency: 'USD',
-          items: [{ sku: 'MAX', name: 'Largest', quantity: 1, unitPrice: 2_147_483_647 }],
-        },
-      },
-      GRACE,
-    );
+    const largest = await place({
+      currency: 'USD',
+      items: [{ sku: 'MAX', name: 'Largest', quantity: 1, unitPrice: 2_147_483_647 }],
+    });
     expect(largest.body.errors).toBeUndefined();
     expect(largest.body.data!.placeOrder.total).toEqual({ amount: 2_147_483_647, currency: 'USD' });
   });
 
   it('places the order for the caller, whoever that is (an admin too), and the caller can read it back', async () => {
-    const res = await h.call<PlaceOrderData>(
-      PLACE_ORDER,
+    const res = await h.call(
+      PlaceOrderDocument,
       {
         input: {
           currency: 'CHF',
@@ -179,7 +154,7 @@ describe('placeOrder', () => {
     const placed = res.body.data!.placeOrder;
     expect(placed.user).toEqual({ id: ADA.userId });
 
-    const read = await h.call<OrderData>(ORDER, { id: placed.id }, ADA);
+    const read = await h.call(OrderDocument, { id: placed.id }, ADA);
     expect(read.body.errors).toBeUndefined();
     expect(read.body.data!.order).toEqual(placed);
   });

@@ -1,51 +1,25 @@
-import { createHmac } from 'node:crypto';
+import { print } from 'graphql';
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit/auth';
 import { testSecrets } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADA, GRACE, startOrders, type OrdersHarness } from './harness.ts';
-import { oneLine, PLACE_ORDER } from './operations.ts';
+import { ADA, GRACE, healthOf, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { base64url, GATEWAY_REJECTION, gatewayClaims, hs256, now } from '@supergraph/testing/forged-tokens';
+import { rowCounts, oneLine } from './fixtures.ts';
+import { ordersSubgraph } from '../src/subgraph.ts';
+import { OrderIdsDocument, PlaceOrderDocument, ServiceDocument } from './generated/operations.ts';
 
-let h: OrdersHarness;
+let h: Started<typeof ordersSubgraph>;
 beforeAll(async () => {
-  h = await startOrders('trust');
+  h = await startSubgraph(ordersSubgraph, 'trust');
 });
 afterAll(async () => {
   await h?.close();
 });
 
-const REJECTED = {
-  errors: [
-    {
-      message: 'This service only accepts requests from the gateway.',
-      extensions: { code: 'UNAUTHENTICATED' },
-    },
-  ],
-};
-
-const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-/** An HS256 JWT with exactly these claims, signed with `secret`. */
-function hs256(
-  claims: Record<string, unknown>,
-  secret: string,
-  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' },
-) {
-  const unsigned = `${base64url(header)}.${base64url(claims)}`;
-  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
-}
-
-const now = () => Math.floor(Date.now() / 1000);
 /** The claims the gateway signs for grace. */
-const graceClaims = () => ({
-  role: 'CUSTOMER',
-  sub: GRACE.userId,
-  iss: 'supergraph-gateway',
-  aud: 'supergraph-subgraphs',
-  iat: now(),
-  exp: now() + 60,
-});
+const graceClaims = () => gatewayClaims({ role: 'CUSTOMER', sub: GRACE.userId });
 
-const placeOrderBody = { query: PLACE_ORDER, variables: { input: oneLine() } };
+const placeOrderBody = { query: print(PlaceOrderDocument), variables: { input: oneLine() } };
 
 describe('the gateway signature', () => {
   const cases: { behaviour: string; headers: () => Promise<Record<string, string>> }[] = [
@@ -126,7 +100,7 @@ describe('the gateway signature', () => {
   it.each(cases)(
     'answers HTTP 401 UNAUTHENTICATED to $behaviour, and a placeOrder sent so writes nothing',
     async ({ headers }) => {
-      const before = await h.rowCounts();
+      const before = await rowCounts(h.database);
 
       const res = await h.callRaw(
         { 'content-type': 'application/json', ...(await headers()) },
@@ -134,8 +108,8 @@ describe('the gateway signature', () => {
       );
 
       expect(res.status).toBe(401);
-      expect(res.body).toEqual(REJECTED);
-      expect(await h.rowCounts()).toEqual(before);
+      expect(res.body).toEqual(GATEWAY_REJECTION);
+      expect(await rowCounts(h.database)).toEqual(before);
     },
   );
 
@@ -143,7 +117,7 @@ describe('the gateway signature', () => {
     const response = await fetch(`${h.url}?query=${encodeURIComponent('{ _service { sdl } }')}`);
 
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual(REJECTED);
+    expect(await response.json()).toEqual(GATEWAY_REJECTION);
   });
 
   it('keeps the request id on a rejected request', async () => {
@@ -157,7 +131,7 @@ describe('the gateway signature', () => {
   });
 
   it('accepts a token the gateway signed by hand with the shared secret, as the identity it names', async () => {
-    const before = await h.rowCounts();
+    const before = await rowCounts(h.database);
 
     const res = await h.callRaw(
       {
@@ -171,25 +145,21 @@ describe('the gateway signature', () => {
     expect(res.body).toMatchObject({
       data: { placeOrder: { user: { id: GRACE.userId }, total: { amount: 100 } } },
     });
-    expect(await h.rowCounts()).toEqual({ orders: before.orders + 1, items: before.items + 1 });
+    expect(await rowCounts(h.database)).toEqual({ orders: before.orders + 1, items: before.items + 1 });
   });
 
   it('accepts an anonymous gateway token, which is enough for _service but not for orders', async () => {
-    const service = await h.call<{ _service: { sdl: string } }>('{ _service { sdl } }');
+    const service = await h.call(ServiceDocument, {});
     expect(service.status).toBe(200);
     expect(service.body.data!._service.sdl).toContain('type Order');
 
-    const orders = await h.call('{ orders { edges { node { id } } } }');
+    const orders = await h.call(OrderIdsDocument, {});
     expect(orders.status).toBe(200);
     expect(orders.body.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
   });
 
   it('takes the role from the token: the same query answers an admin with every order', async () => {
-    const res = await h.call<{ orders: { edges: unknown[] } }>(
-      '{ orders { edges { node { id } } } }',
-      {},
-      ADA,
-    );
+    const res = await h.call(OrderIdsDocument, {}, ADA);
 
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.orders.edges.length).toBeGreaterThanOrEqual(6);
@@ -197,17 +167,10 @@ describe('the gateway signature', () => {
 });
 
 describe('health endpoints', () => {
-  it('answers /health/live with 200 without any token', async () => {
-    const response = await fetch(`${h.origin}/health/live`);
-
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok' });
-  });
-
-  it('answers /health/ready with 200 while the database answers', async () => {
-    const response = await fetch(`${h.origin}/health/ready`);
-
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ready' });
+  it('answer without any token: live, and ready while the database answers', async () => {
+    expect(await healthOf(h.origin)).toEqual({
+      live: { status: 200, body: { status: 'ok' } },
+      ready: { status: 200, body: { status: 'ready' } },
+    });
   });
 });

@@ -1,28 +1,14 @@
 import { join } from 'node:path';
 import { eventsEnv } from '@supergraph/events';
-import { commonEnv, databaseEnv, parseEnv, port, secret } from '@supergraph/service-kit/env';
+import { parseEnv, secret, subgraphEnv } from '@supergraph/service-kit/env';
 import { z } from 'zod';
 
-const SERVICE_ROOT = join(import.meta.dirname, '..');
-
 const schema = z.object({
-  ...commonEnv,
-  PORT: port(4001),
-  /** DATABASE_URL (postgres:// URL; unset → embedded PGlite in DATA_DIR) and pool limits. */
-  ...databaseEnv,
-  DATA_DIR: z.string().min(1).default(join(SERVICE_ROOT, '.data/users')),
+  /** PORT, DATABASE_URL/DATA_DIR and pool, INTERNAL_SECRET, CACHE_MAX_AGE_SECONDS, SEED_DEMO_DATA, logging. */
+  ...subgraphEnv('users', { port: 4001, serviceRoot: join(import.meta.dirname, '..') }),
   /** Signs the access tokens this service issues; the gateway verifies them with the same secret. */
   JWT_SECRET: secret,
-  /** Verifies the gateway's signature on every request. */
-  INTERNAL_SECRET: secret,
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
-  /** How long the gateway may cache this service's answers (seconds; 0 = never). Mutations invalidate. */
-  CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
-  /** Demo users for `npm start`; never seeded when NODE_ENV=production. */
-  SEED_DEMO_DATA: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((value) => value === 'true'),
   /** AMQP_URL (unset → events off, kept in the outbox), EVENTS_PREFIX and the outbox relay's pace. */
   ...eventsEnv,
 });

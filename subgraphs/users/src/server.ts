@@ -1,11 +1,14 @@
-import { type Logger } from '@supergraph/service-kit/logger';
-import { createServiceMetrics, type ServiceMetrics } from '@supergraph/service-kit/metrics';
+import { join } from 'node:path';
+import type { Logger } from '@supergraph/service-kit/logger';
+import type { ServiceMetrics } from '@supergraph/service-kit/metrics';
 import { createSubgraphService } from '@supergraph/service-kit/subgraph';
 import { createContext, type UsersContext } from './context.ts';
 import type { UsersDatabase } from './db/client.ts';
 import type { UsersEnv } from './env.ts';
 import { resolvers } from './graphql/resolvers.ts';
-import { loadTypeDefs } from './graphql/schema-files.ts';
+
+/** This subgraph's `.graphql` files; the kit's base SDL is read before them. */
+export const SCHEMA_DIR = join(import.meta.dirname, 'graphql');
 
 export interface UsersServiceDeps {
   env: UsersEnv;
@@ -16,27 +19,21 @@ export interface UsersServiceDeps {
 }
 
 /** Builds (and starts) the users subgraph's Apollo server and HTTP app. Listening is the caller's job. */
-export function buildUsersService({
-  env,
-  logger,
-  database,
-  metrics = createServiceMetrics('users'),
-}: UsersServiceDeps) {
-  return createSubgraphService<UsersContext>({
+export const buildUsersService = ({ env, database, ...deps }: UsersServiceDeps) =>
+  createSubgraphService<UsersContext>({
+    ...deps,
+    name: 'users',
     env,
-    logger,
-    metrics,
     database,
-    typeDefs: loadTypeDefs(),
+    schemaDir: SCHEMA_DIR,
     resolvers,
-    context: (caller) =>
+    context: (caller, batches) =>
       createContext(
         {
           ...caller,
           db: database.db,
           tokens: { secret: env.JWT_SECRET, ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS },
         },
-        metrics,
+        batches,
       ),
   });
-}

@@ -1,6 +1,4 @@
-// Imported first by index.ts: the SDK must hook `http` and `graphql` before anything else loads them, so this
-// module imports nothing that does, and reads its two variables (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME)
-// itself; env.ts validates them again with the rest. Tracing is off unless an endpoint is configured.
-import { loadTracingEnv, startTracing, tracingOptionsOf } from '@supergraph/service-kit/tracing';
+// Imported first by index.ts (see startServiceTracing); off unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+import { startServiceTracing } from '@supergraph/service-kit/tracing';
 
-export const tracing = startTracing(tracingOptionsOf('users', loadTracingEnv('users', process.env)));
+export const tracing = startServiceTracing('users', process.env);

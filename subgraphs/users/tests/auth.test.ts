@@ -3,37 +3,14 @@ import { verifyAccessToken } from '@supergraph/service-kit/auth';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
-import { ADMIN, errorsOf, startUsers, type UsersHarness } from './harness.ts';
-
-const SIGN_UP = /* GraphQL */ `
-  mutation SignUp($input: SignUpInput!) {
-    signUp(input: $input) {
-      token
-      user {
-        id
-        name
-        role
-      }
-    }
-  }
-`;
-const LOG_IN = /* GraphQL */ `
-  mutation LogIn($email: String!, $password: String!) {
-    logIn(email: $email, password: $password) {
-      token
-      user {
-        id
-        name
-        role
-      }
-    }
-  }
-`;
-
-interface Session {
-  token: string;
-  user: { id: string; name: string; role: string; email?: string };
-}
+import { ADA, errorsOf, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { usersSubgraph } from '../src/subgraph.ts';
+import {
+  LogInDocument,
+  LogInEmailDocument,
+  SignUpDocument,
+  SignUpWithEmailDocument,
+} from './generated/operations.ts';
 
 const [ada, grace] = DEMO_USERS;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -46,9 +23,9 @@ function claimsOf(token: string): Record<string, unknown> {
   >;
 }
 
-let h: UsersHarness;
+let h: Started<typeof usersSubgraph>;
 beforeAll(async () => {
-  h = await startUsers('auth');
+  h = await startSubgraph(usersSubgraph, 'auth');
 });
 afterAll(async () => {
   await h?.close();
@@ -57,8 +34,8 @@ afterAll(async () => {
 const rowsWithEmail = (email: string) => h.database.db.select().from(users).where(eq(users.email, email));
 
 describe('signUp', () => {
-  it('creates a CUSTOMER and returns an access token for it, signed with JWT_SECRET', async () => {
-    const res = await h.call<{ signUp: Session }>(SIGN_UP, {
+  it('creates a GRACE and returns an access token for it, signed with JWT_SECRET', async () => {
+    const res = await h.call(SignUpDocument, {
       input: { email: 'new.customer@example.com', name: 'New Customer', password: 'correct horse' },
     });
 
@@ -75,7 +52,7 @@ describe('signUp', () => {
   });
 
   it('issues a token that the internal secret does not verify', async () => {
-    const res = await h.call<{ signUp: Session }>(SIGN_UP, {
+    const res = await h.call(SignUpDocument, {
       input: { email: 'other.secret@example.com', name: 'Other Secret', password: 'correct horse' },
     });
     await expect(verifyAccessToken(res.body.data!.signUp.token, h.env.INTERNAL_SECRET)).rejects.toThrow(
@@ -84,7 +61,7 @@ describe('signUp', () => {
   });
 
   it('stores the email trimmed and lower-cased, and the name trimmed', async () => {
-    const res = await h.call<{ signUp: Session }>(SIGN_UP, {
+    const res = await h.call(SignUpDocument, {
       input: { email: '  Mixed.Case@Example.COM ', name: '  Mixed Case  ', password: 'correct horse' },
     });
 
@@ -102,7 +79,7 @@ describe('signUp', () => {
 
   it('stores a scrypt hash that neither equals nor contains the password', async () => {
     const password = 'a very memorable password';
-    const res = await h.call<{ signUp: Session }>(SIGN_UP, {
+    const res = await h.call(SignUpDocument, {
       input: { email: 'hashed@example.com', name: 'Hashed', password },
     });
     expect(res.body.errors).toBeUndefined();
@@ -116,7 +93,9 @@ describe('signUp', () => {
 
   it('salts every hash: the same password gives two different hashes', async () => {
     for (const email of ['same.one@example.com', 'same.two@example.com']) {
-      const res = await h.call(SIGN_UP, { input: { email, name: 'Same', password: 'shared password' } });
+      const res = await h.call(SignUpDocument, {
+        input: { email, name: 'Same', password: 'shared password' },
+      });
       expect(res.body.errors).toBeUndefined();
     }
     const [one] = await rowsWithEmail('same.one@example.com');
@@ -161,7 +140,7 @@ describe('signUp', () => {
       error: { message: 'name must be at most 100 characters', field: 'name' },
     },
   ])('rejects $rule with BAD_USER_INPUT naming the field, and creates nobody', async ({ input, error }) => {
-    const res = await h.call(SIGN_UP, { input });
+    const res = await h.call(SignUpDocument, { input });
 
     expect(res.status).toBe(200);
     expect(res.body.data).toBeNull();
@@ -176,7 +155,7 @@ describe('signUp', () => {
   });
 
   it('accepts a name of exactly 100 characters and a password of exactly 8', async () => {
-    const res = await h.call<{ signUp: Session }>(SIGN_UP, {
+    const res = await h.call(SignUpDocument, {
       input: { email: 'boundary@example.com', name: 'n'.repeat(100), password: '12345678' },
     });
     expect(res.body.errors).toBeUndefined();
@@ -184,7 +163,7 @@ describe('signUp', () => {
   });
 
   it('rejects an email already registered in another case with BAD_USER_INPUT on email', async () => {
-    const res = await h.call(SIGN_UP, {
+    const res = await h.call(SignUpDocument, {
       input: { email: 'GRACE@Example.com', name: 'Impostor', password: 'correct horse' },
     });
 
@@ -201,19 +180,9 @@ describe('signUp', () => {
   });
 
   it('lets the new user read their own email in the signUp payload', async () => {
-    const res = await h.call<{ signUp: Session }>(
-      /* GraphQL */ `
-        mutation SignUp($input: SignUpInput!) {
-          signUp(input: $input) {
-            user {
-              id
-              email
-            }
-          }
-        }
-      `,
-      { input: { email: 'Own.Email@example.com', name: 'Own Email', password: 'correct horse' } },
-    );
+    const res = await h.call(SignUpWithEmailDocument, {
+      input: { email: 'Own.Email@example.com', name: 'Own Email', password: 'correct horse' },
+    });
 
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.signUp.user.email).toBe('own.email@example.com');
@@ -222,16 +191,16 @@ describe('signUp', () => {
 
 describe('logIn', () => {
   it('returns a token for the demo admin with role ADMIN', async () => {
-    const res = await h.call<{ logIn: Session }>(LOG_IN, { email: ada.email, password: DEMO_PASSWORD });
+    const res = await h.call(LogInDocument, { email: ada.email, password: DEMO_PASSWORD });
 
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.logIn.user).toEqual({ id: ada.id, name: ada.name, role: 'ADMIN' });
-    await expect(verifyAccessToken(res.body.data!.logIn.token, h.env.JWT_SECRET)).resolves.toEqual(ADMIN);
+    await expect(verifyAccessToken(res.body.data!.logIn.token, h.env.JWT_SECRET)).resolves.toEqual(ADA);
   });
 
   it('matches the email case-insensitively and ignores surrounding spaces', async () => {
-    const res = await h.call<{ logIn: Session }>(LOG_IN, {
+    const res = await h.call(LogInDocument, {
       email: '  GRACE@EXAMPLE.COM ',
       password: DEMO_PASSWORD,
     });
@@ -241,10 +210,10 @@ describe('logIn', () => {
   });
 
   it('logs in a user who just signed up, with the password they chose', async () => {
-    const signUp = await h.call<{ signUp: Session }>(SIGN_UP, {
+    const signUp = await h.call(SignUpDocument, {
       input: { email: 'returning@example.com', name: 'Returning', password: 'my own password' },
     });
-    const res = await h.call<{ logIn: Session }>(LOG_IN, {
+    const res = await h.call(LogInDocument, {
       email: 'returning@example.com',
       password: 'my own password',
     });
@@ -258,8 +227,11 @@ describe('logIn', () => {
   });
 
   it('answers a wrong password and an unknown email with the same UNAUTHENTICATED error', async () => {
-    const wrongPassword = await h.call(LOG_IN, { email: grace.email, password: 'not-the-password' });
-    const unknownEmail = await h.call(LOG_IN, { email: 'nobody@example.com', password: DEMO_PASSWORD });
+    const wrongPassword = await h.call(LogInDocument, { email: grace.email, password: 'not-the-password' });
+    const unknownEmail = await h.call(LogInDocument, {
+      email: 'nobody@example.com',
+      password: DEMO_PASSWORD,
+    });
 
     const expected = [
       {
@@ -276,18 +248,7 @@ describe('logIn', () => {
   });
 
   it('lets the user read their own email in the logIn payload', async () => {
-    const res = await h.call<{ logIn: Session }>(
-      /* GraphQL */ `
-        mutation LogIn($email: String!, $password: String!) {
-          logIn(email: $email, password: $password) {
-            user {
-              email
-            }
-          }
-        }
-      `,
-      { email: grace.email, password: DEMO_PASSWORD },
-    );
+    const res = await h.call(LogInEmailDocument, { email: grace.email, password: DEMO_PASSWORD });
 
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.logIn.user.email).toBe(grace.email);

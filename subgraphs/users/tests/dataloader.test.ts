@@ -1,24 +1,16 @@
 import { DEMO_USERS } from '@supergraph/demo-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
-import { ADMIN, DUMMY_PASSWORD_HASH, startUsers, type UsersHarness } from './harness.ts';
+import { ADA, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { DUMMY_PASSWORD_HASH } from './fixtures.ts';
+import { usersSubgraph } from '../src/subgraph.ts';
+import { FirstHundredUsersDocument, UserEntityNamesDocument } from './generated/operations.ts';
 
-const ENTITIES = /* GraphQL */ `
-  query Entities($representations: [_Any!]!) {
-    _entities(representations: $representations) {
-      ... on User {
-        id
-        name
-      }
-    }
-  }
-`;
-
-let h: UsersHarness;
+let h: Started<typeof usersSubgraph>;
 /** Ids of 100 users: the 5 demo users and 95 inserted directly (no password hashing, so it stays fast). */
 let ids: string[];
 beforeAll(async () => {
-  h = await startUsers('dataloader');
+  h = await startSubgraph(usersSubgraph, 'dataloader');
   const inserted = await h.database.db
     .insert(users)
     .values(
@@ -38,7 +30,7 @@ afterAll(async () => {
 /** Resolves these ids as User entities, checks the answer, and returns how many SQL statements it cost. */
 async function statementsFor(representationIds: string[]): Promise<number> {
   h.counter.reset();
-  const res = await h.call<{ _entities: ({ id: string } | null)[] }>(ENTITIES, {
+  const res = await h.call(UserEntityNamesDocument, {
     representations: representationIds.map((id) => ({ __typename: 'User', id })),
   });
   const count = h.counter.count;
@@ -69,7 +61,9 @@ describe('User entities are batched (no N+1)', () => {
 
   it('runs no SQL at all for ids that are not uuids', async () => {
     h.counter.reset();
-    const res = await h.call(ENTITIES, { representations: [{ __typename: 'User', id: 'abc' }] });
+    const res = await h.call(UserEntityNamesDocument, {
+      representations: [{ __typename: 'User', id: 'abc' }],
+    });
 
     expect(res.body).toEqual({ data: { _entities: [null] } });
     expect(h.counter.count).toBe(0);
@@ -77,25 +71,7 @@ describe('User entities are batched (no N+1)', () => {
 
   it('lists 100 users for an admin with one SQL statement', async () => {
     h.counter.reset();
-    const res = await h.call<{ users: { edges: unknown[] } }>(
-      /* GraphQL */ `
-        query Users {
-          users(first: 100) {
-            edges {
-              node {
-                id
-                email
-                name
-                role
-                createdAt
-              }
-            }
-          }
-        }
-      `,
-      {},
-      ADMIN,
-    );
+    const res = await h.call(FirstHundredUsersDocument, {}, ADA);
 
     expect(res.body.data!.users.edges).toHaveLength(100);
     expect(h.counter.count).toBe(1);

@@ -1,76 +1,24 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, users } from '../src/db/schema.ts';
-import { ADMIN, errorsOf, startUsers, type UsersHarness } from './harness.ts';
+import { ADA, errorsOf, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { usersSubgraph } from '../src/subgraph.ts';
 import type { Identity } from '@supergraph/service-kit/auth';
-
-const SIGN_UP = /* GraphQL */ `
-  mutation SignUp($input: SignUpInput!) {
-    signUp(input: $input) {
-      user {
-        id
-      }
-    }
-  }
-`;
-const LOG_IN = /* GraphQL */ `
-  mutation LogIn($email: String!, $password: String!) {
-    logIn(email: $email, password: $password) {
-      token
-    }
-  }
-`;
-const DELETE_ME = /* GraphQL */ `
-  mutation DeleteMe {
-    deleteMe
-  }
-`;
-const UPDATE_ME = /* GraphQL */ `
-  mutation UpdateMe($name: String) {
-    updateMe(input: { name: $name }) {
-      name
-    }
-  }
-`;
-const ME = /* GraphQL */ `
-  query Me {
-    me {
-      id
-    }
-  }
-`;
-const LOOKUPS = /* GraphQL */ `
-  query Lookups($id: ID!) {
-    user(id: $id) {
-      id
-    }
-    users(first: 100) {
-      edges {
-        node {
-          id
-        }
-      }
-    }
-  }
-`;
-const ENTITIES = /* GraphQL */ `
-  query Entities($representations: [_Any!]!) {
-    _entities(representations: $representations) {
-      ... on User {
-        id
-        name
-        email
-        role
-      }
-    }
-  }
-`;
+import {
+  DeleteMeDocument,
+  LogInTokenDocument,
+  LookupsDocument,
+  MeIdDocument,
+  RenameMeDocument,
+  SignUpUserIdDocument,
+  UserEntityTombstonesDocument,
+} from './generated/operations.ts';
 
 const PASSWORD = 'correct horse battery';
 
-let h: UsersHarness;
+let h: Started<typeof usersSubgraph>;
 beforeAll(async () => {
-  h = await startUsers('delete_me');
+  h = await startSubgraph(usersSubgraph, 'delete_me');
 });
 afterAll(async () => {
   await h?.close();
@@ -80,7 +28,7 @@ let counter = 0;
 /** Signs up a fresh customer and returns who they are, as the gateway would forward them. */
 async function signUp(): Promise<{ id: string; email: string; identity: NonNullable<Identity> }> {
   const email = `deletable-${++counter}-${Date.now()}@example.com`;
-  const res = await h.call<{ signUp: { user: { id: string } } }>(SIGN_UP, {
+  const res = await h.call(SignUpUserIdDocument, {
     input: { email, name: 'Deletable Person', password: PASSWORD },
   });
   expect(res.body.errors).toBeUndefined();
@@ -107,7 +55,9 @@ describe('the outbox of the users service', () => {
     const { email } = await signUp();
     const before = await h.database.db.$count(outbox);
 
-    const res = await h.call(SIGN_UP, { input: { email, name: 'Someone Else', password: PASSWORD } });
+    const res = await h.call(SignUpUserIdDocument, {
+      input: { email, name: 'Someone Else', password: PASSWORD },
+    });
 
     expect(errorsOf(res)[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(await h.database.db.$count(outbox)).toBe(before);
@@ -116,8 +66,8 @@ describe('the outbox of the users service', () => {
   it('updateMe commits a user.updated event naming the changed field, not its value; no change, no event', async () => {
     const { id, identity } = await signUp();
 
-    await h.call(UPDATE_ME, { name: 'Renamed Person' }, identity);
-    await h.call(UPDATE_ME, {}, identity);
+    await h.call(RenameMeDocument, { name: 'Renamed Person' }, identity);
+    await h.call(RenameMeDocument, {}, identity);
 
     const events = await eventsOf(id);
     expect(events.map((row) => row.type)).toEqual(['user.registered', 'user.updated']);
@@ -129,7 +79,7 @@ describe('deleteMe', () => {
   it('anonymises the account in place and commits user.deleted with it', async () => {
     const { id, identity } = await signUp();
 
-    const res = await h.call<{ deleteMe: boolean }>(DELETE_ME, {}, identity);
+    const res = await h.call(DeleteMeDocument, {}, identity);
 
     expect(res.body).toEqual({ data: { deleteMe: true } });
     const [row] = await h.database.db.select().from(users).where(eq(users.id, id));
@@ -142,12 +92,12 @@ describe('deleteMe', () => {
 
   it('leaves nothing to log in with, and frees the email for a new account', async () => {
     const { email, identity } = await signUp();
-    await h.call(DELETE_ME, {}, identity);
+    await h.call(DeleteMeDocument, {}, identity);
 
-    const logIn = await h.call(LOG_IN, { email, password: PASSWORD });
+    const logIn = await h.call(LogInTokenDocument, { email, password: PASSWORD });
     expect(errorsOf(logIn)[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
 
-    const again = await h.call<{ signUp: { user: { id: string } } }>(SIGN_UP, {
+    const again = await h.call(SignUpUserIdDocument, {
       input: { email, name: 'New Owner', password: PASSWORD },
     });
     expect(again.body.errors).toBeUndefined();
@@ -156,20 +106,20 @@ describe('deleteMe', () => {
 
   it('hides the account from me, user and users, but resolves it as a tombstone entity for references', async () => {
     const { id, identity } = await signUp();
-    await h.call(DELETE_ME, {}, identity);
+    await h.call(DeleteMeDocument, {}, identity);
 
-    const asThemselves = await h.call(ME, {}, identity);
+    const asThemselves = await h.call(MeIdDocument, {}, identity);
     expect(asThemselves.body).toEqual({ data: { me: null } });
-    const asAdmin = await h.call<{ user: null; users: { edges: { node: { id: string } }[] } }>(
-      LOOKUPS,
-      { id },
-      ADMIN,
-    );
+    const asAdmin = await h.call(LookupsDocument, { id }, ADA);
     expect(asAdmin.body.errors).toBeUndefined();
     expect(asAdmin.body.data!.user).toBeNull();
     expect(asAdmin.body.data!.users.edges.map((edge) => edge.node.id)).not.toContain(id);
 
-    const entities = await h.call(ENTITIES, { representations: [{ __typename: 'User', id }] }, ADMIN);
+    const entities = await h.call(
+      UserEntityTombstonesDocument,
+      { representations: [{ __typename: 'User', id }] },
+      ADA,
+    );
     expect(entities.body).toEqual({
       data: { _entities: [{ id, name: 'Deleted user', email: null, role: 'CUSTOMER' }] },
     });
@@ -177,11 +127,11 @@ describe('deleteMe', () => {
 
   it('answers NOT_FOUND to a second deleteMe or an updateMe with the deleted account’s still-valid token', async () => {
     const { identity } = await signUp();
-    await h.call(DELETE_ME, {}, identity);
+    await h.call(DeleteMeDocument, {}, identity);
 
     for (const res of [
-      await h.call(DELETE_ME, {}, identity),
-      await h.call(UPDATE_ME, { name: 'Ghost' }, identity),
+      await h.call(DeleteMeDocument, {}, identity),
+      await h.call(RenameMeDocument, { name: 'Ghost' }, identity),
     ]) {
       expect(errorsOf(res)).toEqual([
         expect.objectContaining({
@@ -193,7 +143,7 @@ describe('deleteMe', () => {
   });
 
   it('needs a logged-in caller', async () => {
-    const res = await h.call(DELETE_ME, {});
+    const res = await h.call(DeleteMeDocument, {});
     expect(errorsOf(res)[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
   });
 });

@@ -2,26 +2,18 @@ import { createLogger } from '@supergraph/service-kit/logger';
 import { declareProbe, deleteTopology, takeAll, testAmqpUrl, uniquePrefix } from '@supergraph/events/testing';
 import { eventually } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUsersEvents } from '../src/events.ts';
-import { startUsers, type UsersHarness } from './harness.ts';
-
-const SIGN_UP = /* GraphQL */ `
-  mutation SignUp($input: SignUpInput!) {
-    signUp(input: $input) {
-      user {
-        id
-      }
-    }
-  }
-`;
+import { createUsersEvents } from '../src/events/index.ts';
+import { startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { usersSubgraph } from '../src/subgraph.ts';
+import { SignUpUserIdDocument } from './generated/operations.ts';
 
 const url = testAmqpUrl();
 const prefix = uniquePrefix('users');
 const logger = createLogger('users', 'silent');
 
-let h: UsersHarness;
+let h: Started<typeof usersSubgraph>;
 beforeAll(async () => {
-  h = await startUsers('events');
+  h = await startSubgraph(usersSubgraph, 'events');
 });
 afterAll(async () => {
   await h?.close();
@@ -29,7 +21,7 @@ afterAll(async () => {
 });
 
 const signUp = async (email: string) => {
-  const res = await h.call<{ signUp: { user: { id: string } } }>(SIGN_UP, {
+  const res = await h.call(SignUpUserIdDocument, {
     input: { email, name: 'Event Source', password: 'long enough password' },
   });
   expect(res.body.errors).toBeUndefined();

@@ -1,46 +1,20 @@
+import { join } from 'node:path';
+import { readSchemaSdl } from '@supergraph/service-kit/graphql';
 import { DEMO_USERS } from '@supergraph/demo-data';
 import { buildSchema, printType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSdl } from '../src/graphql/schema-files.ts';
-import { ADMIN, CUSTOMER, errorsOf, startUsers, type UsersHarness } from './harness.ts';
+import { ADA, errorsOf, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { usersSubgraph } from '../src/subgraph.ts';
+import { ServiceDocument, UserEntitiesDocument, UserEntityEmailsDocument } from './generated/operations.ts';
 
 const [ada, grace, alan] = DEMO_USERS;
 const UNKNOWN_ID = '3f1e2d4c-6b5a-4978-8a6b-5c4d3e2f1a0b';
 
-const SERVICE = /* GraphQL */ `
-  query Service {
-    _service {
-      sdl
-    }
-  }
-`;
-const ENTITIES = /* GraphQL */ `
-  query Entities($representations: [_Any!]!) {
-    _entities(representations: $representations) {
-      ... on User {
-        id
-        name
-        role
-      }
-    }
-  }
-`;
-const ENTITIES_WITH_EMAIL = /* GraphQL */ `
-  query Entities($representations: [_Any!]!) {
-    _entities(representations: $representations) {
-      ... on User {
-        id
-        email
-      }
-    }
-  }
-`;
-
 const ref = (id: string) => ({ __typename: 'User', id });
 
-let h: UsersHarness;
+let h: Started<typeof usersSubgraph>;
 beforeAll(async () => {
-  h = await startUsers('federation');
+  h = await startSubgraph(usersSubgraph, 'federation');
 });
 afterAll(async () => {
   await h?.close();
@@ -48,7 +22,7 @@ afterAll(async () => {
 
 describe('_service', () => {
   it('serves the federation 2 SDL with the @link and the User entity key', async () => {
-    const res = await h.call<{ _service: { sdl: string } }>(SERVICE);
+    const res = await h.call(ServiceDocument, {});
 
     expect(res.body.errors).toBeUndefined();
     const sdl = res.body.data!._service.sdl;
@@ -57,9 +31,11 @@ describe('_service', () => {
   });
 
   it('serves every type of the schema files that composition reads, field for field', async () => {
-    const res = await h.call<{ _service: { sdl: string } }>(SERVICE);
-    const served = buildSchema(res.body.data!._service.sdl);
-    const files = buildSchema(readSdl(), { assumeValidSDL: true });
+    const res = await h.call(ServiceDocument, {});
+    const served = buildSchema(res.body.data!._service.sdl!);
+    const files = buildSchema(readSchemaSdl(join(import.meta.dirname, '../src/graphql')), {
+      assumeValidSDL: true,
+    });
 
     const ownTypes = Object.keys(files.getTypeMap()).filter((name) => !name.startsWith('__'));
     expect(ownTypes.sort()).toEqual([
@@ -92,7 +68,7 @@ describe('_service', () => {
 
 describe('_entities', () => {
   it('resolves User representations by id', async () => {
-    const res = await h.call(ENTITIES, { representations: [ref(ada.id), ref(grace.id)] });
+    const res = await h.call(UserEntitiesDocument, { representations: [ref(ada.id), ref(grace.id)] });
 
     expect(res.body).toEqual({
       data: {
@@ -105,14 +81,14 @@ describe('_entities', () => {
   });
 
   it('answers null for an unknown uuid and for an id that is not a uuid', async () => {
-    const res = await h.call(ENTITIES, { representations: [ref(UNKNOWN_ID), ref('abc')] });
+    const res = await h.call(UserEntitiesDocument, { representations: [ref(UNKNOWN_ID), ref('abc')] });
 
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ data: { _entities: [null, null] } });
   });
 
   it('answers a mixed batch in the order asked, repeats included', async () => {
-    const res = await h.call(ENTITIES, {
+    const res = await h.call(UserEntitiesDocument, {
       representations: [ref(alan.id), ref('not-a-uuid'), ref(ada.id), ref(UNKNOWN_ID), ref(alan.id)],
     });
 
@@ -130,9 +106,13 @@ describe('_entities', () => {
   });
 
   it('keeps email private on entities too: FORBIDDEN for another customer, visible to the owner and admins', async () => {
-    const asOtherCustomer = await h.call(ENTITIES_WITH_EMAIL, { representations: [ref(alan.id)] }, CUSTOMER);
-    const asOwner = await h.call(ENTITIES_WITH_EMAIL, { representations: [ref(grace.id)] }, CUSTOMER);
-    const asAdmin = await h.call(ENTITIES_WITH_EMAIL, { representations: [ref(alan.id)] }, ADMIN);
+    const asOtherCustomer = await h.call(
+      UserEntityEmailsDocument,
+      { representations: [ref(alan.id)] },
+      GRACE,
+    );
+    const asOwner = await h.call(UserEntityEmailsDocument, { representations: [ref(grace.id)] }, GRACE);
+    const asAdmin = await h.call(UserEntityEmailsDocument, { representations: [ref(alan.id)] }, ADA);
 
     expect(errorsOf(asOtherCustomer)).toEqual([
       {

@@ -1,10 +1,11 @@
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CUSTOMER, errorsOf, startUsers, type UsersHarness } from './harness.ts';
+import { errorsOf, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { usersSubgraph } from '../src/subgraph.ts';
 
-let h: UsersHarness;
+let h: Started<typeof usersSubgraph>;
 beforeAll(async () => {
-  h = await startUsers('http');
+  h = await startSubgraph(usersSubgraph, 'http');
 });
 afterAll(async () => {
   await h?.close();
@@ -12,8 +13,8 @@ afterAll(async () => {
 
 describe('error responses', () => {
   it('never carry a stacktrace, for errors raised by resolvers or by validation', async () => {
-    const resolverError = await h.call('mutation { updateMe(input: { name: "" }) { id } }', {}, CUSTOMER);
-    const validationError = await h.call('{ me { noSuchField } }', {}, CUSTOMER);
+    const resolverError = await h.call('mutation { updateMe(input: { name: "" }) { id } }', {}, GRACE);
+    const validationError = await h.call('{ me { noSuchField } }', {}, GRACE);
 
     expect(errorsOf(resolverError)).toEqual([
       {
@@ -35,7 +36,7 @@ describe('error responses', () => {
   });
 
   it('answers a query that does not parse with 400 GRAPHQL_PARSE_FAILED', async () => {
-    const res = await h.call('{ me { id ', {}, CUSTOMER);
+    const res = await h.call('{ me { id ', {}, GRACE);
 
     expect(res.status).toBe(400);
     expect(errorsOf(res)).toEqual([

@@ -4,31 +4,10 @@ import type { GraphQLResponse } from '@supergraph/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
-import { ADMIN, DUMMY_PASSWORD_HASH, errorsOf, startUsers, type UsersHarness } from './harness.ts';
-
-interface UsersPage {
-  users: {
-    edges: { cursor: string; node: { id: string } }[];
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  };
-}
-
-const USERS = /* GraphQL */ `
-  query Users($first: Int, $after: String) {
-    users(first: $first, after: $after) {
-      edges {
-        cursor
-        node {
-          id
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`;
+import { ADA, errorsOf, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { DUMMY_PASSWORD_HASH } from './fixtures.ts';
+import { usersSubgraph } from '../src/subgraph.ts';
+import { UsersDocument, type UsersQuery } from './generated/operations.ts';
 
 const [ada, grace, alan, katherine, edsger] = DEMO_USERS;
 /**
@@ -62,9 +41,9 @@ const OLDEST_FIRST = [
   edsger.id,
 ];
 
-let h: UsersHarness;
+let h: Started<typeof usersSubgraph>;
 beforeAll(async () => {
-  h = await startUsers('pagination');
+  h = await startSubgraph(usersSubgraph, 'pagination');
   await h.database.db.insert(users).values(
     [SAME_TIME_HIGH, EARLIEST, SAME_TIME_LOW].map((user) => ({
       ...user,
@@ -78,11 +57,11 @@ afterAll(async () => {
 });
 
 /** Follows endCursor until hasNextPage is false; returns every page's ids. */
-async function walk(first: number): Promise<{ pages: string[][]; last: UsersPage['users']['pageInfo'] }> {
+async function walk(first: number): Promise<{ pages: string[][]; last: UsersQuery['users']['pageInfo'] }> {
   const pages: string[][] = [];
   let after: string | null = null;
   for (let guard = 0; guard < 50; guard++) {
-    const res: GraphQLResponse<UsersPage> = await h.call<UsersPage>(USERS, { first, after }, ADMIN);
+    const res: GraphQLResponse<UsersQuery> = await h.call(UsersDocument, { first, after }, ADA);
     expect(res.body.errors).toBeUndefined();
     const { edges, pageInfo } = res.body.data!.users;
     pages.push(edges.map((edge) => edge.node.id));
@@ -114,16 +93,16 @@ describe('users pagination (admin)', () => {
   });
 
   it('returns 20 users when `first` is omitted, and all of them here', async () => {
-    const res = await h.call<UsersPage>(USERS, {}, ADMIN);
+    const res = await h.call(UsersDocument, {}, ADA);
 
     expect(res.body.data!.users.edges.map((edge) => edge.node.id)).toEqual(OLDEST_FIRST);
     expect(res.body.data!.users.pageInfo.hasNextPage).toBe(false);
   });
 
   it('answers an empty page after the last user, keeping the cursor it was given', async () => {
-    const lastPage = await h.call<UsersPage>(USERS, { first: 100 }, ADMIN);
+    const lastPage = await h.call(UsersDocument, { first: 100 }, ADA);
     const after = lastPage.body.data!.users.pageInfo.endCursor;
-    const res = await h.call<UsersPage>(USERS, { first: 2, after }, ADMIN);
+    const res = await h.call(UsersDocument, { first: 2, after }, ADA);
 
     expect(res.body).toEqual({
       data: { users: { edges: [], pageInfo: { hasNextPage: false, endCursor: after } } },
@@ -131,14 +110,14 @@ describe('users pagination (admin)', () => {
   });
 
   it('shows a user created between two page requests on a later page, repeating and skipping nobody', async () => {
-    const first = await h.call<UsersPage>(USERS, { first: 4 }, ADMIN);
+    const first = await h.call(UsersDocument, { first: 4 }, ADA);
     const late = { id: 'abcdef00-0000-4000-8000-000000000001', email: 'late@example.com' };
     await h.database.db.insert(users).values({ ...late, name: 'Late', passwordHash: DUMMY_PASSWORD_HASH });
     try {
-      const rest = await h.call<UsersPage>(
-        USERS,
+      const rest = await h.call(
+        UsersDocument,
         { first: 100, after: first.body.data!.users.pageInfo.endCursor },
-        ADMIN,
+        ADA,
       );
 
       const seen = [...first.body.data!.users.edges, ...rest.body.data!.users.edges].map(
@@ -154,7 +133,7 @@ describe('users pagination (admin)', () => {
     { first: 101, message: '"first" must be between 0 and 100; got 101.' },
     { first: -1, message: '"first" must be between 0 and 100; got -1.' },
   ])('rejects first: $first with BAD_USER_INPUT on first', async ({ first, message }) => {
-    const res = await h.call(USERS, { first }, ADMIN);
+    const res = await h.call(UsersDocument, { first }, ADA);
 
     expect(res.body.data).toBeNull();
     expect(errorsOf(res)).toEqual([
@@ -174,7 +153,7 @@ describe('users pagination (admin)', () => {
     },
   ])('rejects $kind as `after` with BAD_USER_INPUT on after, before any SQL', async ({ after }) => {
     h.counter.reset();
-    const res = await h.call(USERS, { first: 2, after }, ADMIN);
+    const res = await h.call(UsersDocument, { first: 2, after }, ADA);
 
     expect(h.counter.count).toBe(0);
     expect(res.body.data).toBeNull();

@@ -1,67 +1,25 @@
-import { createHmac } from 'node:crypto';
+import { print } from 'graphql';
 import { DEMO_USERS } from '@supergraph/demo-data';
 import { INTERNAL_TOKEN_HEADER, signAccessToken, signInternalToken } from '@supergraph/service-kit/auth';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
-import { ADMIN, CUSTOMER, startUsers, type UsersHarness } from './harness.ts';
+import { ADA, GRACE, healthOf, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { base64url, GATEWAY_REJECTION, gatewayClaims, hs256, now } from '@supergraph/testing/forged-tokens';
+import { usersSubgraph } from '../src/subgraph.ts';
+import { MeIdDocument, SignUpTokenDocument } from './generated/operations.ts';
 
 const [ada, grace] = DEMO_USERS;
 
-const REJECTED = {
-  errors: [
-    {
-      message: 'This service only accepts requests from the gateway.',
-      extensions: { code: 'UNAUTHENTICATED' },
-    },
-  ],
-};
-
-const SIGN_UP = /* GraphQL */ `
-  mutation SignUp($input: SignUpInput!) {
-    signUp(input: $input) {
-      token
-    }
-  }
-`;
-const ME = /* GraphQL */ `
-  query Me {
-    me {
-      id
-    }
-  }
-`;
-
-const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-/** An HS256 JWT built by hand, so a test can set any header and claim, including ones jose would refuse to sign. */
-function hs256(
-  claims: Record<string, unknown>,
-  secret: string,
-  header: Record<string, unknown> = { alg: 'HS256' },
-) {
-  const signingInput = `${base64url(header)}.${base64url(claims)}`;
-  return `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`;
-}
-
-const now = () => Math.floor(Date.now() / 1000);
-const gatewayClaims = (extra: Record<string, unknown> = {}) => ({
-  iss: 'supergraph-gateway',
-  aud: 'supergraph-subgraphs',
-  iat: now(),
-  exp: now() + 60,
-  ...extra,
-});
-
-let h: UsersHarness;
+let h: Started<typeof usersSubgraph>;
 beforeAll(async () => {
-  h = await startUsers('trust');
+  h = await startSubgraph(usersSubgraph, 'trust');
 });
 afterAll(async () => {
   await h?.close();
 });
 
-const post = (headers: Record<string, string>, body: unknown = { query: ME }) =>
+const post = (headers: Record<string, string>, body: unknown = { query: print(MeIdDocument) }) =>
   h.callRaw({ 'content-type': 'application/json', ...headers }, body);
 
 describe('requests that do not come from the gateway', () => {
@@ -70,11 +28,14 @@ describe('requests that do not come from the gateway', () => {
     h.counter.reset();
     const res = await post(
       {},
-      { query: SIGN_UP, variables: { input: { email, name: 'Unsigned', password: 'correct horse' } } },
+      {
+        query: print(SignUpTokenDocument),
+        variables: { input: { email, name: 'Unsigned', password: 'correct horse' } },
+      },
     );
 
     expect(res.status).toBe(401);
-    expect(res.body).toEqual(REJECTED);
+    expect(res.body).toEqual(GATEWAY_REJECTION);
     expect(h.counter.count).toBe(0);
     expect(await h.database.db.select().from(users).where(eq(users.email, email))).toEqual([]);
   });
@@ -83,7 +44,10 @@ describe('requests that do not come from the gateway', () => {
     const email = 'signed@example.com';
     const res = await post(
       { [INTERNAL_TOKEN_HEADER]: await signInternalToken(null, h.env.INTERNAL_SECRET) },
-      { query: SIGN_UP, variables: { input: { email, name: 'Signed', password: 'correct horse' } } },
+      {
+        query: print(SignUpTokenDocument),
+        variables: { input: { email, name: 'Signed', password: 'correct horse' } },
+      },
     );
 
     expect(res.status).toBe(200);
@@ -93,14 +57,14 @@ describe('requests that do not come from the gateway', () => {
   });
 
   it('refuses a token signed with another secret', async () => {
-    const res = await post({ [INTERNAL_TOKEN_HEADER]: await signInternalToken(ADMIN, 'x'.repeat(64)) });
+    const res = await post({ [INTERNAL_TOKEN_HEADER]: await signInternalToken(ADA, 'x'.repeat(64)) });
 
     expect(res.status).toBe(401);
-    expect(res.body).toEqual(REJECTED);
+    expect(res.body).toEqual(GATEWAY_REJECTION);
   });
 
   it('refuses a gateway token whose payload was changed to claim another identity', async () => {
-    const genuine = await signInternalToken(CUSTOMER, h.env.INTERNAL_SECRET);
+    const genuine = await signInternalToken(GRACE, h.env.INTERNAL_SECRET);
     const [header, payload, signature] = genuine.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
     const tampered = `${header}.${base64url({ ...claims, sub: ada.id, role: 'ADMIN' })}.${signature}`;
@@ -111,7 +75,7 @@ describe('requests that do not come from the gateway', () => {
     );
 
     expect(res.status).toBe(401);
-    expect(res.body).toEqual(REJECTED);
+    expect(res.body).toEqual(GATEWAY_REJECTION);
   });
 
   it('refuses forged identity headers sent without a token', async () => {
@@ -121,11 +85,11 @@ describe('requests that do not come from the gateway', () => {
     );
 
     expect(res.status).toBe(401);
-    expect(res.body).toEqual(REJECTED);
+    expect(res.body).toEqual(GATEWAY_REJECTION);
   });
 
   it("refuses a client's access token presented as the gateway's token", async () => {
-    const accessToken = await signAccessToken(ADMIN, { secret: h.env.JWT_SECRET, ttlSeconds: 900 });
+    const accessToken = await signAccessToken(ADA, { secret: h.env.JWT_SECRET, ttlSeconds: 900 });
 
     const res = await post({ [INTERNAL_TOKEN_HEADER]: accessToken });
 
@@ -163,7 +127,7 @@ describe('requests that do not come from the gateway', () => {
     const res = await post({ [INTERNAL_TOKEN_HEADER]: token() });
 
     expect(res.status).toBe(401);
-    expect(res.body).toEqual(REJECTED);
+    expect(res.body).toEqual(GATEWAY_REJECTION);
   });
 
   it('accepts a hand-built token with the right issuer, audience and secret (the checks above are not vacuous)', async () => {
@@ -176,25 +140,18 @@ describe('requests that do not come from the gateway', () => {
   });
 
   it('refuses a GET without a token too', async () => {
-    const res = await fetch(`${h.url}?query=${encodeURIComponent(ME)}`);
+    const res = await fetch(`${h.url}?query=${encodeURIComponent(print(MeIdDocument))}`);
 
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual(REJECTED);
+    expect(await res.json()).toEqual(GATEWAY_REJECTION);
   });
 });
 
 describe('health endpoints', () => {
-  it('answers /health/live with 200 without any token', async () => {
-    const res = await fetch(`${h.origin}/health/live`);
-
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok' });
-  });
-
-  it('answers /health/ready with 200 while the database is reachable', async () => {
-    const res = await fetch(`${h.origin}/health/ready`);
-
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ready' });
+  it('answer without any token: live, and ready while the database answers', async () => {
+    expect(await healthOf(h.origin)).toEqual({
+      live: { status: 200, body: { status: 'ok' } },
+      ready: { status: 200, body: { status: 'ready' } },
+    });
   });
 });

@@ -3,76 +3,24 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
 import type { Identity } from '@supergraph/service-kit/auth';
-import { ADMIN, CUSTOMER, DUMMY_PASSWORD_HASH, errorsOf, startUsers, type UsersHarness } from './harness.ts';
-
-interface UserView {
-  id: string;
-  email?: string | null;
-  name?: string;
-  role?: string;
-  createdAt?: string;
-}
+import { ADA, errorsOf, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { DUMMY_PASSWORD_HASH } from './fixtures.ts';
+import { usersSubgraph } from '../src/subgraph.ts';
+import {
+  MeAndUserDocument,
+  MeDocument,
+  UpdateMeDocument,
+  UserDocument,
+  UserWithEmailDocument,
+  UsersDocument,
+} from './generated/operations.ts';
 
 const [, grace, alan] = DEMO_USERS;
 const UNKNOWN_ID = '9b2f4d0e-5c1a-4e7b-8f3d-2a6c1e9b7d40';
 
-const ME = /* GraphQL */ `
-  query Me {
-    me {
-      id
-      email
-      name
-      role
-      createdAt
-    }
-  }
-`;
-const USER = /* GraphQL */ `
-  query User($id: ID!) {
-    user(id: $id) {
-      id
-      name
-      role
-    }
-  }
-`;
-const USER_WITH_EMAIL = /* GraphQL */ `
-  query UserWithEmail($id: ID!) {
-    user(id: $id) {
-      id
-      name
-      email
-    }
-  }
-`;
-const USERS = /* GraphQL */ `
-  query Users($first: Int, $after: String) {
-    users(first: $first, after: $after) {
-      edges {
-        cursor
-        node {
-          id
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`;
-const UPDATE_ME = /* GraphQL */ `
-  mutation UpdateMe($input: UpdateMeInput!) {
-    updateMe(input: $input) {
-      id
-      name
-    }
-  }
-`;
-
-let h: UsersHarness;
+let h: Started<typeof usersSubgraph>;
 beforeAll(async () => {
-  h = await startUsers('users');
+  h = await startSubgraph(usersSubgraph, 'users');
 });
 afterAll(async () => {
   await h?.close();
@@ -86,14 +34,14 @@ const UNAUTHENTICATED = (path: string[]) => ({
 
 describe('me', () => {
   it('is null for an anonymous caller', async () => {
-    const res = await h.call<{ me: UserView | null }>(ME);
+    const res = await h.call(MeDocument, {});
 
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ data: { me: null } });
   });
 
   it("returns the caller's own profile, email included", async () => {
-    const res = await h.call<{ me: UserView | null }>(ME, {}, CUSTOMER);
+    const res = await h.call(MeDocument, {}, GRACE);
 
     expect(res.body).toEqual({
       data: {
@@ -109,7 +57,7 @@ describe('me', () => {
   });
 
   it('is null when the caller signed by the gateway no longer exists', async () => {
-    const res = await h.call(ME, {}, { userId: UNKNOWN_ID, role: 'CUSTOMER' });
+    const res = await h.call(MeDocument, {}, { userId: UNKNOWN_ID, role: 'CUSTOMER' });
 
     expect(res.body).toEqual({ data: { me: null } });
   });
@@ -117,7 +65,7 @@ describe('me', () => {
 
 describe('user(id)', () => {
   it('requires a logged-in caller', async () => {
-    const res = await h.call(USER, { id: grace.id });
+    const res = await h.call(UserDocument, { id: grace.id });
 
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({ user: null });
@@ -125,7 +73,7 @@ describe('user(id)', () => {
   });
 
   it('keeps the rest of an anonymous response: HTTP 200, me null, user null with the error', async () => {
-    const res = await h.call(`query { me { id } user(id: "${grace.id}") { id } }`);
+    const res = await h.call(MeAndUserDocument, { id: grace.id });
 
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({ me: null, user: null });
@@ -133,13 +81,13 @@ describe('user(id)', () => {
   });
 
   it('returns another user without their email to a customer', async () => {
-    const res = await h.call(USER, { id: alan.id }, CUSTOMER);
+    const res = await h.call(UserDocument, { id: alan.id }, GRACE);
 
     expect(res.body).toEqual({ data: { user: { id: alan.id, name: alan.name, role: 'CUSTOMER' } } });
   });
 
   it('is null for an unknown uuid', async () => {
-    const res = await h.call(USER, { id: UNKNOWN_ID }, CUSTOMER);
+    const res = await h.call(UserDocument, { id: UNKNOWN_ID }, GRACE);
 
     expect(res.body).toEqual({ data: { user: null } });
   });
@@ -147,7 +95,7 @@ describe('user(id)', () => {
   it.each(['abc', '', '00000000-0000-4000-8000-00000000000', "1' or '1'='1"])(
     'is null for the non-uuid id %j, not an internal error',
     async (id) => {
-      const res = await h.call(USER, { id }, CUSTOMER);
+      const res = await h.call(UserDocument, { id }, GRACE);
 
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ data: { user: null } });
@@ -155,7 +103,7 @@ describe('user(id)', () => {
   );
 
   it("refuses another user's email to a customer with FORBIDDEN on that field, and still returns the name", async () => {
-    const res = await h.call<{ user: UserView | null }>(USER_WITH_EMAIL, { id: alan.id }, CUSTOMER);
+    const res = await h.call(UserWithEmailDocument, { id: alan.id }, GRACE);
 
     expect(errorsOf(res)).toEqual([
       {
@@ -168,13 +116,13 @@ describe('user(id)', () => {
   });
 
   it('shows a customer their own email', async () => {
-    const res = await h.call(USER_WITH_EMAIL, { id: grace.id }, CUSTOMER);
+    const res = await h.call(UserWithEmailDocument, { id: grace.id }, GRACE);
 
     expect(res.body).toEqual({ data: { user: { id: grace.id, name: grace.name, email: grace.email } } });
   });
 
   it("shows an admin anyone's email", async () => {
-    const res = await h.call(USER_WITH_EMAIL, { id: alan.id }, ADMIN);
+    const res = await h.call(UserWithEmailDocument, { id: alan.id }, ADA);
 
     expect(res.body).toEqual({ data: { user: { id: alan.id, name: alan.name, email: alan.email } } });
   });
@@ -182,7 +130,7 @@ describe('user(id)', () => {
 
 describe('users', () => {
   it('is refused to a customer with FORBIDDEN', async () => {
-    const res = await h.call(USERS, { first: 2 }, CUSTOMER);
+    const res = await h.call(UsersDocument, { first: 2 }, GRACE);
 
     expect(res.body.data).toBeNull();
     expect(errorsOf(res)).toEqual([
@@ -191,7 +139,7 @@ describe('users', () => {
   });
 
   it('is refused to an anonymous caller with UNAUTHENTICATED', async () => {
-    const res = await h.call(USERS, { first: 2 });
+    const res = await h.call(UsersDocument, { first: 2 });
 
     expect(res.status).toBe(200);
     expect(res.body.data).toBeNull();
@@ -215,16 +163,16 @@ describe('updateMe', () => {
   };
 
   it("changes the caller's name, trimmed, and stores it", async () => {
-    const res = await h.call(UPDATE_ME, { input: { name: '  Margaret H. Hamilton ' } }, margaret);
+    const res = await h.call(UpdateMeDocument, { input: { name: '  Margaret H. Hamilton ' } }, margaret);
 
     expect(res.body).toEqual({ data: { updateMe: { id: margaret.userId, name: 'Margaret H. Hamilton' } } });
     expect(await storedName(margaret.userId)).toBe('Margaret H. Hamilton');
-    const me = await h.call(ME, {}, margaret);
+    const me = await h.call(MeDocument, {}, margaret);
     expect(me.body.data).toEqual({ me: expect.objectContaining({ name: 'Margaret H. Hamilton' }) });
   });
 
   it('changes only the caller, never anyone else', async () => {
-    await h.call(UPDATE_ME, { input: { name: 'Margaret Hamilton' } }, margaret);
+    await h.call(UpdateMeDocument, { input: { name: 'Margaret Hamilton' } }, margaret);
 
     const rows = await h.database.db
       .select({ id: users.id, name: users.name })
@@ -246,7 +194,7 @@ describe('updateMe', () => {
     },
   ])('rejects $rule with BAD_USER_INPUT on name and keeps the stored name', async ({ name, message }) => {
     const before = await storedName(margaret.userId);
-    const res = await h.call(UPDATE_ME, { input: { name } }, margaret);
+    const res = await h.call(UpdateMeDocument, { input: { name } }, margaret);
 
     expect(res.body.data).toBeNull();
     expect(errorsOf(res)).toEqual([
@@ -256,7 +204,7 @@ describe('updateMe', () => {
   });
 
   it('requires a logged-in caller', async () => {
-    const res = await h.call(UPDATE_ME, { input: { name: 'Nobody' } });
+    const res = await h.call(UpdateMeDocument, { input: { name: 'Nobody' } });
 
     expect(res.status).toBe(200);
     expect(res.body.data).toBeNull();
@@ -268,7 +216,7 @@ describe('updateMe', () => {
     { given: 'no name at all', input: {} },
   ])('keeps the name unchanged when given $given', async ({ input }) => {
     const before = await storedName(margaret.userId);
-    const res = await h.call(UPDATE_ME, { input }, margaret);
+    const res = await h.call(UpdateMeDocument, { input }, margaret);
 
     expect(res.body).toEqual({ data: { updateMe: { id: margaret.userId, name: before } } });
     expect(await storedName(margaret.userId)).toBe(before);
@@ -276,7 +224,7 @@ describe('updateMe', () => {
 
   it('answers NOT_FOUND when the signed caller no longer exists', async () => {
     const res = await h.call(
-      UPDATE_ME,
+      UpdateMeDocument,
       { input: { name: 'Ghost' } },
       { userId: UNKNOWN_ID, role: 'CUSTOMER' },
     );

@@ -9,3 +9,5 @@ export { createQueryCounter, type QueryCounter } from './query-counter.ts';
 export { isUniqueViolation, isDatabaseUnavailable } from './errors.ts';
 export { waitForDatabase } from './wait-for-database.ts';
 export type { DatabaseUsage, QueryEvent } from './usage.ts';
+export { afterTimeKey } from './keyset.ts';
+export { openServiceDatabase, type ServiceDatabaseEnv } from './open-service-database.ts';

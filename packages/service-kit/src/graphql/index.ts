@@ -11,5 +11,5 @@ export {
   type Edge,
 } from './pagination.ts';
 export { DateTime } from './scalars.ts';
-export { listSchemaFiles, readSchemaSdl, loadSchemaDocument } from './schema-files.ts';
+export { BASE_SCHEMA_FILE, listSchemaFiles, readSchemaSdl, loadSchemaDocument } from './schema-files.ts';
 export { isUuid, normalizeId } from './uuid.ts';

@@ -3,26 +3,33 @@ import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheContr
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper/index.js';
-import type { DocumentNode } from 'graphql';
 import type { Identity } from '../auth/identity.ts';
 import type { DatabaseUsage } from '../db/usage.ts';
 import { createErrorFormatter } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { ServiceMetrics } from '../metrics/service-metrics.ts';
+import { loadSchemaDocument } from '../graphql/schema-files.ts';
+import { createServiceMetrics, type ServiceMetrics } from '../metrics/service-metrics.ts';
 import { identityOf, requireGatewaySignature } from './gateway-guard.ts';
 import { createGraphQLApp } from './graphql-app.ts';
 import { requestInfoPlugin } from './request-info.ts';
 
 export interface SubgraphServiceOptions<TContext extends BaseContext> {
+  /** Labels metrics (`service="<name>"`). */
+  name: string;
   env: { NODE_ENV: string; INTERNAL_SECRET: string; CACHE_MAX_AGE_SECONDS: number };
   logger: Logger;
-  metrics: ServiceMetrics;
+  /** Default: a registry of the service's own, served at `/metrics`. */
+  metrics?: ServiceMetrics | undefined;
   database: { ready(): Promise<void>; readonly usage: DatabaseUsage };
-  typeDefs: DocumentNode;
+  /** The folder of the subgraph's `.graphql` files; the kit's base SDL comes first. */
+  schemaDir: string;
   /** The subgraph's resolver map, typed by its generated `Resolvers`. */
   resolvers: object;
-  /** Builds the per-request context from the verified caller. */
-  context: (base: { identity: Identity; requestId: string; logger: Logger }) => TContext;
+  /** Builds the per-request context from the verified caller; `metrics` counts DataLoader batches. */
+  context: (
+    base: { identity: Identity; requestId: string; logger: Logger },
+    metrics: ServiceMetrics,
+  ) => TContext;
 }
 
 /**
@@ -33,11 +40,11 @@ export interface SubgraphServiceOptions<TContext extends BaseContext> {
 export async function createSubgraphService<TContext extends BaseContext>(
   options: SubgraphServiceOptions<TContext>,
 ) {
-  const { env, logger, metrics, database } = options;
+  const { env, logger, database, metrics = createServiceMetrics(options.name) } = options;
   metrics.observeDatabase(database.usage);
   // The generated resolver types are stricter than Apollo's resolver map type; this is the one boundary cast.
   const schema = buildSubgraphSchema({
-    typeDefs: options.typeDefs,
+    typeDefs: loadSchemaDocument(options.schemaDir),
     resolvers: options.resolvers as GraphQLSchemaModule['resolvers'],
   });
   const apollo = new ApolloServer<TContext>({
@@ -64,9 +71,13 @@ export async function createSubgraphService<TContext extends BaseContext>(
     guard: requireGatewaySignature(env.INTERNAL_SECRET, logger),
     readiness: () => database.ready(),
     context: async (_req, res, scope) =>
-      options.context({ identity: identityOf(res.locals), requestId: scope.requestId, logger: scope.logger }),
+      options.context(
+        { identity: identityOf(res.locals), requestId: scope.requestId, logger: scope.logger },
+        metrics,
+      ),
   });
   return { app, apollo, metrics, stop: () => apollo.stop() };
 }
 
 export { runSubgraph, type SubgraphProcess } from './run-subgraph.ts';
+export { serveSubgraph, type SubgraphDefinition } from './serve-subgraph.ts';

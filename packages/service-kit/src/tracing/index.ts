@@ -111,3 +111,10 @@ export function tracingOptionsOf(defaultServiceName: string, env: TracingEnv): T
     exporter: env.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT } : undefined,
   };
 }
+
+/**
+ * A service's tracing from its own environment, started by its `tracing.ts`, which `index.ts` imports first:
+ * the SDK must hook `http` and `graphql` before anything loads them.
+ */
+export const startServiceTracing = (service: string, source: Record<string, string | undefined>): Tracing =>
+  startTracing(tracingOptionsOf(service, loadTracingEnv(service, source)));

@@ -1,5 +1,5 @@
 import { DEMO_PASSWORD, DEMO_USERS } from '@supergraph/demo-data';
-import { hashPassword } from '../auth/passwords.ts';
+import { hashPassword } from '../users/passwords.ts';
 import type { UsersDb } from './client.ts';
 import { users } from './schema.ts';
 

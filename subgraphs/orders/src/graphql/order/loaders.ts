@@ -1,20 +1,19 @@
-import { isUuid, normalizeId } from '@supergraph/service-kit/graphql';
+import { isUuid } from '@supergraph/service-kit/graphql';
+import { createByIdLoader } from '@supergraph/service-kit/loaders';
 import { instrumentedBatch, type BatchObserver } from '@supergraph/service-kit/metrics';
 import DataLoader from 'dataloader';
 import type { OrdersDb } from '../../db/client.ts';
 import type { OrderItemRow, OrderRow, OrderStatus } from '../../db/schema.ts';
-import { findItemsByOrderIds, findOrdersByIds, listOrdersForUsers, type OrderPageKey } from './queries.ts';
+import {
+  findItemsByOrderIds,
+  findOrdersByIds,
+  listOrdersForUsers,
+  type OrderPageKey,
+} from '../../orders/queries.ts';
 
 /** Orders by id: one statement per request for every order asked for. */
-export function createOrderLoader(db: OrdersDb, batches?: BatchObserver) {
-  const load = async (ids: readonly string[]) => {
-    const valid = ids.filter(isUuid).map(normalizeId);
-    const rows = valid.length ? await findOrdersByIds(db, valid) : [];
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => byId.get(normalizeId(id)) ?? null);
-  };
-  return new DataLoader<string, OrderRow | null>(instrumentedBatch('order', load, batches));
-}
+export const createOrderLoader = (db: OrdersDb, batches?: BatchObserver) =>
+  createByIdLoader('order', (ids) => findOrdersByIds(db, ids), batches);
 
 /** Items of many orders in one statement, each list in the order the customer placed them. */
 export function createItemsLoader(db: OrdersDb, batches?: BatchObserver) {

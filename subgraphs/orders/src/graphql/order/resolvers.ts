@@ -5,8 +5,8 @@ import type { OrdersContext } from '../../context.ts';
 import type { OrderRow } from '../../db/schema.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
 import { money } from './mappers.ts';
-import { cancelOrder, insertOrder, listOrders } from './queries.ts';
-import { parsePlaceOrderInput } from './validation.ts';
+import { cancelOrder, insertOrder, listOrders } from '../../orders/queries.ts';
+import { parsePlaceOrderInput } from '../../orders/validation.ts';
 
 /** Loads an order the caller may see: null when it does not exist, FORBIDDEN when it is someone else's. */
 async function visibleOrder(id: string, { identity, loaders }: OrdersContext): Promise<OrderRow | null> {

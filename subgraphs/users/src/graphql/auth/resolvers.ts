@@ -1,12 +1,12 @@
 import { signAccessToken } from '@supergraph/service-kit/auth';
 import { badUserInput, unauthenticated } from '@supergraph/service-kit/errors';
 import { isUniqueViolation } from '@supergraph/service-kit/db';
-import { decoyHash, hashPassword, verifyPassword } from '../../auth/passwords.ts';
-import { normaliseEmail, parseSignUpInput } from '../../auth/validation.ts';
+import { decoyHash, hashPassword, verifyPassword } from '../../users/passwords.ts';
+import { normaliseEmail, parseSignUpInput } from '../../users/validation.ts';
 import type { UsersContext } from '../../context.ts';
 import type { UserRow } from '../../db/schema.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
-import { findUserByEmail, registerUser } from '../user/queries.ts';
+import { findUserByEmail, registerUser } from '../../users/queries.ts';
 
 async function session(user: UserRow, { tokens, authenticatedInRequest }: UsersContext) {
   authenticatedInRequest.add(user.id);

@@ -2,8 +2,8 @@ import { canAccessOwnedBy, requireAdmin, requireUser } from '@supergraph/service
 import { forbidden, notFound } from '@supergraph/service-kit/errors';
 import { decodeTimeCursor, pageSize, timeKeyOf, toConnection } from '@supergraph/service-kit/graphql';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
-import { parseUpdateMeInput } from '../../auth/validation.ts';
-import { deleteUser, listUsers, renameUser } from './queries.ts';
+import { parseUpdateMeInput } from '../../users/validation.ts';
+import { deleteUser, listUsers, renameUser } from '../../users/queries.ts';
 
 /** A deleted account is a tombstone: it resolves as a reference (Order.user), never as a user to look up. */
 const live = <T extends { deletedAt: Date | null }>(user: T | null): T | null =>

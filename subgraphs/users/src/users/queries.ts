@@ -1,8 +1,9 @@
 import { createEvent, enqueueEvents } from '@supergraph/events';
+import { afterTimeKey } from '@supergraph/service-kit/db';
 import type { TimeKey } from '@supergraph/service-kit/graphql';
-import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
-import type { UsersDb } from '../../db/client.ts';
-import { outbox, users, type UserRow } from '../../db/schema.ts';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { UsersDb } from '../db/client.ts';
+import { outbox, users, type UserRow } from '../db/schema.ts';
 
 /** What a deleted account is called wherever it is still referred to. */
 export const DELETED_USER_NAME = 'Deleted user';
@@ -11,18 +12,19 @@ const ERASED_PASSWORD_HASH = '!erased';
 
 /** Users oldest first (deleted accounts omitted), keyset-paginated on (created_at, id) so pages are stable while users sign up. */
 export function listUsers(db: UsersDb, limit: number, after: TimeKey | null): Promise<UserRow[]> {
-  const afterCursor = after
-    ? or(
-        gt(users.createdAt, after.createdAt),
-        and(eq(users.createdAt, after.createdAt), gt(users.id, after.id)),
-      )
-    : undefined;
   return db
     .select()
     .from(users)
-    .where(and(isNull(users.deletedAt), afterCursor))
+    .where(and(isNull(users.deletedAt), afterTimeKey(users, after, 'asc')))
     .orderBy(asc(users.createdAt), asc(users.id))
     .limit(limit);
+}
+
+export function findUsersByIds(db: UsersDb, ids: readonly string[]): Promise<UserRow[]> {
+  return db
+    .select()
+    .from(users)
+    .where(inArray(users.id, [...ids]));
 }
 
 export async function findUserByEmail(db: UsersDb, email: string): Promise<UserRow | undefined> {

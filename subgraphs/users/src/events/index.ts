@@ -1,8 +1,8 @@
 import { createServiceEvents, type ServiceEvents } from '@supergraph/events';
 import type { Logger } from '@supergraph/service-kit/logger';
-import type { UsersDatabase } from './db/client.ts';
-import { outbox } from './db/schema.ts';
-import type { UsersEnv } from './env.ts';
+import type { UsersDatabase } from '../db/client.ts';
+import { outbox } from '../db/schema.ts';
+import type { UsersEnv } from '../env.ts';
 
 /**
  * The users service's side of the events: it publishes user.registered, user.updated and user.deleted

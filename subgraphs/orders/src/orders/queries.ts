@@ -1,24 +1,16 @@
 import { createEvent, enqueueEvents } from '@supergraph/events';
-import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { OrdersDb } from '../../db/client.ts';
-import { orderItems, orders, outbox, type OrderRow, type OrderStatus } from '../../db/schema.ts';
-import { knownUserStatusOf, lockUser } from '../../events/known-users.ts';
+import { afterTimeKey } from '@supergraph/service-kit/db';
+import type { TimeKey } from '@supergraph/service-kit/graphql';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { OrdersDb } from '../db/client.ts';
+import { orderItems, orders, outbox, type OrderRow, type OrderStatus } from '../db/schema.ts';
+import { knownUserStatusOf, lockUser } from './known-users.ts';
 import type { PlaceOrder } from './validation.ts';
 
-export interface OrderPageKey {
-  createdAt: Date;
-  id: string;
-}
+export type OrderPageKey = TimeKey;
 
 /** Rows strictly after `after` in newest-first order. */
-function afterKey(after: OrderPageKey | null): SQL | undefined {
-  return after
-    ? or(
-        lt(orders.createdAt, after.createdAt),
-        and(eq(orders.createdAt, after.createdAt), lt(orders.id, after.id)),
-      )
-    : undefined;
-}
+const afterKey = (after: OrderPageKey | null) => afterTimeKey(orders, after, 'desc');
 
 /** One page of orders, newest first; `userId` null lists everybody's (admins). */
 export function listOrders(

@@ -1,13 +1,10 @@
 import { badUserInput } from '@supergraph/service-kit/errors';
+import { noNul, parseInput } from '@supergraph/service-kit/validation';
 import { z } from 'zod';
 
 /** Largest amount a GraphQL Int (and our integer columns) can hold. */
 export const MAX_AMOUNT = 2_147_483_647;
 const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-
-/** PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail the insert. */
-const noNul = (field: string) =>
-  [(value: string) => !value.includes('\0'), `${field} must not contain NUL characters`] as const;
 
 const item = z.object({
   sku: z
@@ -41,14 +38,10 @@ export type PlaceOrder = z.infer<typeof placeOrder> & { totalAmount: number };
 
 /** Validates a new order and computes its total; every failure is BAD_USER_INPUT naming the field. */
 export function parsePlaceOrderInput(input: unknown): PlaceOrder {
-  const result = placeOrder.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw badUserInput(issue.message, issue.path.map(String).join('.'));
-  }
-  const totalAmount = result.data.items.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
+  const order = parseInput(placeOrder, input);
+  const totalAmount = order.items.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
   if (totalAmount > MAX_AMOUNT) {
     throw badUserInput(`the order total must be at most ${MAX_AMOUNT} minor units`, 'items');
   }
-  return { ...result.data, totalAmount };
+  return { ...order, totalAmount };
 }

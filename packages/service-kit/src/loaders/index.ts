@@ -1,0 +1,1 @@
+export { createByIdLoader } from './by-id.ts';

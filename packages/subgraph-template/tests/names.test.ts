@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateSubgraph } from '../src/generate.ts';
+import { subgraphNames, SubgraphNameError } from '../src/names.ts';
+
+const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
+
+describe('the name of a new subgraph', () => {
+  it.each([
+    [
+      'BAD',
+      '"BAD" is not a subgraph name: use one lower-case word of 2 to 30 letters and digits, starting with a letter (like "reviews").',
+    ],
+    [
+      'a/b',
+      '"a/b" is not a subgraph name: use one lower-case word of 2 to 30 letters and digits, starting with a letter (like "reviews").',
+    ],
+    [
+      '9lives',
+      '"9lives" is not a subgraph name: use one lower-case word of 2 to 30 letters and digits, starting with a letter (like "reviews").',
+    ],
+    ['users', '"users" is taken: @supergraph/users already exists in this repository. Choose another name.'],
+    [
+      'testing',
+      '"testing" is taken: @supergraph/testing already exists in this repository. Choose another name.',
+    ],
+    ['user', '"user" would define the type User, which the supergraph already has. Choose another name.'],
+  ])('refuses %j with a message that says what to do', (name, message) => {
+    expect(() => subgraphNames(REPO_ROOT, name)).toThrow(new SubgraphNameError(message));
+  });
+
+  it('derives the entity, the identifiers and the next free port from a plural name', () => {
+    expect(subgraphNames(REPO_ROOT, 'reviews')).toEqual({
+      name: 'reviews',
+      pascal: 'Reviews',
+      upper: 'REVIEWS',
+      entity: 'Review',
+      entityCamel: 'review',
+      port: 4003,
+    });
+    expect(subgraphNames(REPO_ROOT, 'categories')).toMatchObject({
+      entity: 'Category',
+      entityCamel: 'category',
+    });
+    expect(subgraphNames(REPO_ROOT, 'inventory')).toMatchObject({
+      entity: 'Inventory',
+      entityCamel: 'inventory',
+    });
+  });
+
+  it('refuses before it writes anything', async () => {
+    const codegen = readFileSync(join(REPO_ROOT, 'codegen.ts'), 'utf8');
+
+    await expect(generateSubgraph(REPO_ROOT, 'orders')).rejects.toThrow(SubgraphNameError);
+    expect(readFileSync(join(REPO_ROOT, 'codegen.ts'), 'utf8')).toBe(codegen);
+  });
+});
