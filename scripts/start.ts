@@ -1,6 +1,6 @@
 /**
- * `npm start`: the whole stack on one machine with nothing installed — both subgraphs on embedded PGlite
- * with demo data, then the gateway. Ctrl-C stops everything cleanly. Events go through the local RabbitMQ and
+ * `npm start`: the whole stack on one machine with nothing installed — every subgraph of the repository
+ * (schema/src/subgraphs.ts) on embedded PGlite with demo data, then the gateway. Ctrl-C stops everything cleanly. Events go through the local RabbitMQ and
  * rate limits are counted in the local Redis whenever those answer (start/local-services.ts); on a terminal
  * the services' JSON logs are shown as short readable lines (start/pretty-log.ts; LOG_FORMAT=json|pretty).
  *
@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { demoUser } from '@supergraph/demo-data';
 import { GATEWAY_NODE_OPTIONS } from '@supergraph/router/heap';
+import { envNameOf } from '@supergraph/router/subgraph-settings';
+import { REPO_SUBGRAPHS } from '@supergraph/schema/subgraphs';
 import { detectLocalServices } from './start/local-services.ts';
 import { createPrettyFormatter } from './start/pretty-log.ts';
 
@@ -32,14 +34,12 @@ const format = createPrettyFormatter({
 });
 /** A subgraph's own database: `<NAME>_DATABASE_URL` (PostgreSQL) or `<NAME>_DATA_DIR` (PGlite folder), if set. */
 const databaseOf = (name: string): Record<string, string> => {
-  const upper = name.toUpperCase();
+  const upper = envNameOf(name);
   const url = process.env[`${upper}_DATABASE_URL`];
   const dataDir = process.env[`${upper}_DATA_DIR`];
   return { ...(url ? { DATABASE_URL: url } : {}), ...(dataDir ? { DATA_DIR: dataDir } : {}) };
 };
 const eventsEnv: Record<string, string> = local.amqpUrl ? { AMQP_URL: local.amqpUrl } : {};
-const USERS_PORT = port('USERS_PORT', 4001);
-const ORDERS_PORT = port('ORDERS_PORT', 4002);
 const GATEWAY_PORT = port('GATEWAY_PORT', 4000);
 
 interface Service {
@@ -49,30 +49,33 @@ interface Service {
   env: Record<string, string>;
 }
 
-const SERVICES: Service[] = [
-  { name: 'users', dir: 'subgraphs/users', port: USERS_PORT, env: { ...eventsEnv, ...databaseOf('users') } },
-  {
-    name: 'orders',
-    dir: 'subgraphs/orders',
-    port: ORDERS_PORT,
-    env: { ...eventsEnv, ...databaseOf('orders') },
+/** Each subgraph on the port its composition URL names, unless `<NAME>_PORT` moves it. */
+const SUBGRAPHS: Service[] = REPO_SUBGRAPHS.map(({ name, url }) => ({
+  name,
+  dir: `subgraphs/${name}`,
+  port: port(`${envNameOf(name)}_PORT`, Number(new URL(url).port)),
+  env: { ...eventsEnv, ...databaseOf(name) },
+}));
+
+const GATEWAY: Service = {
+  name: 'gateway',
+  dir: 'router',
+  port: GATEWAY_PORT,
+  env: {
+    // The gateway's heap sizing (router/src/heap.ts), as in docker-compose.yml; a NODE_OPTIONS of your own
+    // comes last, so its flags win.
+    NODE_OPTIONS: [GATEWAY_NODE_OPTIONS, process.env['NODE_OPTIONS']].filter(Boolean).join(' '),
+    ...Object.fromEntries(
+      SUBGRAPHS.map(({ name, port }) => [
+        `SUBGRAPH_${envNameOf(name)}_URL`,
+        `http://127.0.0.1:${port}/graphql`,
+      ]),
+    ),
+    ...(local.redisUrl ? { REDIS_URL: local.redisUrl } : {}),
+    // Apollo Sandbox opens logged in as the demo customer grace@example.com (seeded by the users subgraph).
+    SANDBOX_USER_ID: demoUser('grace@example.com').id,
   },
-  {
-    name: 'gateway',
-    dir: 'router',
-    port: GATEWAY_PORT,
-    env: {
-      // The gateway's heap sizing (router/src/heap.ts), as in docker-compose.yml; a NODE_OPTIONS of your own
-      // comes last, so its flags win.
-      NODE_OPTIONS: [GATEWAY_NODE_OPTIONS, process.env['NODE_OPTIONS']].filter(Boolean).join(' '),
-      SUBGRAPH_USERS_URL: `http://127.0.0.1:${USERS_PORT}/graphql`,
-      SUBGRAPH_ORDERS_URL: `http://127.0.0.1:${ORDERS_PORT}/graphql`,
-      ...(local.redisUrl ? { REDIS_URL: local.redisUrl } : {}),
-      // Apollo Sandbox opens logged in as the demo customer grace@example.com (seeded by the users subgraph).
-      SANDBOX_USER_ID: demoUser('grace@example.com').id,
-    },
-  },
-];
+};
 
 const children = new Map<string, ChildProcess>();
 let stopping = false;
@@ -150,13 +153,11 @@ process.on('SIGINT', () => void stop(0));
 process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')));
 process.on('SIGTERM', () => void stop(0));
 
-const [users, orders, gateway] = SERVICES as [Service, Service, Service];
-launch(users);
-launch(orders);
+SUBGRAPHS.forEach(launch);
 try {
-  await Promise.all([waitReady(users), waitReady(orders)]);
-  launch(gateway);
-  await waitReady(gateway);
+  await Promise.all(SUBGRAPHS.map((subgraph) => waitReady(subgraph)));
+  launch(GATEWAY);
+  await waitReady(GATEWAY);
 } catch (error) {
   console.error(`\nThe stack did not start: ${(error as Error).message}`);
   await stop(1);
