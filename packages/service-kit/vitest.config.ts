@@ -1,3 +1,4 @@
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { testTimeout: 15_000 } });
+// Some tests boot PGlite, which takes seconds on a busy shared machine: the same allowance as the subgraphs'.
+export default defineConfig({ test: { testTimeout: 30_000, hookTimeout: 60_000 } });
