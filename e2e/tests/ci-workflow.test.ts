@@ -251,4 +251,10 @@ describe('the GitHub Actions workflow', () => {
       expect(login?.if, name).toBe("github.ref == 'refs/heads/main'");
     }
   });
+
+  it('rebuilds the gateway image when the composed supergraph it carries changes', () => {
+    const router = workflow.jobs['affected']!.steps.find((step) => step.id === 'router');
+    expect(read('Dockerfile')).toContain('/repo/schema/supergraph.graphql ./schema/supergraph.graphql');
+    expect(router?.run).toContain('git diff --quiet "$BASE" HEAD -- schema/supergraph.graphql');
+  });
 });

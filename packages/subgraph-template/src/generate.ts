@@ -24,13 +24,15 @@ export async function generateSubgraph(repoRoot: string, name: string): Promise<
   const dir = join('subgraphs', name);
   const files = Object.entries(subgraphFiles(names)).map(([path, text]) => [join(dir, path), text] as const);
   files.push([join('deploy', 'k8s', `${name}.yaml`), k8sManifest(names)]);
-  const edits = repoEdits(names).map((edit) => ({
-    ...edit,
-    text: edit.edit(readFileSync(join(repoRoot, edit.path), 'utf8')),
-  }));
+  // Several entries may go into one file: each edit works on the text the previous ones left.
+  const edited = new Map<string, string>();
+  for (const edit of repoEdits(names)) {
+    const text = edited.get(edit.path) ?? readFileSync(join(repoRoot, edit.path), 'utf8');
+    edited.set(edit.path, edit.edit(text));
+  }
 
   for (const [path, text] of files) await write(repoRoot, path, text);
-  for (const edit of edits) await write(repoRoot, edit.path, edit.text);
+  for (const [path, text] of edited) await write(repoRoot, path, text);
   // drizzle-kit writes src/db/migrations/0000_init.sql and its snapshot from src/db/schema.ts.
   execFileSync(join(repoRoot, 'node_modules', '.bin', 'drizzle-kit'), ['generate', '--name', 'init'], {
     cwd: join(repoRoot, dir),
@@ -39,7 +41,7 @@ export async function generateSubgraph(repoRoot: string, name: string): Promise<
   return {
     names,
     created: [...files.map(([path]) => path), join(dir, 'src', 'db', 'migrations')],
-    changed: edits.map(({ path, what }) => ({ path, what })),
+    changed: repoEdits(names).map(({ path, what }) => ({ path, what })),
   };
 }
 

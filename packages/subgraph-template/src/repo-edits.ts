@@ -96,6 +96,53 @@ export function repoEdits(n: SubgraphNames): RepoEdit[] {
       },
     },
     {
+      path: 'docker-compose.yml',
+      what: "compose: the gateway's route to it, and the gateway waits for it",
+      edit: (text) => {
+        const routed = insertAfterLast(
+          'docker-compose.yml',
+          text,
+          /^ {6}SUBGRAPH_[A-Z0-9_]+_URL: .*$/gm,
+          `\n      SUBGRAPH_${upper}_URL: http://${name}:${port}/graphql`,
+        );
+        return insertBefore(
+          'docker-compose.yml',
+          routed,
+          // The first line of the gateway's depends_on.
+          /(?<=^ {2}gateway:\n(?:(?: {4}.*)?\n)*? {4}depends_on:\n)/m,
+          `      ${name}: { condition: service_healthy }\n`,
+          `gateway.depends_on.${name}: { condition: service_healthy }`,
+        );
+      },
+    },
+    {
+      path: 'deploy/k8s/config.yaml',
+      what: "Kubernetes: the gateway's route to it",
+      edit: (text) =>
+        insertAfterLast(
+          'deploy/k8s/config.yaml',
+          text,
+          /^ {2}SUBGRAPH_[A-Z0-9_]+_URL: .*$/gm,
+          `\n  SUBGRAPH_${upper}_URL: http://${name}.supergraph.svc.cluster.local:${port}/graphql`,
+        ),
+    },
+    {
+      path: 'deploy/k8s/gateway.yaml',
+      what: 'Kubernetes: the gateway reads that route',
+      edit: (text) =>
+        insertAfterLast(
+          'deploy/k8s/gateway.yaml',
+          text,
+          /^ {14}valueFrom: \{ configMapKeyRef: \{ name: supergraph-config, key: SUBGRAPH_[A-Z0-9_]+_URL \} \}$/gm,
+          `\n            - name: SUBGRAPH_${upper}_URL\n              valueFrom: { configMapKeyRef: { name: supergraph-config, key: SUBGRAPH_${upper}_URL } }`,
+        ),
+    },
+    {
+      path: '.github/workflows/ci.yml',
+      what: 'CI: builds and pushes its image when it is affected',
+      edit: (text) => ciWorkflowWith(text, name),
+    },
+    {
       path: 'deploy/k8s/secrets.example.yaml',
       what: 'Kubernetes: its database URL secret',
       edit: (text) =>
@@ -265,4 +312,43 @@ spec:
   selector:
     matchLabels: { app.kubernetes.io/name: ${name} }
 `;
+}
+
+/**
+ * The workflow with the subgraph's own `affected` output and step and its image job, each written like
+ * users' (the job copied with the name changed), so the new service builds and ships on its own.
+ */
+function ciWorkflowWith(text: string, name: string): string {
+  const path = '.github/workflows/ci.yml';
+  const output = insertAfterLast(
+    path,
+    text,
+    /^ {6}[a-z0-9-]+: \$\{\{ steps\.[a-z0-9-]+\.outputs\.affected \}\}$/gm,
+    `\n      ${name}: \${{ steps.${name}.outputs.affected }}`,
+  );
+  const usersStep = /^ {6}- id: users\n {8}run: (.*@supergraph\/users.*)$/m.exec(output);
+  if (!usersStep)
+    throw new RepoEditError(
+      `${path}: no \`- id: users\` step to copy; add an affected step for ${name} by hand`,
+    );
+  const step = `\n      - id: ${name}\n        run: ${usersStep[1]!.replace('@supergraph/users', `@supergraph/${name}`)}`;
+  const withStep = insertAfterLast(
+    path,
+    output,
+    /^ {6}- id: [a-z0-9-]+\n {8}run: npx turbo query affected .*$/gm,
+    step,
+  );
+  const usersJob = /^ {2}users:\n(?: {4}.*\n|\n(?= {4}))+/m.exec(withStep);
+  if (!usersJob)
+    throw new RepoEditError(`${path}: no \`users:\` image job to copy; add a ${name} image job by hand`);
+  const job = usersJob[0]
+    .replace(/^ {2}users:$/m, `  ${name}:`)
+    .replace(/\busers image\b/g, `${name} image`)
+    .replace(/needs\.affected\.outputs\.users\b/g, `needs.affected.outputs.${name}`)
+    .replace(/image-users-/g, `image-${name}-`)
+    .replace(/\/users$/m, `/${name}`)
+    .replace(/SERVICE=users/g, `SERVICE=${name}`)
+    .replace(/SERVICE_DIR=subgraphs\/users/g, `SERVICE_DIR=subgraphs/${name}`)
+    .replace(/scope=users\b/g, `scope=${name}`);
+  return insertBefore(path, withStep, /^ {2}router:$/m, `${job.trimEnd()}\n\n`, `an image job for ${name}`);
 }

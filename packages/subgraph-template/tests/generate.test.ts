@@ -29,6 +29,7 @@ const COPIED = [
   'schema',
   'deploy',
   'e2e/operations',
+  '.github',
 ];
 /** The repository's tools (node 24 first: the `node` devDependency) for the commands run in the copy. */
 const PATH = `${join(REPO_ROOT, 'node_modules', '.bin')}:${process.env['PATH'] ?? ''}`;
@@ -159,6 +160,55 @@ describe('npm run new:subgraph -- reviews, in a copy of the repository', () => {
       '--build-arg SERVICE=users|orders|router|reviews',
     );
     expect(readFileSync(join(copy, '.env.example'), 'utf8')).toContain('\nREVIEWS_DB_PASSWORD=\n');
+  });
+
+  it('routes the gateway to it in compose and Kubernetes, and builds its image in CI when it is affected', () => {
+    const compose = parseYaml(readFileSync(join(copy, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+      services: Record<
+        string,
+        { environment?: Record<string, string>; depends_on?: Record<string, unknown> }
+      >;
+    };
+    expect(compose.services['gateway']?.environment?.['SUBGRAPH_REVIEWS_URL']).toBe(
+      'http://reviews:4003/graphql',
+    );
+    expect(compose.services['gateway']?.depends_on?.['reviews']).toEqual({ condition: 'service_healthy' });
+    const config = parseYaml(readFileSync(join(copy, 'deploy/k8s/config.yaml'), 'utf8')) as {
+      data: Record<string, string>;
+    };
+    expect(config.data['SUBGRAPH_REVIEWS_URL']).toBe(
+      'http://reviews.supergraph.svc.cluster.local:4003/graphql',
+    );
+    const gateway = parseAllDocuments(readFileSync(join(copy, 'deploy/k8s/gateway.yaml'), 'utf8'))
+      .map(
+        (doc) =>
+          doc.toJS() as {
+            kind: string;
+            spec: { template?: { spec: { containers: { env: { name: string }[] }[] } } };
+          },
+      )
+      .find((manifest) => manifest.kind === 'Deployment');
+    expect(gateway?.spec.template?.spec.containers[0]?.env.map((entry) => entry.name)).toContain(
+      'SUBGRAPH_REVIEWS_URL',
+    );
+
+    interface Job {
+      if?: string;
+      outputs?: Record<string, string>;
+      steps: { id?: string; run?: string; with?: Record<string, string> }[];
+    }
+    const workflow = parseYaml(readFileSync(join(copy, '.github/workflows/ci.yml'), 'utf8')) as {
+      jobs: Record<string, Job>;
+    };
+    expect(workflow.jobs['affected']?.outputs?.['reviews']).toBe('${{ steps.reviews.outputs.affected }}');
+    expect(workflow.jobs['affected']?.steps.find((step) => step.id === 'reviews')?.run).toContain(
+      'turbo query affected --packages @supergraph/reviews',
+    );
+    const job = workflow.jobs['reviews']!;
+    expect(job.if).toBe("needs.affected.outputs.reviews == 'true'");
+    const build = job.steps.find((step) => step.with?.['build-args']);
+    expect(build?.with?.['build-args']).toBe('SERVICE=reviews\nSERVICE_DIR=subgraphs/reviews\n');
+    expect(JSON.stringify(job)).not.toMatch(/\busers\b/);
   });
 
   it('typechecks and lints', async () => {
