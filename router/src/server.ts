@@ -193,8 +193,8 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
         serveMetrics: false,
         bodyLimit: env.MAX_BODY_BYTES,
         before: [corsPolicy(env.CORS_ORIGINS), rateLimiter.middleware],
-        // A cache hit is answered first: its request passed every screen when its answer was stored.
-        // Trusted documents first: free text refused in enforce is never lexed, looked up or parsed.
+        // Trusted documents first: free text refused in enforce is never lexed, looked up or parsed. Then a cache
+        // hit is answered: its request passed every screen when its answer was stored.
         screen: [
           ...(trusted ? [trusted.screen] : []),
           ...(responseCache ? [responseCache.front] : []),

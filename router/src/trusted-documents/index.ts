@@ -134,10 +134,7 @@ export function createTrustedDocuments(options: TrustedDocumentsOptions): Truste
         'This gateway executes only trusted documents: send the operation by its id (extensions.persistedQuery.sha256Hash or documentId), not its text.',
       );
     const named = (req.body as { operationName?: unknown } | undefined)?.operationName;
-    noteUnknown(
-      'text',
-      typeof named === 'string' ? named : digestOf(asked.kind === 'text' ? asked.query : ''),
-    );
+    noteUnknown('text', typeof named === 'string' ? named : digestOf(asked.query ?? ''));
     next();
   };
 
