@@ -26,6 +26,8 @@ COPY --from=install --chown=node:node /app .
 # The gateway reads the composed supergraph by path (router/src/env.ts) and depends on no schema or subgraph
 # package, so the file is not in its pruned workspace: it comes on its own, to where the default path points.
 COPY --from=prune --chown=node:node /repo/schema/supergraph.graphql ./schema/supergraph.graphql
+# Likewise the trusted documents it executes in production (TRUSTED_DOCUMENTS_MANIFEST).
+COPY --from=prune --chown=node:node /repo/schema/persisted-query-manifest.json ./schema/persisted-query-manifest.json
 WORKDIR /app/${SERVICE_DIR}
 USER node
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \

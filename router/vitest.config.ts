@@ -1,6 +1,14 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
 // Tests start real HTTP servers and load the real supergraph; the default 5 s leaves no room on a slow CI box.
 export default defineConfig({
+  resolve: {
+    alias: [
+      // As in production (Node loads graphql's CommonJS main): the trusted documents validate against schemas
+      // that the CommonJS Apollo packages built, and graphql-js refuses objects from a second (ESM) copy.
+      { find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') },
+    ],
+  },
   test: { globalSetup: ['tests/global-setup.ts'], testTimeout: 30_000, hookTimeout: 30_000 },
 });

@@ -1,11 +1,12 @@
 import type { Operation } from './operations.ts';
 
-export type ConfigId = 'A' | 'A+cache' | "A'" | 'B' | 'C' | 'D' | "D'" | 'E';
+export type ConfigId = 'A' | 'A+cache' | 'A+ids' | "A'" | 'B' | 'C' | 'D' | "D'" | 'E';
 
 /** Which server answers a configuration's requests; each runs in a process of its own during a benchmark. */
 export type ServerId =
   | 'gateway-ours'
   | 'gateway-ours-cache'
+  | 'gateway-ours-ids'
   | 'gateway-ours-nodedup'
   | 'gateway-hive'
   | 'gateway-hive-nodedup'
@@ -27,6 +28,8 @@ export interface Configuration {
   serves(op: Operation): boolean;
   /** The sizes it is measured at, when not all of them. */
   sizes?: readonly number[];
+  /** Its clients send each operation's id (a trusted document), not its text. */
+  byId?: boolean;
 }
 
 const all = () => true;
@@ -36,7 +39,7 @@ export const CONFIGURATIONS: readonly Configuration[] = [
     id: 'A',
     label: 'our gateway',
     description:
-      'buildRouter from @supergraph/router as shipped, NODE_ENV=production, started with its heap sizing (router/src/heap.ts: NODE_OPTIONS --max-semi-space-size=16, HEAP_GROWING_PERCENT=30) (rate limit out of the way, no Redis)',
+      'buildRouter from @supergraph/router as shipped, NODE_ENV=production, queries sent as text (TRUSTED_DOCUMENTS=off), started with its heap sizing (router/src/heap.ts: NODE_OPTIONS --max-semi-space-size=16, HEAP_GROWING_PERCENT=30) (rate limit out of the way, no Redis)',
     server: 'gateway-ours',
     auth: 'bearer',
     usesSubgraphs: true,
@@ -52,6 +55,18 @@ export const CONFIGURATIONS: readonly Configuration[] = [
     usesSubgraphs: true,
     serves: all,
     sizes: [10],
+  },
+  {
+    id: 'A+ids',
+    label: 'our gateway, trusted documents by id',
+    description:
+      'A with TRUSTED_DOCUMENTS=enforce and a manifest of the bench operations: clients send extensions.persistedQuery.sha256Hash instead of the text, and the gateway runs the plan it compiled at load (A sends text with TRUSTED_DOCUMENTS=off); at N=10',
+    server: 'gateway-ours-ids',
+    auth: 'bearer',
+    usesSubgraphs: true,
+    serves: all,
+    sizes: [10],
+    byId: true,
   },
   {
     id: "A'",

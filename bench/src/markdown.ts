@@ -149,7 +149,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
   );
 
-  const others: ConfigId[] = ['A+cache', "A'", 'B', 'C', 'D', "D'", 'E'];
+  const others: ConfigId[] = ['A+cache', 'A+ids', "A'", 'B', 'C', 'D', "D'", 'E'];
   lines.push('## A/X, requests/s', '');
   const groups = OPERATIONS.flatMap((op) =>
     [...new Set(results.ratios.filter((r) => r.op === op.id).map((r) => r.n))]

@@ -85,7 +85,7 @@ export async function measureCell(
   const result = await runLoad({
     url: harness.server(config.server).url,
     headers,
-    body: requestBody(op, n),
+    body: requestBody(op, n, config.byId),
     expectedBody,
     connections: settings.connections,
     durationSeconds: settings.durationSeconds,

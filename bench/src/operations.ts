@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The operations measured, each sent with `first` (N) as a variable. O1 stays in one subgraph; O2 and O3 cross
  * the federation boundary once, in opposite directions; O4 crosses it twice.
@@ -58,7 +60,29 @@ export function operation(id: OperationId): Operation {
   return found;
 }
 
-/** The JSON body of one request: the same bytes for every request of a measurement. */
-export function requestBody(op: Operation, first: number): string {
+/** An operation's id as a trusted document: the SHA-256 of its text (Apollo's persisted query manifest). */
+export const documentIdOf = (op: Operation): string => createHash('sha256').update(op.query).digest('hex');
+
+/**
+ * The JSON body of one request: the same bytes for every request of a measurement. By id, it carries the
+ * operation's id as Apollo Client's persisted-query link sends it, and no text.
+ */
+export function requestBody(op: Operation, first: number, byId = false): string {
+  if (byId) {
+    const persistedQuery = { version: 1, sha256Hash: documentIdOf(op) };
+    return JSON.stringify({ operationName: op.name, variables: { first }, extensions: { persistedQuery } });
+  }
   return JSON.stringify({ query: op.query, operationName: op.name, variables: { first } });
 }
+
+/** The bench operations as an Apollo persisted query manifest, for A+ids' gateway. */
+export const benchManifest = () => ({
+  format: 'apollo-persisted-query-manifest',
+  version: 1,
+  operations: OPERATIONS.map((op) => ({
+    id: documentIdOf(op),
+    name: op.name,
+    type: 'query',
+    body: op.query,
+  })),
+});

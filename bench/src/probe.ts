@@ -51,7 +51,7 @@ export async function probe(
   const response = await fetch(harness.server(config.server).url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(await harness.headers(config)) },
-    body: requestBody(op, first),
+    body: requestBody(op, first, config.byId),
     signal: AbortSignal.timeout(30_000),
   });
   const body = await response.text();

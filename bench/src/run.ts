@@ -148,7 +148,7 @@ export async function runBenchmark(
         await runLoad({
           url: harness.server(configuration(cell.config).server).url,
           headers: await harness.headers(configuration(cell.config)),
-          body: requestBody(operation(cell.op), cell.n),
+          body: requestBody(operation(cell.op), cell.n, configuration(cell.config).byId),
           expectedBody: expectedBodies.get(cellKey(cell))!,
           connections: options.connections,
           durationSeconds: options.warmupSeconds,
@@ -229,7 +229,7 @@ async function runSoak(
   const result = await runLoad({
     url: harness.server(config.server).url,
     headers: await harness.headers(config),
-    body: requestBody(operation(cell.op), cell.n),
+    body: requestBody(operation(cell.op), cell.n, config.byId),
     expectedBody,
     connections: options.connections,
     durationSeconds: options.soakSeconds,

@@ -58,6 +58,8 @@ export async function startServer(spec: ServerSpec, tokens?: TokenSource): Promi
         ...spec.gateway,
         env: spec.gateway.cacheEnv,
       });
+    case 'gateway-ours-ids':
+      return (await import('./configs/our-gateway.ts')).startOurGatewayById(spec.gateway);
     case 'gateway-ours-nodedup':
       return (await import('./configs/our-gateway.ts')).startOurGateway({
         ...spec.gateway,

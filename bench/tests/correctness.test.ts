@@ -8,7 +8,7 @@ import { startInProcess } from './in-process.ts';
 
 // Every server of this file runs in this process: anything it tries to reach beyond loopback is refused here.
 const outbound = installLoopbackGuard();
-const CONFIGS: ConfigId[] = ['A', 'A+cache', "A'", 'C', 'D', "D'", 'E'];
+const CONFIGS: ConfigId[] = ['A', 'A+cache', 'A+ids', "A'", 'C', 'D', "D'", 'E'];
 let stack: Awaited<ReturnType<typeof startInProcess>>;
 
 beforeAll(async () => {

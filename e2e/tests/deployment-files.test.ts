@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { ENV_KEYS as ORDERS_ENV_KEYS } from '@supergraph/orders/env';
 import {
+  DEFAULT_MANIFEST_PATH,
   DEFAULT_SUPERGRAPH_PATH,
   ENV_KEYS as ROUTER_ENV_KEYS,
   PER_SUBGRAPH_VARIABLE,
@@ -238,6 +239,15 @@ describe('Dockerfile', () => {
     // In the image the services live at /app/<dir>; the gateway's default resolves to /app/schema/….
     expect(relative(join(ROOT, 'router/src'), DEFAULT_SUPERGRAPH_PATH)).toBe(
       '../../schema/supergraph.graphql',
+    );
+  });
+
+  it('copies the trusted-documents manifest to where the gateway looks for it by default', () => {
+    expect(dockerfile).toMatch(
+      /^COPY --from=prune \S+ \/repo\/schema\/persisted-query-manifest\.json \.\/schema\/persisted-query-manifest\.json$/m,
+    );
+    expect(relative(join(ROOT, 'router/src'), DEFAULT_MANIFEST_PATH)).toBe(
+      '../../schema/persisted-query-manifest.json',
     );
   });
 

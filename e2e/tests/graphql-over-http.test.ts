@@ -8,7 +8,8 @@ let prod: Stack;
 beforeAll(async () => {
   [dev, prod] = await Promise.all([
     startStack('audit_dev'),
-    startStack('audit_prod', { gateway: { NODE_ENV: 'production' } }),
+    // The audit sends free text; production's trusted documents are tested in trusted-documents.test.ts.
+    startStack('audit_prod', { gateway: { NODE_ENV: 'production', TRUSTED_DOCUMENTS: 'off' } }),
   ]);
 });
 afterAll(async () => {

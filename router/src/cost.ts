@@ -96,34 +96,47 @@ function verdictCache() {
   };
 }
 
+/** The error that refuses an operation for its cost with these variables, or undefined when it may run. */
+export type CostCheck = (
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  operationName: string | undefined,
+) => GraphQLError | undefined;
+
+/** Cost and page-size limits, with their verdicts cached (see verdictCache). */
+export function createCostCheck(maxCost: number): CostCheck {
+  const verdictOf = verdictCache();
+  return (schema, document, variables, operationName) => {
+    const { cost, tooLong } = verdictOf(schema, document, variables, operationName);
+    if (tooLong) {
+      return new GraphQLError(
+        `"first" must be between 0 and ${MAX_PAGE_SIZE}; ${tooLong.field} asked for ${tooLong.first}.`,
+        { extensions: { code: 'BAD_USER_INPUT', field: 'first', http: { status: 400 } } },
+      );
+    }
+    if (cost > maxCost) {
+      return new GraphQLError(
+        `The operation is too expensive: cost ${cost} exceeds the limit of ${maxCost}. Ask for fewer items or fields.`,
+        { extensions: { code: LimitCode.cost, cost, maxCost, http: { status: 400 } } },
+      );
+    }
+    return undefined;
+  };
+}
+
 /**
  * Refuses, before any query plan runs, operations whose estimated cost exceeds `maxCost` and list fields
  * asking for more than 100 items. The operation never reaches a subgraph.
  */
 export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
-  const verdictOf = verdictCache();
+  const check = createCostCheck(maxCost);
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema, operationName }) {
-          const { cost, tooLong } = verdictOf(
-            schema,
-            document,
-            request.variables ?? {},
-            operationName ?? undefined,
-          );
-          if (tooLong) {
-            throw new GraphQLError(
-              `"first" must be between 0 and ${MAX_PAGE_SIZE}; ${tooLong.field} asked for ${tooLong.first}.`,
-              { extensions: { code: 'BAD_USER_INPUT', field: 'first', http: { status: 400 } } },
-            );
-          }
-          if (cost > maxCost) {
-            throw new GraphQLError(
-              `The operation is too expensive: cost ${cost} exceeds the limit of ${maxCost}. Ask for fewer items or fields.`,
-              { extensions: { code: LimitCode.cost, cost, maxCost, http: { status: 400 } } },
-            );
-          }
+          const refusal = check(schema, document, request.variables ?? {}, operationName ?? undefined);
+          if (refusal) throw refusal;
         },
       };
     },

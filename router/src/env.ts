@@ -9,6 +9,15 @@ import { z } from 'zod';
  */
 export const DEFAULT_SUPERGRAPH_PATH = join(import.meta.dirname, '..', '..', 'schema', 'supergraph.graphql');
 
+/** The trusted documents `npm run codegen` writes from the client corpora (schema/persisted-query-manifest.json). */
+export const DEFAULT_MANIFEST_PATH = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'schema',
+  'persisted-query-manifest.json',
+);
+
 const timeoutMs = z.coerce.number().int().min(1).max(300_000);
 const breakerErrorThresholdPercent = z.coerce.number().min(1).max(100);
 const breakerVolumeThreshold = z.coerce.number().int().min(1);
@@ -79,6 +88,19 @@ const routerEnvSchema = z.object({
     .enum(ROLES)
     .default('CUSTOMER')
     .describe("The role in SANDBOX_USER_ID's example token."),
+  TRUSTED_DOCUMENTS: z
+    .enum(['off', 'log', 'enforce'])
+    .optional()
+    .describe(
+      'Trusted documents (docs/trusted-documents.md): `enforce` executes only operations of the manifest, sent by id (persistedQuery.sha256Hash or documentId), and refuses any other with 400 PERSISTED_QUERY_NOT_IN_LIST; `log` also executes other operations, counting and logging them as unknown; `off` reads no manifest. Default: `enforce` when NODE_ENV=production, else `off`.',
+    ),
+  TRUSTED_DOCUMENTS_MANIFEST: z
+    .string()
+    .min(1)
+    .default(DEFAULT_MANIFEST_PATH)
+    .describe(
+      "Path of the trusted-documents manifest (Apollo's persisted query manifest format), read at start and reloaded with the supergraph when SUPERGRAPH_WATCH is on. Default: the repository's schema/persisted-query-manifest.json.",
+    ),
   /** Follow the supergraph file and switch to a new version without a restart (see supergraph-watch.ts). */
   SUPERGRAPH_WATCH: z
     .enum(['true', 'false'])
@@ -171,7 +193,11 @@ const routerEnvSchema = z.object({
 
 type StaticRouterEnv = z.infer<typeof routerEnvSchema>;
 
-export interface RouterEnv extends StaticRouterEnv {
+export type TrustedDocumentsMode = NonNullable<StaticRouterEnv['TRUSTED_DOCUMENTS']>;
+
+export interface RouterEnv extends Omit<StaticRouterEnv, 'TRUSTED_DOCUMENTS'> {
+  /** Resolved from NODE_ENV when unset. */
+  TRUSTED_DOCUMENTS: TrustedDocumentsMode;
   /** SUBGRAPH_<NAME>_* variables by <NAME>; which subgraphs they match is known only once a supergraph loads. */
   subgraphOverrides: Readonly<Record<string, SubgraphOverride>>;
 }
@@ -200,8 +226,10 @@ export function loadEnv(source: Record<string, string | undefined>): RouterEnv {
     if (!name || !setting) fixed[variable] = value;
     else if (value !== undefined) (subgraphOverrides[name] ??= {})[setting] = value;
   }
+  const env = fixed as StaticRouterEnv;
   return {
-    ...(fixed as StaticRouterEnv),
+    ...env,
+    TRUSTED_DOCUMENTS: env.TRUSTED_DOCUMENTS ?? (env.NODE_ENV === 'production' ? 'enforce' : 'off'),
     subgraphOverrides: subgraphOverrides as Record<string, SubgraphOverride>,
   };
 }

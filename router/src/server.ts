@@ -29,6 +29,7 @@ import { createSubgraphHealth, type SubgraphHealth } from './subgraph-health.ts'
 import { createSubgraphRouting } from './subgraph-routing.ts';
 import { readSupergraph } from './supergraph.ts';
 import { watchedSupergraph } from './supergraph-watch.ts';
+import { trustedDocumentsFor } from './trusted-documents/setup.ts';
 
 export type RouterApp = ReturnType<typeof createGraphQLApp>;
 
@@ -75,9 +76,26 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
   });
   // A request's token is parsed and verified once, for the rate limiter, the response cache and the context.
   const scopes = createRequestScopes(createAccessTokenVerifier(env.JWT_SECRET));
+  const armor = armorProtection(env);
+  const formatError = createGatewayErrorFormatter(env, logger);
+  const context = createContextBuilder({
+    scopes,
+    signInternalToken: createInternalTokenSigner(env.INTERNAL_SECRET),
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+  });
+  // The seam of trusted documents (TRUSTED_DOCUMENTS): its manifest is watched with the supergraph, compiled
+  // for the one served (onSchemaLoadOrUpdate), resolves ids for Apollo's APQ and screens requests first.
+  const trusted = trustedDocumentsFor(env, {
+    logger,
+    registry: metrics.registry,
+    validationRules: armor.validationRules,
+    context,
+    formatError,
+    serviceMap: () => routing.serviceMap(),
+  });
   const gateway = new ApolloGateway({
     supergraphSdl: env.SUPERGRAPH_WATCH
-      ? watchedSupergraph(env.SUPERGRAPH_PATH, logger)
+      ? watchedSupergraph(env.SUPERGRAPH_PATH, logger, { companion: trusted?.companion })
       : async () => ({ supergraphSdl: await readSupergraph(env.SUPERGRAPH_PATH) }),
     buildService: (service) => routing.buildService(service),
     logger: logger.child({ component: 'apollo-gateway' }),
@@ -87,8 +105,10 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
   let schemaHash: string | undefined;
   // SUBGRAPH_<NAME>_* variables that match no subgraph: they stop the start, and are logged after a reload.
   let overrideProblems: string[] = [];
+  let trustedProblems: string[] = [];
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     schemaHash = schemaHashOf(coreSupergraphSdl);
+    trustedProblems = trusted?.served(coreSupergraphSdl) ?? [];
     overrideProblems = routing.served(coreSupergraphSdl);
     if (serving && overrideProblems.length > 0) {
       logger.warn({ problems: overrideProblems }, 'per-subgraph settings that apply to no subgraph');
@@ -114,7 +134,7 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
       return app;
     },
     async start() {
-      const armor = armorProtection(env);
+      await trusted?.load();
       responseCache =
         env.RESPONSE_CACHE === 'off'
           ? undefined
@@ -128,12 +148,13 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
       apollo = new ApolloServer<RouterContext>({
         gateway,
         logger: logger.child({ component: 'apollo-server' }),
-        formatError: createGatewayErrorFormatter(env, logger),
+        formatError,
         // Shutdown is ours (onShutdownSignal): Apollo's own handler re-raises SIGTERM and cuts it short.
         stopOnTerminationSignals: false,
         includeStacktraceInErrorResponses: false,
         // Arrays of operations in one request multiply the work behind a single rate-limit point.
         allowBatchedHttpRequests: false,
+        ...(trusted ? { persistedQueries: { cache: trusted.apqCache } } : {}),
         introspection: env.NODE_ENV !== 'production',
         csrfPrevention: true,
         validationRules: armor.validationRules,
@@ -156,6 +177,13 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
             'Fix the variable names (SUBGRAPH_<NAME>_*, <NAME> being the subgraph name upper-cased) or remove them.',
         );
       }
+      if (trustedProblems.length > 0) {
+        await apollo.stop();
+        throw new Error(
+          `The trusted documents at ${env.TRUSTED_DOCUMENTS_MANIFEST} do not compile against ${env.SUPERGRAPH_PATH}: ${trustedProblems.join('; ')}. ` +
+            'Run `npm run codegen` and deploy the manifest with the supergraph it was checked against.',
+        );
+      }
       rateLimiter = createRateLimiter(env, logger, scopes);
       app = createGraphQLApp({
         apollo,
@@ -165,13 +193,14 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
         serveMetrics: false,
         bodyLimit: env.MAX_BODY_BYTES,
         before: [corsPolicy(env.CORS_ORIGINS), rateLimiter.middleware],
-        // A cache hit is answered first: its request passed every screen when its answer was stored.
-        screen: [...(responseCache ? [responseCache.front] : []), tokenLimit(env.MAX_TOKENS)],
-        context: createContextBuilder({
-          scopes,
-          signInternalToken: createInternalTokenSigner(env.INTERNAL_SECRET),
-          requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
-        }),
+        // Trusted documents first: free text refused in enforce is never lexed, looked up or parsed. Then a cache
+        // hit is answered: its request passed every screen when its answer was stored.
+        screen: [
+          ...(trusted ? [trusted.screen] : []),
+          ...(responseCache ? [responseCache.front] : []),
+          tokenLimit(env.MAX_TOKENS),
+        ],
+        context,
         readiness: async () => {
           if (!serving) throw new Error('the gateway has not loaded its supergraph');
           const subgraphs = await health.check();

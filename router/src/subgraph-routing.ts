@@ -30,6 +30,8 @@ export interface SubgraphRouting {
   served(coreSupergraphSdl: string): string[];
   /** The subgraphs of the supergraph being served, by name, with the URL each is routed to. */
   readonly urls: Readonly<Record<string, string>>;
+  /** The data source Apollo uses for each subgraph, by name: what a query plan executed outside Apollo needs. */
+  serviceMap(): Readonly<Record<string, SignedSubgraphDataSource>>;
   /** Stops every fetcher, including those waiting to be retired. */
   shutdown(): void;
 }
@@ -50,6 +52,8 @@ export function createSubgraphRouting({
   // Every subgraph a data source was built for, as last built: Apollo keeps a data source for good and reuses
   // it when a subgraph comes back with the same URL, so nothing here is forgotten either.
   const built = new Map<string, SubgraphSettings>();
+  // Apollo builds a data source again only for a new subgraph or a changed URL: the last one built is in use.
+  let sources: Record<string, SignedSubgraphDataSource> = {};
   const serving = new Set<string>();
   const retiring = new Map<string, NodeJS.Timeout>();
   // A request started on the previous supergraph may still fetch from a subgraph it named until its deadline.
@@ -67,10 +71,12 @@ export function createSubgraphRouting({
       const settings = subgraphSettingsOf(env, service);
       built.set(settings.name, settings);
       const fetcher = fetchers.fetcherFor(settings);
-      return new SignedSubgraphDataSource({
+      const source = new SignedSubgraphDataSource({
         url: settings.url,
         fetcher: env.DEDUPLICATE_INFLIGHT ? deduplicateInflight(fetcher, settings.name, dedupStats) : fetcher,
       });
+      sources = { ...sources, [settings.name]: source };
+      return source;
     },
     served(coreSupergraphSdl) {
       // Already validated by the gateway, which built it a moment ago.
@@ -98,6 +104,7 @@ export function createSubgraphRouting({
     get urls() {
       return Object.fromEntries([...serving].map((name) => [name, built.get(name)!.url]));
     },
+    serviceMap: () => sources,
     shutdown() {
       for (const timer of retiring.values()) clearTimeout(timer);
       retiring.clear();

@@ -5,6 +5,16 @@ import type { SupergraphSdlHook } from '@apollo/gateway';
 import type { Logger } from '@supergraph/service-kit/logger';
 import { readSupergraph } from './supergraph.ts';
 
+/**
+ * Files served with the supergraph (the trusted documents): a change to either reloads the pair, and a pair
+ * that does not go together is refused as a whole, so a deploy that changes both never half-applies.
+ */
+export interface SupergraphCompanion {
+  readonly path: string;
+  /** Readies what goes with `sdl`; throws to refuse the pair. */
+  prepare(sdl: string): Promise<{ commit(): void }>;
+}
+
 const digest = (sdl: string) => createHash('sha256').update(sdl).digest('hex').slice(0, 12);
 
 /**
@@ -19,7 +29,7 @@ const digest = (sdl: string) => createHash('sha256').update(sdl).digest('hex').s
 export function watchedSupergraph(
   path: string,
   logger: Logger,
-  { debounceMs = 100 } = {},
+  { debounceMs = 100, companion }: { debounceMs?: number; companion?: SupergraphCompanion } = {},
 ): SupergraphSdlHook {
   return async ({ update }) => {
     let current = await readSupergraph(path);
@@ -37,9 +47,23 @@ export function watchedSupergraph(
         return;
       }
       const nextDigest = digest(next);
-      if (nextDigest === currentDigest) return;
+      let prepared: Awaited<ReturnType<SupergraphCompanion['prepare']>> | undefined;
+      try {
+        prepared = await companion?.prepare(next);
+      } catch (error) {
+        logger.error(
+          { err: (error as Error).message, rejected: nextDigest },
+          'supergraph and trusted documents refused together; keeping the current ones',
+        );
+        return;
+      }
+      if (nextDigest === currentDigest) {
+        prepared?.commit();
+        return;
+      }
       try {
         update(next);
+        prepared?.commit();
         logger.info({ from: currentDigest, to: nextDigest }, 'supergraph reloaded');
         current = next;
         currentDigest = nextDigest;
@@ -50,18 +74,24 @@ export function watchedSupergraph(
         );
       }
     };
-    const watcher: FSWatcher = watch(dirname(path), (_event, file) => {
-      if (file !== null && file !== basename(path)) return;
+    const schedule = () => {
       clearTimeout(timer);
       timer = setTimeout(() => void reload(), debounceMs);
-    });
-    watcher.unref();
+    };
+    const files = [path, ...(companion ? [companion.path] : [])];
+    const names = new Set(files.map((file) => basename(file)));
+    const watchers: FSWatcher[] = [...new Set(files.map((file) => dirname(file)))].map((folder) =>
+      watch(folder, (_event, file) => {
+        if (file === null || names.has(file)) schedule();
+      }),
+    );
+    for (const watcher of watchers) watcher.unref();
     logger.info({ supergraph: path, version: currentDigest }, 'watching the supergraph for changes');
     return {
       supergraphSdl: current,
       async cleanup() {
         clearTimeout(timer);
-        watcher.close();
+        for (const watcher of watchers) watcher.close();
       },
     };
   };

@@ -33,7 +33,7 @@ afterAll(() => copy.remove());
 // Each run starts a process; running them side by side keeps the file fast.
 // A run loads ESLint, Apollo's planner and both subgraphs' resolvers: seconds, not milliseconds.
 describe.concurrent('npm run schema:check (the CLI)', { timeout: 30_000 }, () => {
-  it('exits 0 on the current tree and prints a table of six passing checks', async () => {
+  it('exits 0 on the current tree and prints a table of seven passing checks', async () => {
     const { code, stdout } = await runCli('--base-file', SUPERGRAPH_PATH);
 
     expect(code, stdout).toBe(0);
@@ -44,6 +44,7 @@ describe.concurrent('npm run schema:check (the CLI)', { timeout: 30_000 }, () =>
       'operations',
       'subgraph-lint',
       'query-plans',
+      'trusted-documents',
     ]) {
       expect(stdout).toMatch(new RegExp(`^${check} +\\| pass +\\| `, 'm'));
     }

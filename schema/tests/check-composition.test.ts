@@ -60,6 +60,12 @@ describe('running every check on subgraphs that do not compose', () => {
       ['operations', 'fail', 'not run: the subgraphs do not compose'],
       ['subgraph-lint', 'pass', '5 SDL file(s) of users, orders clean'],
       ['query-plans', 'fail', 'not run: the subgraphs do not compose'],
+      // Checked against the corpus alone: the gateway checks the manifest against what it serves.
+      [
+        'trusted-documents',
+        'pass',
+        expect.stringMatching(/^schema\/persisted-query-manifest\.json lists the \d+ client operation\(s\)$/),
+      ],
     ]);
   });
 });

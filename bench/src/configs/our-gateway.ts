@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildRouter } from '@supergraph/router/server';
 import { loadEnv } from '@supergraph/router/env';
 import { configureGatewayHeap } from '@supergraph/router/heap';
@@ -5,6 +8,7 @@ import { installResultShaping } from '@supergraph/router/result-shaping';
 import { listen } from '@supergraph/service-kit/http';
 import { createLogger } from '@supergraph/service-kit/logger';
 import type { BenchSecrets } from '../auth.ts';
+import { benchManifest } from '../operations.ts';
 import { NO_COUNTERS, type RunningServer } from './running.ts';
 
 export interface OurGatewayOptions {
@@ -28,6 +32,8 @@ export async function startOurGateway(options: OurGatewayOptions): Promise<Runni
     SUBGRAPH_USERS_URL: options.subgraphUrls.users,
     SUBGRAPH_ORDERS_URL: options.subgraphUrls.orders,
     RATE_LIMIT_POINTS: String(1_000_000_000),
+    // Clients send text (production enforces trusted documents; A+ids measures that, see startOurGatewayById).
+    TRUSTED_DOCUMENTS: 'off',
     ...options.env,
   });
   const logger = createLogger('gateway', options.logLevel);
@@ -43,6 +49,24 @@ export async function startOurGateway(options: OurGatewayOptions): Promise<Runni
     async stop() {
       await server.close(1_000);
       await router.stop();
+    },
+  };
+}
+
+/** A+ids: A enforcing trusted documents, with a manifest of the bench operations (clients send their ids). */
+export async function startOurGatewayById(options: OurGatewayOptions): Promise<RunningServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-manifest-'));
+  const manifestPath = join(dir, 'persisted-query-manifest.json');
+  await writeFile(manifestPath, JSON.stringify(benchManifest()));
+  const running = await startOurGateway({
+    ...options,
+    env: { ...options.env, TRUSTED_DOCUMENTS: 'enforce', TRUSTED_DOCUMENTS_MANIFEST: manifestPath },
+  });
+  return {
+    ...running,
+    async stop() {
+      await running.stop();
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }

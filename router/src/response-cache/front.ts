@@ -8,12 +8,12 @@ import type { AnswerStore } from './store.ts';
 export type LookupResult = 'hit' | 'miss' | 'bypass';
 
 // The two media types Apollo answers a single result with; anything else (multipart, a callback spec, an
-// Accept header it would refuse with 406) is left to Apollo.
+// Accept header it would refuse with 406) is left to Apollo. The trusted documents' fast path answers the same.
 const JSON_TYPE = 'application/json; charset=utf-8';
 const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
 const CALLBACK_TYPE = 'application/json; callbackSpec=1.0; charset=utf-8';
 
-function mediaTypeFor(accept: string | undefined): string | undefined {
+export function mediaTypeFor(accept: string | undefined): string | undefined {
   if (!accept) return JSON_TYPE;
   // The same preference order as Apollo Server's own choice, so a hit has the content type a miss would.
   const preferred = new Negotiator({ headers: { accept } }).mediaType([

@@ -9,6 +9,7 @@ import type { SubgraphSchema } from '../subgraphs.ts';
 import { checkBreakingChanges } from './breaking-changes.ts';
 import { checkComposition } from './composition.ts';
 import { checkDrift } from './drift.ts';
+import { checkManifest } from './manifest.ts';
 import { checkOperations } from './operations.ts';
 import { checkQueryPlans } from './query-plans.ts';
 import { notRun, type CheckResult } from './result.ts';
@@ -29,6 +30,9 @@ export interface CheckInputs {
   readonly corpus: readonly OperationFile[];
   readonly planSnapshots: ReadonlyMap<string, PlanSnapshot>;
   readonly planSnapshotsDir: string;
+  /** The committed trusted-documents manifest's text (undefined when missing) and its path. */
+  readonly committedManifest: string | undefined;
+  readonly manifestPath: string;
 }
 
 /** Composes once, then runs every check; those that need the composed supergraph report "not run" without it. */
@@ -39,6 +43,12 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
     outcome,
     inputs.subgraphs.map((subgraph) => subgraph.name),
   );
+  // Needs no supergraph: it is checked against the corpus alone (the gateway validates it against what it serves).
+  const manifest = checkManifest({
+    corpus: inputs.corpus,
+    committed: inputs.committedManifest,
+    committedPath: shown(inputs.manifestPath),
+  });
   const lint = await checkSubgraphLint(lintSubgraphsOf(inputs.subgraphs, inputs.resolvers, inputs.repoRoot));
   if (!outcome.ok) {
     const reason = 'the subgraphs do not compose';
@@ -49,6 +59,7 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
       notRun('operations', reason),
       lint,
       notRun('query-plans', reason),
+      manifest,
     ];
   }
 
@@ -74,5 +85,6 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
       snapshots: inputs.planSnapshots,
       snapshotsDir: shown(inputs.planSnapshotsDir),
     }),
+    manifest,
   ];
 }

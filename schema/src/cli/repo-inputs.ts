@@ -7,7 +7,7 @@ import { displayPath } from '../display-path.ts';
 import type { ResolverMap } from '../lint/reference-resolvers.ts';
 import { findOperationFiles, findOperationFilesIn, readOperationFiles } from '../operations/corpus.ts';
 import { readPlanSnapshots } from '../operations/plan-snapshots.ts';
-import { APPROVALS_PATH, QUERY_PLANS_DIR, REPO_ROOT } from '../paths.ts';
+import { APPROVALS_PATH, MANIFEST_PATH, QUERY_PLANS_DIR, REPO_ROOT } from '../paths.ts';
 import { loadSubgraphs, loadSubgraphsFrom, REPO_SUBGRAPHS, resolversModuleOf } from '../subgraphs.ts';
 import { SUPERGRAPH_PATH } from '../supergraph-file.ts';
 import type { CheckOptions } from './options.ts';
@@ -38,6 +38,8 @@ export async function loadCheckInputs(options: CheckOptions): Promise<CheckInput
     corpus: readOperationFiles(corpusFiles, REPO_ROOT),
     planSnapshots: readPlanSnapshots(planSnapshotsDir),
     planSnapshotsDir,
+    committedManifest: readIfExists(MANIFEST_PATH),
+    manifestPath: MANIFEST_PATH,
   };
 }
 

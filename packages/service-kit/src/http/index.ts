@@ -1,5 +1,5 @@
 export { createGraphQLApp, type GraphQLAppOptions, type RequestScope } from './graphql-app.ts';
-export { requestInfoPlugin, recordAnsweredFromCache, recordCaller } from './request-info.ts';
+export { requestInfoPlugin, recordAnswered, recordAnsweredFromCache, recordCaller } from './request-info.ts';
 export { requireGatewaySignature, identityOf } from './gateway-guard.ts';
 export { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
 export { listen, type RunningServer } from './listen.ts';

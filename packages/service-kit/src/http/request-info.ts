@@ -82,6 +82,23 @@ export function recordAnsweredFromCache(locals: Record<string, unknown>, operati
   info.span?.setAttribute('supergraph.response_cache', 'hit');
 }
 
+/**
+ * For a response a service produced with its own execution path rather than Apollo's request pipeline (the
+ * gateway's trusted documents): the request is logged and counted as `operationName`, with `errorCode`.
+ */
+export function recordAnswered(
+  locals: Record<string, unknown>,
+  operationName: string | null,
+  errorCode: string | undefined,
+): void {
+  const info = locals['requestInfo'] as RequestInfo | undefined;
+  if (!info) return;
+  info.operationName = operationName;
+  if (errorCode !== undefined) info.errorCode = errorCode;
+  info.answered = true;
+  info.span?.setAttribute('graphql.operation.name', operationName ?? 'anonymous');
+}
+
 /** Names the request's caller on its log line. */
 export function recordCaller(locals: Record<string, unknown>, callerId: string | undefined): void {
   const info = locals['requestInfo'] as RequestInfo | undefined;

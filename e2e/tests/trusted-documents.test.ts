@@ -1,0 +1,454 @@
+import { createHash } from 'node:crypto';
+import { copyFile, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { demoUser } from '@supergraph/demo-data';
+import { DEFAULT_MANIFEST_PATH, DEFAULT_SUPERGRAPH_PATH } from '@supergraph/router/env';
+import { eventually, parsePrometheus, seriesValue } from '@supergraph/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from './stack.ts';
+
+/**
+ * The operations corpus as the production safelist: the committed manifest (schema/persisted-query-manifest.json),
+ * served by the real gateway in front of real subgraphs, by id.
+ */
+interface ManifestOperation {
+  id: string;
+  name: string;
+  type: string;
+  body: string;
+}
+const MANIFEST = JSON.parse(await readFile(DEFAULT_MANIFEST_PATH, 'utf8')) as {
+  format: string;
+  version: number;
+  operations: ManifestOperation[];
+};
+const operation = (name: string): ManifestOperation => {
+  const found = MANIFEST.operations.find((candidate) => candidate.name === name);
+  if (!found) throw new Error(`the manifest has no operation ${name}`);
+  return found;
+};
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST';
+
+interface Answer {
+  status: number;
+  contentType: string | null;
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
+}
+
+async function post(url: string, body: unknown, token?: string): Promise<Answer> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    body: (await response.json()) as Answer['body'],
+  };
+}
+
+/** Sends a manifest operation the way Apollo Client's persisted-query link does: its id, no text. */
+const byId = (stack: Stack, name: string, variables: Record<string, unknown> = {}, token?: string) =>
+  post(
+    stack.gatewayUrl,
+    {
+      operationName: name,
+      variables,
+      extensions: { persistedQuery: { version: 1, sha256Hash: operation(name).id } },
+    },
+    token,
+  );
+
+const byText = (stack: Stack, name: string, variables: Record<string, unknown> = {}, token?: string) =>
+  post(stack.gatewayUrl, { query: operation(name).body, operationName: name, variables }, token);
+
+async function metric(stack: Stack, name: string, labels: Record<string, string>): Promise<number> {
+  const text = await (await fetch(stack.gatewayMetricsUrl)).text();
+  return seriesValue(parsePrometheus(text), name, { service: 'gateway', ...labels }) ?? 0;
+}
+
+async function logInById(stack: Stack, email: string, password = 'demo-password'): Promise<string> {
+  const answer = await byId(stack, 'LogIn', { email, password });
+  const token = (answer.body.data?.['logIn'] as { token?: string } | undefined)?.token;
+  if (!token) throw new Error(`log in by id failed: ${JSON.stringify(answer.body)}`);
+  return token;
+}
+
+const grace = demoUser('grace@example.com');
+const ada = demoUser('ada@example.com');
+
+describe('trusted documents, enforced', () => {
+  let stack: Stack;
+  let dir: string;
+  let manifestPath: string;
+  let supergraphPath: string;
+
+  /** Replaces a file the way deploy tools do: write a sibling, then rename over the original. */
+  async function deploy(path: string, content: string) {
+    const next = join(dir, `.deploy-${Date.now()}.tmp`);
+    await writeFile(next, content);
+    await rename(next, path);
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'trusted-'));
+    manifestPath = join(dir, 'persisted-query-manifest.json');
+    supergraphPath = join(dir, 'supergraph.graphql');
+    await copyFile(DEFAULT_MANIFEST_PATH, manifestPath);
+    await copyFile(DEFAULT_SUPERGRAPH_PATH, supergraphPath);
+    stack = await startStack('trusted_enforce', {
+      gateway: {
+        TRUSTED_DOCUMENTS: 'enforce',
+        TRUSTED_DOCUMENTS_MANIFEST: manifestPath,
+        SUPERGRAPH_PATH: supergraphPath,
+        RATE_LIMIT_POINTS: '100000',
+      },
+    });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses free text with 400 PERSISTED_QUERY_NOT_IN_LIST before parsing it or reaching a subgraph', async () => {
+    const hits = { ...stack.hits };
+    const refusedBefore = await metric(stack, 'trusted_document_refusals_total', { reason: 'free-text' });
+    // A valid operation, text that would not even parse, and the exact text of a manifest operation.
+    for (const query of ['{ me { name } }', '{ me { name ', operation('Users').body]) {
+      const answer = await post(stack.gatewayUrl, { query });
+      expect(answer.status).toBe(400);
+      expect(answer.body).toEqual({
+        errors: [
+          { message: expect.stringContaining('only trusted documents'), extensions: { code: NOT_IN_LIST } },
+        ],
+      });
+    }
+    expect(stack.hits).toEqual(hits);
+    expect(await metric(stack, 'trusted_document_refusals_total', { reason: 'free-text' })).toBe(
+      refusedBefore + 3,
+    );
+  });
+
+  it('runs every operation of the committed manifest by id, each with its expected answer', async () => {
+    const token = await logInById(stack, grace.email);
+    const admin = await logInById(stack, ada.email);
+    let placedId = '';
+    let newcomer = '';
+    // In an order that makes each mutation meaningful: sign up, act as the newcomer, delete them last.
+    const cases: [string, () => Promise<void>][] = [
+      ['LogIn', async () => void (await logInById(stack, 'alan@example.com'))],
+      [
+        'Users',
+        async () => {
+          const answer = await byId(stack, 'Users', { first: 2 }, admin);
+          expect(answer.body.errors).toBeUndefined();
+          expect((answer.body.data?.['users'] as { edges: unknown[] }).edges).toHaveLength(2);
+        },
+      ],
+      [
+        'User',
+        async () => {
+          const answer = await byId(stack, 'User', { id: ada.id }, admin);
+          expect(answer.body).toEqual({
+            data: { user: { __typename: 'User', name: ada.name, email: ada.email } },
+          });
+        },
+      ],
+      [
+        'UsersWithOrders',
+        async () => {
+          const answer = await byId(stack, 'UsersWithOrders', { first: 3 }, admin);
+          expect(answer.body.errors).toBeUndefined();
+          expect((answer.body.data?.['users'] as { edges: unknown[] }).edges).toHaveLength(3);
+        },
+      ],
+      [
+        'UserOrders',
+        async () => {
+          const answer = await byId(stack, 'UserOrders', { id: grace.id }, token);
+          expect(answer.body.errors).toBeUndefined();
+          expect(answer.body.data?.['user']).toMatchObject({ name: grace.name });
+        },
+      ],
+      [
+        'Orders',
+        async () => {
+          const answer = await byId(stack, 'Orders', { first: 2 }, token);
+          expect(answer.body.errors).toBeUndefined();
+          expect(answer.body.data?.['orders']).toMatchObject({ __typename: 'OrderConnection' });
+        },
+      ],
+      [
+        'OrdersWithUsers',
+        async () => {
+          const answer = await byId(stack, 'OrdersWithUsers', { first: 3 }, token);
+          expect(answer.body.errors).toBeUndefined();
+          expect(answer.body.data?.['orders']).toMatchObject({ __typename: 'OrderConnection' });
+        },
+      ],
+      [
+        'SignUp',
+        async () => {
+          const answer = await byId(stack, 'SignUp', {
+            input: {
+              email: 'margaret@example.com',
+              name: 'Margaret Hamilton',
+              password: 'apollo-11-guidance',
+            },
+          });
+          expect(answer.body.errors).toBeUndefined();
+          newcomer = await logInById(stack, 'margaret@example.com', 'apollo-11-guidance');
+        },
+      ],
+      [
+        'UpdateMe',
+        async () => {
+          const answer = await byId(stack, 'UpdateMe', { input: { name: 'Margaret H.' } }, newcomer);
+          expect(answer.body.errors).toBeUndefined();
+          expect(answer.body.data?.['updateMe']).toMatchObject({ name: 'Margaret H.' });
+        },
+      ],
+      [
+        'PlaceOrder',
+        async () => {
+          const input = {
+            currency: 'USD',
+            items: [{ sku: 'DSKY', name: 'DSKY keypad', quantity: 1, unitPrice: 4999 }],
+          };
+          const answer = await byId(stack, 'PlaceOrder', { input }, newcomer);
+          expect(answer.body.errors).toBeUndefined();
+          const placed = answer.body.data?.['placeOrder'] as { id: string; status: string };
+          expect(placed.status).toBe('PENDING');
+          placedId = placed.id;
+        },
+      ],
+      [
+        'Order',
+        async () => {
+          const answer = await byId(stack, 'Order', { id: placedId }, newcomer);
+          expect(answer.body.data?.['order']).toMatchObject({ id: placedId, user: { name: 'Margaret H.' } });
+        },
+      ],
+      [
+        'MyOrders',
+        async () => {
+          const answer = await byId(stack, 'MyOrders', { first: 5 }, newcomer);
+          expect(answer.body.errors).toBeUndefined();
+          expect(JSON.stringify(answer.body.data)).toContain(placedId);
+        },
+      ],
+      [
+        'CancelOrder',
+        async () => {
+          const answer = await byId(stack, 'CancelOrder', { id: placedId }, newcomer);
+          expect(answer.body.data?.['cancelOrder']).toMatchObject({ id: placedId, status: 'CANCELLED' });
+        },
+      ],
+      [
+        'DeleteMe',
+        async () => {
+          const answer = await byId(stack, 'DeleteMe', {}, newcomer);
+          expect(answer.body).toEqual({ data: { deleteMe: true } });
+        },
+      ],
+    ];
+    // Every operation of the manifest, no more: a new corpus operation must be added here to be proven.
+    expect(cases.map(([name]) => name).sort()).toEqual(MANIFEST.operations.map(({ name }) => name).sort());
+    for (const [name, run] of cases) {
+      const before = await metric(stack, 'trusted_document_executions_total', {
+        id: operation(name).id,
+        name,
+        path: 'fast',
+      });
+      await run();
+      expect(
+        await metric(stack, 'trusted_document_executions_total', {
+          id: operation(name).id,
+          name,
+          path: 'fast',
+        }),
+        name,
+      ).toBeGreaterThan(before);
+    }
+  });
+
+  it('refuses APQ: an unknown hash and the registration that follows both get PERSISTED_QUERY_NOT_IN_LIST, and nothing is registered', async () => {
+    const query = '{ me { name } }';
+    const persistedQuery = { version: 1, sha256Hash: sha256(query) };
+    const hits = { ...stack.hits };
+    const unknown = await post(stack.gatewayUrl, { extensions: { persistedQuery } });
+    const registration = await post(stack.gatewayUrl, { query, extensions: { persistedQuery } });
+    const again = await post(stack.gatewayUrl, { extensions: { persistedQuery } });
+    for (const answer of [unknown, registration, again]) {
+      expect(answer.status).toBe(400);
+      expect(answer.body.errors?.[0]?.extensions?.code).toBe(NOT_IN_LIST);
+    }
+    expect(stack.hits).toEqual(hits);
+  });
+
+  it('runs an operation by documentId (bare or sha256:-prefixed) and by persisted hash over GET', async () => {
+    const token = await logInById(stack, ada.email);
+    const users = operation('Users');
+    const expected = await byId(stack, 'Users', { first: 1 }, token);
+    expect(expected.body.errors).toBeUndefined();
+    for (const documentId of [users.id, `sha256:${users.id}`]) {
+      const answer = await post(stack.gatewayUrl, { documentId, variables: { first: 1 } }, token);
+      expect(answer.body).toEqual(expected.body);
+    }
+    const params = new URLSearchParams({
+      variables: JSON.stringify({ first: 1 }),
+      extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: users.id } }),
+    });
+    const viaGet = await fetch(`${stack.gatewayUrl}?${params}`, {
+      headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },
+    });
+    expect(viaGet.status).toBe(200);
+    expect(await viaGet.json()).toEqual(expected.body);
+    const missing = await post(stack.gatewayUrl, { documentId: `sha256:${sha256('nothing')}` });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors?.[0]?.extensions?.code).toBe(NOT_IN_LIST);
+  });
+
+  it('refuses a reloaded manifest whose operation no longer validates, and keeps serving the previous one', async () => {
+    const token = await logInById(stack, ada.email);
+    const extraBody = 'query Extra {\n  me {\n    id\n    __typename\n  }\n}';
+    const extra = { id: sha256(extraBody), name: 'Extra', type: 'query', body: extraBody };
+    const badBody = 'query Bad {\n  me {\n    nickname\n    __typename\n  }\n}';
+    const bad = { id: sha256(badBody), name: 'Bad', type: 'query', body: badBody };
+    const refusedBefore = await metric(stack, 'trusted_documents_manifest_loads_total', {
+      outcome: 'refused',
+    });
+
+    await deploy(
+      manifestPath,
+      JSON.stringify({ ...MANIFEST, operations: [...MANIFEST.operations, extra, bad] }),
+    );
+    await eventually(async () =>
+      expect(await metric(stack, 'trusted_documents_manifest_loads_total', { outcome: 'refused' })).toBe(
+        refusedBefore + 1,
+      ),
+    );
+    expect((await byId(stack, 'Users', { first: 1 }, token)).body.errors).toBeUndefined();
+    const notYet = await post(stack.gatewayUrl, { documentId: extra.id }, token);
+    expect(notYet.body.errors?.[0]?.extensions?.code).toBe(NOT_IN_LIST);
+    expect(await metric(stack, 'trusted_documents_operations', {})).toBe(MANIFEST.operations.length);
+
+    // Fixed: the valid manifest is served, with the new operation.
+    await deploy(manifestPath, JSON.stringify({ ...MANIFEST, operations: [...MANIFEST.operations, extra] }));
+    const served = await eventually(async () => {
+      const answer = await post(stack.gatewayUrl, { documentId: extra.id }, token);
+      expect(answer.body.errors).toBeUndefined();
+      return answer;
+    });
+    expect(served.body).toEqual({ data: { me: { id: ada.id, __typename: 'User' } } });
+    expect(await metric(stack, 'trusted_documents_operations', {})).toBe(MANIFEST.operations.length + 1);
+  });
+
+  it('refuses a supergraph that a manifest operation does not validate against, together with the manifest', async () => {
+    const token = await logInById(stack, ada.email);
+    const refusedBefore = await metric(stack, 'trusted_documents_manifest_loads_total', {
+      outcome: 'refused',
+    });
+    const supergraph = await readFile(supergraphPath, 'utf8');
+    // Query.user is renamed: the User and UserOrders operations no longer validate.
+    const withoutUser = supergraph.replace(
+      /^ {2}user\(id: ID!\): User @join__field\(graph: USERS\)$/m,
+      '  person(id: ID!): User @join__field(graph: USERS)',
+    );
+    expect(withoutUser).not.toBe(supergraph);
+    await deploy(supergraphPath, withoutUser);
+    await eventually(async () =>
+      expect(await metric(stack, 'trusted_documents_manifest_loads_total', { outcome: 'refused' })).toBe(
+        refusedBefore + 1,
+      ),
+    );
+    const answer = await byId(stack, 'User', { id: ada.id }, token);
+    expect(answer.body).toEqual({ data: { user: { __typename: 'User', name: ada.name, email: ada.email } } });
+    await deploy(supergraphPath, supergraph);
+  });
+});
+
+describe('trusted documents, logged', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack('trusted_log', {
+      gateway: { TRUSTED_DOCUMENTS: 'log', RATE_LIMIT_POINTS: '100000' },
+    });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('executes free text and counts it as unknown', async () => {
+    const before = await metric(stack, 'trusted_document_unknown_total', { kind: 'text' });
+    const token = await stack.logIn(grace.email);
+    const answer = await stack.query('{ me { name } }', {}, token);
+    expect(answer.body).toEqual({ data: { me: { name: grace.name } } });
+    // stack.logIn sent its LogIn as text too.
+    expect(await metric(stack, 'trusted_document_unknown_total', { kind: 'text' })).toBe(before + 2);
+  });
+
+  it('counts an unknown persisted hash and leaves it to APQ, which registers it', async () => {
+    const query = '{ me { id } }';
+    const persistedQuery = { version: 1, sha256Hash: sha256(query) };
+    const before = await metric(stack, 'trusted_document_unknown_total', { kind: 'id' });
+    const unknown = await post(stack.gatewayUrl, { extensions: { persistedQuery } });
+    expect(unknown.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const registered = await post(stack.gatewayUrl, { query, extensions: { persistedQuery } });
+    expect(registered.body).toEqual({ data: { me: null } });
+    const byHash = await post(stack.gatewayUrl, { extensions: { persistedQuery } });
+    expect(byHash.body).toEqual({ data: { me: null } });
+    expect(await metric(stack, 'trusted_document_unknown_total', { kind: 'id' })).toBe(before + 2);
+  });
+
+  it('answers every query of the manifest by id exactly as Apollo answers its text, for a customer and an admin', async () => {
+    const tokens = [await stack.logIn(grace.email), await stack.logIn(ada.email)];
+    const variables: Record<string, Record<string, unknown>> = {
+      Users: { first: 3 },
+      User: { id: ada.id },
+      UsersWithOrders: { first: 3 },
+      UserOrders: { id: grace.id },
+      Orders: { first: 3, status: 'PENDING' },
+      OrdersWithUsers: { first: 3 },
+      MyOrders: { first: 2 },
+      // An order that does not exist.
+      Order: { id: '00000000-0000-0000-0000-000000000000' },
+    };
+    const queries = MANIFEST.operations.filter(({ type }) => type === 'query');
+    expect(queries.map(({ name }) => name).sort()).toEqual(Object.keys(variables).sort());
+    for (const token of tokens) {
+      for (const { name } of queries) {
+        const text = await byText(stack, name, variables[name], token);
+        const id = await byId(stack, name, variables[name], token);
+        expect(id, name).toEqual(text);
+      }
+    }
+  });
+
+  it('answers bad variables and refused page sizes by id exactly as by text (the fast path leaves them to Apollo)', async () => {
+    const token = await stack.logIn(ada.email);
+    const cases: [string, Record<string, unknown>][] = [
+      ['User', {}],
+      ['Users', { first: 'ten' }],
+      ['Users', { first: 1000 }],
+      ['Orders', { status: 'LOST' }],
+    ];
+    for (const [name, variables] of cases) {
+      const text = await byText(stack, name, variables, token);
+      expect(text.status, name).toBeGreaterThanOrEqual(400);
+      expect(await byId(stack, name, variables, token), name).toEqual(text);
+    }
+    const fallbacks = await metric(stack, 'trusted_document_executions_total', {
+      id: operation('Users').id,
+      name: 'Users',
+      path: 'apollo',
+    });
+    expect(fallbacks).toBe(2);
+  });
+});
