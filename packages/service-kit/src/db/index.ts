@@ -8,4 +8,5 @@ export {
 export { createQueryCounter, type QueryCounter } from './query-counter.ts';
 export { isUniqueViolation, isDatabaseUnavailable } from './errors.ts';
 export { waitForDatabase } from './wait-for-database.ts';
+export { guardDriverFaults, isDriverFault } from './driver-fault-guard.ts';
 export type { DatabaseUsage, QueryEvent } from './usage.ts';
