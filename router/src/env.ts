@@ -41,6 +41,15 @@ const routerEnvSchema = z.object({
   BREAKER_ERROR_THRESHOLD_PERCENT: z.coerce.number().min(1).max(100).default(50),
   BREAKER_VOLUME_THRESHOLD: z.coerce.number().int().min(1).default(5),
   BREAKER_RESET_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  BREAKER_RECOVERY_PROBE_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(60_000)
+    .default(250)
+    .describe(
+      "While a subgraph's breaker is open, how often the gateway asks the subgraph's /health/ready; the first 200 closes the breaker at once (instead of after BREAKER_RESET_MS).",
+    ),
 
   // Abuse limits: checked at the gateway, so a refused operation never reaches a subgraph.
   MAX_DEPTH: z.coerce.number().int().min(1).default(10),

@@ -64,7 +64,7 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
   process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
   useResultShaping(env.RESULT_SHAPING, logger);
   const urls = subgraphUrlsOf(env);
-  const health = createSubgraphHealth({ urls, logger });
+  const health = createSubgraphHealth({ urls, logger, recoveryProbeMs: env.BREAKER_RECOVERY_PROBE_MS });
   const metrics = options.metrics ?? createServiceMetrics('gateway');
   const fetchers = createSubgraphFetchers(
     env,

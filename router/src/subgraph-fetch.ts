@@ -96,6 +96,8 @@ export interface SubgraphFetcherOptions {
 
 export interface SubgraphFetcher {
   fetcher: Fetcher;
+  /** Closes an open breaker: the subgraph said it is ready again, so waiting out the reset period only fails requests. */
+  closeBreaker(): void;
   /** Stops the breaker's timers. */
   shutdown(): void;
 }
@@ -219,7 +221,15 @@ export function createSubgraphFetcher({
     }
   };
 
-  return { fetcher, shutdown: () => breaker.shutdown() };
+  return {
+    fetcher,
+    closeBreaker() {
+      if (!breaker.opened) return;
+      logger.info({ subgraph: name }, 'subgraph ready again: closing its circuit breaker');
+      breaker.close();
+    },
+    shutdown: () => breaker.shutdown(),
+  };
 }
 
 export interface SubgraphFetchers {
@@ -253,7 +263,7 @@ export function createSubgraphFetchers(
             resetMs: env.BREAKER_RESET_MS,
           },
           logger,
-          onBreakerChange: (open) => health.setBreakerOpen(name, open),
+          onBreakerChange: (open) => health.setBreakerOpen(name, open, () => subgraph?.closeBreaker()),
           ...(observer ? { observer } : {}),
         });
         fetchers.set(name, subgraph);
@@ -261,6 +271,7 @@ export function createSubgraphFetchers(
       return subgraph.fetcher;
     },
     shutdown() {
+      health.stop();
       for (const subgraph of fetchers.values()) subgraph.shutdown();
     },
   };

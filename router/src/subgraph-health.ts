@@ -17,8 +17,15 @@ export interface SubgraphHealth {
   onChange(listener: SubgraphStateListener): () => void;
   /** Asks every subgraph not asked within the cache period for its readiness; resolves with all states. */
   check(): Promise<Record<string, SubgraphState>>;
-  /** The fetch layer reports its breaker opening (true) and half-opening or closing (false). */
-  setBreakerOpen(name: string, open: boolean): void;
+  /**
+   * The fetch layer reports its breaker opening (true) and half-opening or closing (false). While it is open,
+   * the subgraph's readiness is asked every `recoveryProbeMs`, and `onReady` is called on the first 200 (from
+   * that loop or from a gateway readiness check), so a recovered subgraph serves at once instead of after the
+   * breaker's reset period.
+   */
+  setBreakerOpen(name: string, open: boolean, onReady?: () => void): void;
+  /** Stops the recovery probes (gateway shutdown). */
+  stop(): void;
 }
 
 export interface SubgraphHealthOptions {
@@ -29,6 +36,8 @@ export interface SubgraphHealthOptions {
   maxAgeMs?: number;
   /** How long one readiness request may take. */
   probeTimeoutMs?: number;
+  /** How often an open breaker's subgraph is asked whether it is ready again. */
+  recoveryProbeMs?: number;
 }
 
 interface Entry {
@@ -38,6 +47,9 @@ interface Entry {
   checkedAt: number;
   pending: Promise<void> | undefined;
   state: SubgraphState;
+  /** Set while the breaker is open: closes it. */
+  onReady: (() => void) | undefined;
+  recoveryTimer: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -51,6 +63,7 @@ export function createSubgraphHealth({
   logger,
   maxAgeMs = 1_000,
   probeTimeoutMs = 1_000,
+  recoveryProbeMs = 250,
 }: SubgraphHealthOptions): SubgraphHealth {
   const entries = new Map<string, Entry>(
     Object.entries(urls).map(([name, url]) => [
@@ -62,6 +75,8 @@ export function createSubgraphHealth({
         checkedAt: Number.NEGATIVE_INFINITY,
         pending: undefined,
         state: 'down',
+        onReady: undefined,
+        recoveryTimer: undefined,
       },
     ]),
   );
@@ -100,6 +115,27 @@ export function createSubgraphHealth({
     entry.answeredOk = ok;
     entry.checkedAt = Date.now();
     update(name, entry);
+    if (ok && entry.breakerOpen) entry.onReady?.();
+  };
+
+  const stopRecovery = (entry: Entry) => {
+    clearTimeout(entry.recoveryTimer);
+    entry.recoveryTimer = undefined;
+  };
+
+  /** Asks an open breaker's subgraph, again and again, until it is ready or the breaker is no longer open. */
+  const watchRecovery = (name: string, entry: Entry) => {
+    if (entry.recoveryTimer) return;
+    const tick = () => {
+      entry.recoveryTimer = undefined;
+      if (!entry.breakerOpen) return;
+      entry.pending ??= ask(name, entry).finally(() => (entry.pending = undefined));
+      void entry.pending.then(() => {
+        if (entry.breakerOpen && !entry.recoveryTimer)
+          entry.recoveryTimer = setTimeout(tick, recoveryProbeMs).unref();
+      });
+    };
+    entry.recoveryTimer = setTimeout(tick, recoveryProbeMs).unref();
   };
 
   return {
@@ -119,10 +155,19 @@ export function createSubgraphHealth({
       );
       return Object.fromEntries([...entries].map(([name, entry]) => [name, entry.state]));
     },
-    setBreakerOpen(name, open) {
+    setBreakerOpen(name, open, onReady) {
       const entry = entryOf(name);
       entry.breakerOpen = open;
+      entry.onReady = open ? onReady : undefined;
       update(name, entry);
+      if (open && onReady) watchRecovery(name, entry);
+      else stopRecovery(entry);
+    },
+    stop() {
+      for (const entry of entries.values()) {
+        entry.onReady = undefined;
+        stopRecovery(entry);
+      }
     },
   };
 }
