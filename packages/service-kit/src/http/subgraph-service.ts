@@ -11,7 +11,17 @@ import type { Logger } from '../logger.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { identityOf, requireGatewaySignature } from './gateway-guard.ts';
 import { createGraphQLApp } from './graphql-app.ts';
+import { IDEMPOTENCY_KEY_HEADER } from './idempotency-key.ts';
 import { requestInfoPlugin } from './request-info.ts';
+
+/** What every subgraph request carries before the service adds its own (loaders, db). */
+export interface SubgraphRequestBase {
+  identity: Identity;
+  requestId: string;
+  logger: Logger;
+  /** The client's Idempotency-Key header, forwarded by the gateway; parsed where a mutation uses it. */
+  idempotencyKey: string | readonly string[] | undefined;
+}
 
 export interface SubgraphServiceOptions<TContext extends BaseContext> {
   env: { NODE_ENV: string; INTERNAL_SECRET: string; CACHE_MAX_AGE_SECONDS: number };
@@ -22,7 +32,7 @@ export interface SubgraphServiceOptions<TContext extends BaseContext> {
   /** The subgraph's resolver map, typed by its generated `Resolvers`. */
   resolvers: object;
   /** Builds the per-request context from the verified caller. */
-  context: (base: { identity: Identity; requestId: string; logger: Logger }) => TContext;
+  context: (base: SubgraphRequestBase) => TContext;
 }
 
 /**
@@ -63,8 +73,13 @@ export async function createSubgraphService<TContext extends BaseContext>(
     metrics,
     guard: requireGatewaySignature(env.INTERNAL_SECRET, logger),
     readiness: () => database.ready(),
-    context: async (_req, res, scope) =>
-      options.context({ identity: identityOf(res.locals), requestId: scope.requestId, logger: scope.logger }),
+    context: async (req, res, scope) =>
+      options.context({
+        identity: identityOf(res.locals),
+        requestId: scope.requestId,
+        logger: scope.logger,
+        idempotencyKey: req.headers[IDEMPOTENCY_KEY_HEADER],
+      }),
   });
   return { app, apollo, metrics, stop: () => apollo.stop() };
 }
