@@ -100,7 +100,8 @@ export async function runIdempotent<TDb extends Database<Record<string, unknown>
       if (isLockNotAvailable(error)) throw keyInUse();
       throw error;
     }
-    await tx.execute(sql`select set_config('lock_timeout', '0', true)`);
+    // Back to the configured lock_timeout for the mutation itself.
+    await tx.execute(sql`set local lock_timeout to default`);
 
     if (claimed.length === 0) {
       const [existing] = await tx
