@@ -13,6 +13,9 @@ RUN npx --yes turbo@2 prune "@supergraph/${SERVICE}" --docker
 FROM ${NODE_IMAGE} AS install
 WORKDIR /app
 COPY --from=prune /repo/out/json/ .
+# The root postinstall applies the reviewed dependency patches (patches/README.md) during `npm ci`.
+COPY --from=prune /repo/patches/ ./patches/
+COPY --from=prune /repo/scripts/patch-dependencies.ts ./scripts/
 # The `node` devDependency pins Node for developers; the image already is Node 24, so dev deps are omitted.
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY --from=prune /repo/out/full/ .

@@ -16,6 +16,8 @@ export function corsPolicy(origins: readonly string[]): RequestHandler {
       'apollographql-client-version',
       'x-request-id',
       'apollo-require-preflight',
+      // Makes a mutation safe to retry (docs/operations.md).
+      'idempotency-key',
     ],
     exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining'],
     credentials: false,

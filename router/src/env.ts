@@ -128,6 +128,15 @@ const routerEnvSchema = z.object({
   BREAKER_RESET_MS: breakerResetMs
     .default(10_000)
     .describe('How long an open breaker fails fast before it lets one probe fetch through.'),
+  BREAKER_RECOVERY_PROBE_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(60_000)
+    .default(250)
+    .describe(
+      "While a subgraph's breaker is open, how often the gateway asks the subgraph's /health/ready; the first 200 closes the breaker at once (instead of after BREAKER_RESET_MS).",
+    ),
 
   // Abuse limits: checked at the gateway, so a refused operation never reaches a subgraph.
   MAX_DEPTH: z.coerce.number().int().min(1).default(10),

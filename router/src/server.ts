@@ -62,7 +62,7 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
   // @apollo/gateway otherwise sends usage metrics to Apollo and probes cloud metadata endpoints
   // (169.254.169.254) at construction; its only switch is this variable, read in the constructor.
   process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
-  const health = createSubgraphHealth({ logger });
+  const health = createSubgraphHealth({ logger, recoveryProbeMs: env.BREAKER_RECOVERY_PROBE_MS });
   const metrics = options.metrics ?? createServiceMetrics('gateway');
   const gatewayMetrics = createGatewayMetrics(metrics.registry, health);
   const dedupStats: DedupStats = { shared: 0 };

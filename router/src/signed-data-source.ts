@@ -2,7 +2,7 @@ import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { INTERNAL_TOKEN_HEADER } from '@supergraph/service-kit/auth';
 import { ErrorCode } from '@supergraph/service-kit/errors';
-import { REQUEST_ID_HEADER } from '@supergraph/service-kit/http';
+import { IDEMPOTENCY_KEY_HEADER, REQUEST_ID_HEADER } from '@supergraph/service-kit/http';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { callerKeyOf, subgraphCall, type RouterContext } from './request-scope.ts';
@@ -17,8 +17,9 @@ export const SUBGRAPH_UNAVAILABLE = 'SUBGRAPH_UNAVAILABLE';
 
 /**
  * Sends each subgraph request with the caller's identity signed by the gateway (`x-internal-token`) and the
- * client's request id, so subgraphs trust only the gateway and logs line up across services. The client's
- * own Authorization header is never forwarded: subgraphs do not verify access tokens.
+ * client's request id, so subgraphs trust only the gateway and logs line up across services, and the client's
+ * Idempotency-Key. The client's own Authorization header is never forwarded: subgraphs do not verify access
+ * tokens.
  */
 export class SignedSubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
   /**
@@ -73,6 +74,9 @@ export class SignedSubgraphDataSource extends RemoteGraphQLDataSource<RouterCont
     if (!('incomingRequestContext' in options)) return;
     headers.set(INTERNAL_TOKEN_HEADER, await options.context.internalToken());
     headers.set(REQUEST_ID_HEADER, options.context.requestId);
+    // The client's Idempotency-Key goes to the subgraphs as it came: their mutations store outcomes by it.
+    const idempotencyKey = options.incomingRequestContext.request.http?.headers.get(IDEMPOTENCY_KEY_HEADER);
+    if (idempotencyKey) headers.set(IDEMPOTENCY_KEY_HEADER, idempotencyKey);
   }
 
   /**

@@ -70,6 +70,8 @@ export interface SubgraphFetcherOptions {
 
 export interface SubgraphFetcher {
   fetcher: Fetcher;
+  /** Closes an open breaker: the subgraph said it is ready again, so waiting out the reset period only fails requests. */
+  closeBreaker(): void;
   /** Stops the breaker's timers. */
   shutdown(): void;
 }
@@ -193,7 +195,15 @@ export function createSubgraphFetcher({
     }
   };
 
-  return { fetcher, shutdown: () => breaker.shutdown() };
+  return {
+    fetcher,
+    closeBreaker() {
+      if (!breaker.opened) return;
+      logger.info({ subgraph: name }, 'subgraph ready again: closing its circuit breaker');
+      breaker.close();
+    },
+    shutdown: () => breaker.shutdown(),
+  };
 }
 
 export interface SubgraphFetchers {
@@ -224,7 +234,8 @@ export function createSubgraphFetchers(
         timeoutMs,
         breaker,
         logger,
-        onBreakerChange: (open) => health.setBreakerOpen(name, open),
+        // A subgraph whose readiness answers while its breaker is open closes the breaker at once.
+        onBreakerChange: (open) => health.setBreakerOpen(name, open, () => subgraph?.closeBreaker()),
         ...(observer ? { observer } : {}),
       });
       live.set(name, subgraph);
@@ -241,6 +252,7 @@ export function createSubgraphFetchers(
       live.delete(name);
     },
     shutdown() {
+      health.stop();
       for (const subgraph of live.values()) subgraph.shutdown();
       live.clear();
     },

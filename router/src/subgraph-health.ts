@@ -23,8 +23,15 @@ export interface SubgraphHealth {
   onChange(listener: SubgraphStateListener): () => void;
   /** Asks every subgraph not asked within the cache period for its readiness; resolves with all states. */
   check(): Promise<Record<string, SubgraphState>>;
-  /** The fetch layer reports its breaker opening (true) and half-opening or closing (false); ignored for a subgraph not followed. */
-  setBreakerOpen(name: string, open: boolean): void;
+  /**
+   * The fetch layer reports its breaker opening (true) and half-opening or closing (false); ignored for a
+   * subgraph not followed. While it is open, the subgraph's readiness is asked every `recoveryProbeMs`, and
+   * `onReady` is called on the first success (from that loop or from a gateway readiness check), so a recovered
+   * subgraph serves at once instead of after the breaker's reset period.
+   */
+  setBreakerOpen(name: string, open: boolean, onReady?: () => void): void;
+  /** Stops the recovery probes (gateway shutdown). */
+  stop(): void;
 }
 
 export interface SubgraphHealthOptions {
@@ -35,6 +42,8 @@ export interface SubgraphHealthOptions {
   maxAgeMs?: number;
   /** How long one readiness request may take. */
   probeTimeoutMs?: number;
+  /** How often an open breaker's subgraph is asked whether it is ready again. */
+  recoveryProbeMs?: number;
 }
 
 interface Entry {
@@ -47,6 +56,9 @@ interface Entry {
   checkedAt: number;
   pending: Promise<void> | undefined;
   state: SubgraphState;
+  /** Set while the breaker is open: closes it. */
+  onReady: (() => void) | undefined;
+  recoveryTimer: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -61,6 +73,7 @@ export function createSubgraphHealth({
   logger,
   maxAgeMs = 1_000,
   probeTimeoutMs = 1_000,
+  recoveryProbeMs = 250,
 }: SubgraphHealthOptions): SubgraphHealth {
   const entryFor = (url: string): Entry => ({
     url,
@@ -71,6 +84,8 @@ export function createSubgraphHealth({
     checkedAt: Number.NEGATIVE_INFINITY,
     pending: undefined,
     state: 'down',
+    onReady: undefined,
+    recoveryTimer: undefined,
   });
   const entries = new Map<string, Entry>(Object.entries(urls).map(([name, url]) => [name, entryFor(url)]));
   const listeners = new Set<SubgraphStateListener>();
@@ -113,6 +128,28 @@ export function createSubgraphHealth({
     entry.answeredOk = ok;
     entry.checkedAt = Date.now();
     update(name, entry);
+    if (ok && entry.breakerOpen) entry.onReady?.();
+  };
+
+  const stopRecovery = (entry: Entry) => {
+    clearTimeout(entry.recoveryTimer);
+    entry.recoveryTimer = undefined;
+  };
+
+  /** Asks an open breaker's subgraph, again and again, until it is ready or the breaker is no longer open. */
+  const watchRecovery = (name: string, entry: Entry) => {
+    if (entry.recoveryTimer) return;
+    const tick = () => {
+      entry.recoveryTimer = undefined;
+      // Not open any more, or no longer followed (it left the supergraph).
+      if (!entry.breakerOpen || entries.get(name) !== entry) return;
+      entry.pending ??= ask(name, entry).finally(() => (entry.pending = undefined));
+      void entry.pending.then(() => {
+        if (entry.breakerOpen && !entry.recoveryTimer && entries.get(name) === entry)
+          entry.recoveryTimer = setTimeout(tick, recoveryProbeMs).unref();
+      });
+    };
+    entry.recoveryTimer = setTimeout(tick, recoveryProbeMs).unref();
   };
 
   return {
@@ -122,9 +159,14 @@ export function createSubgraphHealth({
     track(name, url) {
       const entry = entries.get(name);
       if (entry?.url === url) return;
-      entries.set(name, { ...entryFor(url), breakerOpen: entry?.breakerOpen ?? false });
+      if (entry) stopRecovery(entry);
+      const next = { ...entryFor(url), breakerOpen: entry?.breakerOpen ?? false, onReady: entry?.onReady };
+      entries.set(name, next);
+      if (next.breakerOpen && next.onReady) watchRecovery(name, next);
     },
     forget(name) {
+      const entry = entries.get(name);
+      if (entry) stopRecovery(entry);
       entries.delete(name);
     },
     state: (name) => entryOf(name).state,
@@ -142,11 +184,20 @@ export function createSubgraphHealth({
       );
       return Object.fromEntries([...entries].map(([name, entry]) => [name, entry.state]));
     },
-    setBreakerOpen(name, open) {
+    setBreakerOpen(name, open, onReady) {
       const entry = entries.get(name);
       if (!entry) return;
       entry.breakerOpen = open;
+      entry.onReady = open ? onReady : undefined;
       update(name, entry);
+      if (open && onReady) watchRecovery(name, entry);
+      else stopRecovery(entry);
+    },
+    stop() {
+      for (const entry of entries.values()) {
+        entry.onReady = undefined;
+        stopRecovery(entry);
+      }
     },
   };
 }

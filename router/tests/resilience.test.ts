@@ -183,6 +183,25 @@ describe('the subgraph fetcher', () => {
     expect(breakerChanges).toEqual([true, false, false]);
   });
 
+  it('closes an open breaker when told the subgraph is ready, without waiting for the reset period', async () => {
+    const { probe, send, breakerChanges } = await setUp([
+      { status: 503, json: {} },
+      { status: 503, json: {} },
+      { status: 503, json: {} },
+      DATA,
+    ]);
+    for (let i = 0; i < 3; i += 1) await unavailable(send({ idempotent: false }));
+    expect(await unavailable(send())).toMatchObject({ reason: 'breaker-open' });
+    const { subgraph } = open.at(-1)!;
+
+    subgraph!.closeBreaker();
+    const response = await send();
+
+    expect(response.status).toBe(200);
+    expect(probe.hits).toHaveLength(4);
+    expect(breakerChanges).toEqual([true, false]);
+  });
+
   it('does not retry, nor count against the subgraph, a fetch cut by the request deadline', async () => {
     const { probe, send, breakerChanges } = await setUp(['hang'], { volumeThreshold: 1 }, 10_000);
 
@@ -222,6 +241,57 @@ describe('subgraph health', () => {
         ['users', 'up', 'open'],
         ['users', 'down', 'up'],
       ]);
+    } finally {
+      await probe.close();
+    }
+  });
+
+  it('while a breaker is open, asks the subgraph every recovery period and reports its first 200 once; a dead one stays open', async () => {
+    let answer: ProbeAnswer = { status: 503, json: { status: 'unavailable' } };
+    const probe = await startProbe(() => answer);
+    const health = createSubgraphHealth({ urls: { orders: probe.url }, logger, recoveryProbeMs: 50 });
+    try {
+      let readyCalls = 0;
+      health.setBreakerOpen('orders', true, () => {
+        readyCalls += 1;
+        health.setBreakerOpen('orders', false);
+      });
+
+      await expect.poll(() => probe.hits.length, { timeout: 5_000, interval: 20 }).toBeGreaterThanOrEqual(3);
+      expect(readyCalls).toBe(0);
+      expect(health.state('orders')).toBe('open');
+      answer = { json: { status: 'ready' } };
+      await expect.poll(() => readyCalls, { timeout: 5_000, interval: 20 }).toBe(1);
+      expect(health.state('orders')).toBe('up');
+
+      const hits = probe.hits.length;
+      await sleep(200);
+      expect(probe.hits).toHaveLength(hits);
+      expect(probe.hits.every((hit) => hit.url === '/health/ready')).toBe(true);
+    } finally {
+      health.stop();
+      await probe.close();
+    }
+  });
+
+  it('closes an open breaker from a gateway readiness check that finds the subgraph ready, and stops probing on stop()', async () => {
+    const probe = await startProbe(() => ({ json: { status: 'ready' } }));
+    const health = createSubgraphHealth({
+      urls: { orders: probe.url },
+      logger,
+      maxAgeMs: 0,
+      recoveryProbeMs: 60_000,
+    });
+    try {
+      let readyCalls = 0;
+      health.setBreakerOpen('orders', true, () => (readyCalls += 1));
+
+      await health.check();
+      expect(readyCalls).toBe(1);
+
+      health.stop();
+      await health.check();
+      expect(readyCalls).toBe(1);
     } finally {
       await probe.close();
     }

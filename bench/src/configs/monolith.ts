@@ -6,7 +6,7 @@ import { resolvers as ordersResolvers } from '@supergraph/orders/resolvers';
 import { SCHEMA_DIR as ORDERS_SCHEMA_DIR } from '@supergraph/orders/server';
 import { InvalidTokenError, verifyAccessToken, type Identity } from '@supergraph/service-kit/auth';
 import { createErrorFormatter, unauthenticatedRequest } from '@supergraph/service-kit/errors';
-import { createGraphQLApp, listen } from '@supergraph/service-kit/http';
+import { createGraphQLApp, IDEMPOTENCY_KEY_HEADER, listen } from '@supergraph/service-kit/http';
 import { createLogger } from '@supergraph/service-kit/logger';
 import { createQueryCounter } from '@supergraph/service-kit/db';
 import { loadSchemaDocument } from '@supergraph/service-kit/graphql';
@@ -133,7 +133,12 @@ export async function startMonolith(options: MonolithOptions): Promise<RunningSe
     },
     context: async (req, _res, { requestId, logger: requestLogger }) => {
       const identity = await identityOf(req.headers.authorization, secrets.JWT_SECRET);
-      const shared = { identity, requestId, logger: requestLogger };
+      const shared = {
+        identity,
+        requestId,
+        logger: requestLogger,
+        idempotencyKey: req.headers[IDEMPOTENCY_KEY_HEADER],
+      };
       return {
         users: createUsersContext({
           ...shared,

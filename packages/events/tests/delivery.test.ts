@@ -15,6 +15,7 @@ import {
   type FixtureDatabase,
   type FixtureSchema,
 } from './harness.ts';
+import { machinePostgresUrl } from '@supergraph/testing/machine-services';
 
 /**
  * The machinery end to end against a real RabbitMQ: outbox → relay → broker → consumer → inbox, with the
@@ -233,22 +234,26 @@ describe('outbox → relay → RabbitMQ → consumer → inbox', () => {
     expect(await appliedCount(database, unknownVersion.id)).toEqual({ effects: 0, inbox: 0 });
   });
 
-  it.runIf(process.env['TEST_DATABASE_URL'])(
-    'lets several relays share one PostgreSQL outbox without publishing any row twice (FOR UPDATE SKIP LOCKED)',
-    async () => {
+  it('lets several relays share one PostgreSQL outbox without publishing any row twice (FOR UPDATE SKIP LOCKED)', async () => {
+    // PostgreSQL whatever the run: PGlite is one process and has no row locks to skip.
+    const shared = await openFixtureDatabase('skip_locked', machinePostgresUrl());
+    try {
       const { processed, duplicates } = consumer.stats;
       const events = Array.from({ length: 200 }, () => registered());
-      await commitEvents(database, events);
-      const replicas = [relay({ batchSize: 10 }), relay({ batchSize: 10 }), relay({ batchSize: 10 })];
+      await commitEvents(shared.database, events);
+      const replicas = [1, 2, 3].map(() => relay({ batchSize: 10, database: shared.database }));
       await Promise.all(replicas.map((replica) => replica.start()));
 
       await eventually(() => expect(consumer.stats.processed).toBe(processed + events.length), {
         timeoutMs: 20_000,
       });
       expect(consumer.stats.duplicates).toBe(duplicates);
-      expect(await unpublishedCount(database)).toBe(0);
+      expect(await unpublishedCount(shared.database)).toBe(0);
       // Every replica took a share.
       expect(replicas.every((replica) => replica.stats.published > 0)).toBe(true);
-    },
-  );
+      await Promise.all(replicas.map((replica) => replica.stop()));
+    } finally {
+      await shared.drop();
+    }
+  });
 });

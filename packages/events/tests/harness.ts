@@ -14,11 +14,15 @@ export { schema };
 
 export const logger = createLogger('events-test', process.env['LOG_LEVEL'] ?? 'silent');
 
-/** The fixture database (outbox, inbox, effects): in-memory PGlite, or a fresh PostgreSQL database with TEST_DATABASE_URL. */
+/**
+ * The fixture database (outbox, inbox, effects): in-memory PGlite, or a fresh PostgreSQL database with
+ * TEST_DATABASE_URL (or on the PostgreSQL server `adminUrl` names, whatever the run).
+ */
 export async function openFixtureDatabase(
   label: string,
+  adminUrl?: string,
 ): Promise<{ database: FixtureDatabase; drop(): Promise<void> }> {
-  const testDb = await createTestDatabase(`events_${label}`);
+  const testDb = await createTestDatabase(`events_${label}`, adminUrl);
   const database = await createDatabase({
     name: 'events-fixture',
     url: testDb.url,

@@ -10,6 +10,8 @@ export interface OrdersContext {
   requestId: string;
   logger: Logger;
   db: OrdersDb;
+  /** The client's Idempotency-Key, forwarded by the gateway (see runIdempotent). */
+  idempotencyKey: string | readonly string[] | undefined;
   loaders: {
     order: ReturnType<typeof createOrderLoader>;
     items: ReturnType<typeof createItemsLoader>;

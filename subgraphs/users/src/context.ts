@@ -10,6 +10,8 @@ export interface UsersContext {
   requestId: string;
   logger: Logger;
   db: UsersDb;
+  /** The client's Idempotency-Key, forwarded by the gateway (see runIdempotent). */
+  idempotencyKey: string | readonly string[] | undefined;
   loaders: { user: UserLoader };
   tokens: { secret: string; ttlSeconds: number };
   /**

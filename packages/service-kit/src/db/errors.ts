@@ -14,6 +14,9 @@ function sqlState(error: unknown): string | undefined {
 
 export const isUniqueViolation = (error: unknown) => sqlState(error) === '23505';
 
+/** `lock_timeout` passed while waiting for a row lock. */
+export const isLockNotAvailable = (error: unknown) => sqlState(error) === '55P03';
+
 /** Driver codes for a connection that could not be made or was lost. */
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',

@@ -4,3 +4,4 @@ export { requireGatewaySignature, identityOf } from './gateway-guard.ts';
 export { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
 export { listen, type RunningServer } from './listen.ts';
 export { onShutdownSignal } from './shutdown.ts';
+export { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from './idempotency-key.ts';

@@ -1,4 +1,5 @@
 import type { RequestListener } from 'node:http';
+import { guardDriverFaults } from '../db/driver-fault-guard.ts';
 import { waitForDatabase } from '../db/wait-for-database.ts';
 import type { Logger } from '../logger.ts';
 import { listen } from './listen.ts';
@@ -20,10 +21,12 @@ export interface SubgraphProcess {
 /**
  * A subgraph process's life: listen first (so that while the database is unreachable the service answers
  * /health/ready with 503 and keeps retrying — "not ready", not a crash loop), then migrate, seed outside
- * production, start events; on SIGTERM/SIGINT stop in reverse order, letting in-flight requests finish.
+ * production, start events; on SIGTERM/SIGINT stop in reverse order, letting in-flight requests finish. An
+ * error the database driver throws outside any query is logged, not an exit (`guardDriverFaults`).
  */
 export async function runSubgraph(process: SubgraphProcess): Promise<void> {
   const { name, env, logger, database, service, events } = process;
+  guardDriverFaults(logger);
   const server = await listen(service.app, env.PORT, env.HOST);
   logger.info({ url: `${server.url}/graphql`, database: database.kind }, `${name} subgraph listening`);
   const stopping = new AbortController();

@@ -11,7 +11,17 @@ import { loadSchemaDocument } from '../graphql/schema-files.ts';
 import { createServiceMetrics, type ServiceMetrics } from '../metrics/service-metrics.ts';
 import { identityOf, requireGatewaySignature } from './gateway-guard.ts';
 import { createGraphQLApp } from './graphql-app.ts';
+import { IDEMPOTENCY_KEY_HEADER } from './idempotency-key.ts';
 import { requestInfoPlugin } from './request-info.ts';
+
+/** What every subgraph request carries before the service adds its own (loaders, db). */
+export interface SubgraphRequestBase {
+  identity: Identity;
+  requestId: string;
+  logger: Logger;
+  /** The client's Idempotency-Key header, forwarded by the gateway; parsed where a mutation uses it. */
+  idempotencyKey: string | readonly string[] | undefined;
+}
 
 export interface SubgraphServiceOptions<TContext extends BaseContext> {
   /** Labels metrics (`service="<name>"`). */
@@ -26,10 +36,7 @@ export interface SubgraphServiceOptions<TContext extends BaseContext> {
   /** The subgraph's resolver map, typed by its generated `Resolvers`. */
   resolvers: object;
   /** Builds the per-request context from the verified caller; `metrics` counts DataLoader batches. */
-  context: (
-    base: { identity: Identity; requestId: string; logger: Logger },
-    metrics: ServiceMetrics,
-  ) => TContext;
+  context: (base: SubgraphRequestBase, metrics: ServiceMetrics) => TContext;
 }
 
 /**
@@ -70,9 +77,14 @@ export async function createSubgraphService<TContext extends BaseContext>(
     metrics,
     guard: requireGatewaySignature(env.INTERNAL_SECRET, logger),
     readiness: () => database.ready(),
-    context: async (_req, res, scope) =>
+    context: async (req, res, scope) =>
       options.context(
-        { identity: identityOf(res.locals), requestId: scope.requestId, logger: scope.logger },
+        {
+          identity: identityOf(res.locals),
+          requestId: scope.requestId,
+          logger: scope.logger,
+          idempotencyKey: req.headers[IDEMPOTENCY_KEY_HEADER],
+        },
         metrics,
       ),
   });

@@ -50,17 +50,22 @@ export interface RunningSubgraph<TEnv, TDatabase> {
   /** Every SQL statement the service (and the test, through `database.db`) sends. */
   counter: QueryCounter;
   database: TDatabase;
-  /** A typed document POSTed to `/graphql`, signed by the gateway for `identity` (null: an anonymous caller). */
+  /**
+   * A typed document POSTed to `/graphql`, signed by the gateway for `identity` (null: an anonymous caller),
+   * with any headers the gateway forwards (`Idempotency-Key`).
+   */
   call<TData, TVariables>(
     document: TypedDocumentNode<TData, TVariables>,
     variables: TVariables,
     identity?: Identity,
+    headers?: Record<string, string>,
   ): Promise<GraphQLResponse<TData>>;
   /** A query given as text: for requests no client would write (malformed, unknown fields, `_service`). */
   call<TData = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
     identity?: Identity,
+    headers?: Record<string, string>,
   ): Promise<GraphQLResponse<TData>>;
   /** A POST to `/graphql` with exactly these headers and body (nothing signed, nothing added). */
   callRaw(headers: Record<string, string>, body: unknown): Promise<RawResponse>;
@@ -109,10 +114,14 @@ export async function startSubgraph<TEnv extends SubgraphEnv, TDatabase extends 
     document: string | TypedDocumentNode<unknown, unknown>,
     variables: unknown = {},
     identity: Identity = null,
+    headers: Record<string, string> = {},
   ) {
     const token = await signInternalToken(identity, config.INTERNAL_SECRET);
     const query = typeof document === 'string' ? document : print(document);
-    return graphql(url, query, variables as Record<string, unknown>, { [INTERNAL_TOKEN_HEADER]: token });
+    return graphql(url, query, variables as Record<string, unknown>, {
+      ...headers,
+      [INTERNAL_TOKEN_HEADER]: token,
+    });
   }
 
   return {

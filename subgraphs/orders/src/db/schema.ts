@@ -1,4 +1,5 @@
 import { inboxTable, outboxTable } from '@supergraph/events';
+import { idempotencyTable } from '@supergraph/service-kit/db';
 import { desc, sql } from 'drizzle-orm';
 import {
   check,
@@ -86,6 +87,9 @@ export const knownUsers = pgTable('known_users', {
 export const outbox = outboxTable();
 /** Events this service applied, recorded in the transaction of their effect: redeliveries change nothing. */
 export const inbox = inboxTable();
+
+/** The first outcome of placeOrder/cancelOrder per Idempotency-Key, written with its effect (see runIdempotent). */
+export const idempotencyKeys = idempotencyTable();
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;

@@ -1,4 +1,5 @@
 import { outboxTable } from '@supergraph/events';
+import { idempotencyTable } from '@supergraph/service-kit/db';
 import { sql } from 'drizzle-orm';
 import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
@@ -32,3 +33,6 @@ export type UserRow = typeof users.$inferSelect;
 
 /** Events about users, written in the transaction of the change; the relay publishes them (packages/events). */
 export const outbox = outboxTable();
+
+/** The account signUp created per Idempotency-Key, written with it (see runIdempotent). */
+export const idempotencyKeys = idempotencyTable();

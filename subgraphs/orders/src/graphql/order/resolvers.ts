@@ -1,9 +1,18 @@
 import { canAccessOwnedBy, requireUser } from '@supergraph/service-kit/auth';
 import { badUserInput, forbidden, notFound } from '@supergraph/service-kit/errors';
-import { decodeTimeCursor, isUuid, pageSize, timeKeyOf, toConnection } from '@supergraph/service-kit/graphql';
+import { runIdempotent } from '@supergraph/service-kit/db';
+import {
+  decodeTimeCursor,
+  isUuid,
+  normalizeId,
+  pageSize,
+  timeKeyOf,
+  toConnection,
+} from '@supergraph/service-kit/graphql';
 import type { OrdersContext } from '../../context.ts';
-import type { OrderRow } from '../../db/schema.ts';
+import { idempotencyKeys, type OrderRow } from '../../db/schema.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
+import { cancelOrderCodec, placeOrderCodec } from '../../orders/idempotent.ts';
 import { money } from './mappers.ts';
 import { cancelOrder, insertOrder, listOrders } from '../../orders/queries.ts';
 import { parsePlaceOrderInput } from '../../orders/validation.ts';
@@ -39,19 +48,44 @@ export const orderResolvers: Resolvers = {
   },
 
   Mutation: {
-    placeOrder: async (_parent, { input }, { identity, db, logger }) => {
+    placeOrder: async (_parent, { input }, { identity, db, logger, idempotencyKey }, info) => {
       const caller = requireUser(identity);
-      const outcome = await insertOrder(db, caller.userId, parsePlaceOrderInput(input));
+      const order = parsePlaceOrderInput(input);
+      const outcome = await runIdempotent(
+        db,
+        idempotencyKeys,
+        {
+          key: idempotencyKey,
+          caller: caller.userId,
+          field: info.path.key.toString(),
+          operation: 'placeOrder',
+          input: order,
+        },
+        (tx) => insertOrder(tx, caller.userId, order),
+        placeOrderCodec,
+      );
       if (outcome.kind === 'user-deleted')
         throw forbidden('Your account was deleted; it can no longer place orders.');
       logger.info({ orderId: outcome.order.id, userId: caller.userId }, 'order placed');
       return outcome.order;
     },
 
-    cancelOrder: async (_parent, { id }, { identity, db, loaders }) => {
-      requireUser(identity);
+    cancelOrder: async (_parent, { id }, { identity, db, loaders, idempotencyKey }, info) => {
+      const caller = requireUser(identity);
       if (!isUuid(id)) throw notFound(`No order has id ${id}.`);
-      const outcome = await cancelOrder(db, id, (order) => canAccessOwnedBy(identity, order.userId));
+      const outcome = await runIdempotent(
+        db,
+        idempotencyKeys,
+        {
+          key: idempotencyKey,
+          caller: caller.userId,
+          field: info.path.key.toString(),
+          operation: 'cancelOrder',
+          input: { id: normalizeId(id) },
+        },
+        (tx) => cancelOrder(tx, id, (order) => canAccessOwnedBy(identity, order.userId)),
+        cancelOrderCodec,
+      );
       switch (outcome.kind) {
         case 'cancelled':
           loaders.order.clear(id).prime(id, outcome.order);

@@ -1,10 +1,10 @@
 import { signAccessToken } from '@supergraph/service-kit/auth';
 import { badUserInput, unauthenticated } from '@supergraph/service-kit/errors';
-import { isUniqueViolation } from '@supergraph/service-kit/db';
+import { isUniqueViolation, runIdempotent } from '@supergraph/service-kit/db';
 import { decoyHash, hashPassword, verifyPassword } from '../../users/passwords.ts';
 import { normaliseEmail, parseSignUpInput } from '../../users/validation.ts';
 import type { UsersContext } from '../../context.ts';
-import type { UserRow } from '../../db/schema.ts';
+import { idempotencyKeys, type UserRow } from '../../db/schema.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
 import { findUserByEmail, registerUser } from '../../users/queries.ts';
 
@@ -14,14 +14,52 @@ async function session(user: UserRow, { tokens, authenticatedInRequest }: UsersC
   return { token, user };
 }
 
+/**
+ * A signUp retried with its Idempotency-Key: the account the first call created, if the retry has its password
+ * (the same input); a new token is signed, since tokens are never stored.
+ */
+async function accountToReplay(
+  stored: unknown,
+  password: string,
+  { loaders }: UsersContext,
+): Promise<UserRow> {
+  const user = await loaders.user.load((stored as { userId: string }).userId);
+  if (!user || user.deletedAt || !(await verifyPassword(password, user.passwordHash))) {
+    throw badUserInput(
+      'This Idempotency-Key was already used for a different request; send a new key for a new request.',
+      'Idempotency-Key',
+    );
+  }
+  return user;
+}
+
 export const authResolvers: Resolvers = {
   Mutation: {
-    signUp: async (_parent, { input }, context) => {
+    signUp: async (_parent, { input }, context, info) => {
       const { email, name, password } = parseSignUpInput(input);
       const passwordHash = await hashPassword(password);
       try {
-        const user = await registerUser(context.db, { email, name, passwordHash });
-        context.logger.info({ userId: user.id }, 'user signed up');
+        const user = await runIdempotent(
+          context.db,
+          idempotencyKeys,
+          {
+            key: context.idempotencyKey,
+            caller: context.identity?.userId ?? 'anonymous',
+            field: info.path.key.toString(),
+            // The password is no part of the stored fingerprint; a retry proves it against the account instead.
+            operation: 'signUp',
+            input: { email, name },
+          },
+          async (tx) => {
+            const created = await registerUser(tx, { email, name, passwordHash });
+            context.logger.info({ userId: created.id }, 'user signed up');
+            return created;
+          },
+          {
+            store: (created) => ({ userId: created.id }),
+            replay: (stored) => accountToReplay(stored, password, context),
+          },
+        );
         return session(user, context);
       } catch (error) {
         if (isUniqueViolation(error))
