@@ -15,32 +15,24 @@ import { demoUser } from '@supergraph/demo-data';
 import { GATEWAY_NODE_OPTIONS } from '@supergraph/router/heap';
 import { envNameOf } from '@supergraph/router/subgraph-settings';
 import { REPO_SUBGRAPHS } from '@supergraph/schema/subgraphs';
+import { loadStartEnv } from './start/env.ts';
 import { detectLocalServices } from './start/local-services.ts';
 import { createPrettyFormatter } from './start/pretty-log.ts';
 
 const ROOT = join(import.meta.dirname, '..');
+const config = loadStartEnv(process.env);
 const env = {
   ...process.env,
-  JWT_SECRET: process.env['JWT_SECRET'] ?? randomBytes(32).toString('hex'),
-  INTERNAL_SECRET: process.env['INTERNAL_SECRET'] ?? randomBytes(32).toString('hex'),
+  JWT_SECRET: config.JWT_SECRET ?? randomBytes(32).toString('hex'),
+  INTERNAL_SECRET: config.INTERNAL_SECRET ?? randomBytes(32).toString('hex'),
 };
-const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const local = await detectLocalServices(process.env);
-const pretty = process.env['LOG_FORMAT']
-  ? process.env['LOG_FORMAT'] === 'pretty'
-  : Boolean(process.stdout.isTTY);
+const pretty = config.LOG_FORMAT ? config.LOG_FORMAT === 'pretty' : Boolean(process.stdout.isTTY);
 const format = createPrettyFormatter({
   color: pretty && Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'],
 });
-/** A subgraph's own database: `<NAME>_DATABASE_URL` (PostgreSQL) or `<NAME>_DATA_DIR` (PGlite folder), if set. */
-const databaseOf = (name: string): Record<string, string> => {
-  const upper = envNameOf(name);
-  const url = process.env[`${upper}_DATABASE_URL`];
-  const dataDir = process.env[`${upper}_DATA_DIR`];
-  return { ...(url ? { DATABASE_URL: url } : {}), ...(dataDir ? { DATA_DIR: dataDir } : {}) };
-};
 const eventsEnv: Record<string, string> = local.amqpUrl ? { AMQP_URL: local.amqpUrl } : {};
-const GATEWAY_PORT = port('GATEWAY_PORT', 4000);
+const GATEWAY_PORT = config.GATEWAY_PORT;
 
 interface Service {
   name: string;
@@ -49,13 +41,20 @@ interface Service {
   env: Record<string, string>;
 }
 
-/** Each subgraph on the port its composition URL names, unless `<NAME>_PORT` moves it. */
-const SUBGRAPHS: Service[] = REPO_SUBGRAPHS.map(({ name, url }) => ({
-  name,
-  dir: `subgraphs/${name}`,
-  port: port(`${envNameOf(name)}_PORT`, Number(new URL(url).port)),
-  env: { ...eventsEnv, ...databaseOf(name) },
-}));
+/** Each subgraph on the port its composition URL names, unless `<NAME>_PORT` moves it; its own database. */
+const SUBGRAPHS: Service[] = REPO_SUBGRAPHS.map(({ name, url }) => {
+  const own = config.subgraph(envNameOf(name));
+  return {
+    name,
+    dir: `subgraphs/${name}`,
+    port: own.port ?? Number(new URL(url).port),
+    env: {
+      ...eventsEnv,
+      ...(own.databaseUrl ? { DATABASE_URL: own.databaseUrl } : {}),
+      ...(own.dataDir ? { DATA_DIR: own.dataDir } : {}),
+    },
+  };
+});
 
 const GATEWAY: Service = {
   name: 'gateway',

@@ -62,15 +62,18 @@ export const PER_SUBGRAPH_VARIABLE = new RegExp(
   `^SUBGRAPH_([A-Z0-9_]+?)_(${Object.keys(PER_SUBGRAPH_SETTINGS).join('|')})$`,
 );
 
-const routerEnvSchema = z.object({
+export const routerEnvSchema = z.object({
   ...commonEnv,
-  PORT: port(4000),
-  /** Internal port for Prometheus' `/metrics`: keep it off the public load balancer. */
-  METRICS_PORT: port(9464),
-  /** Verifies the access tokens clients send as `Authorization: Bearer <jwt>`; shared with the users service. */
-  JWT_SECRET: secret,
-  /** Signs the caller's identity for subgraphs (`x-internal-token`); shared with every subgraph. */
-  INTERNAL_SECRET: secret,
+  PORT: port(4000).describe('Port of the public GraphQL endpoint (`/graphql`) and `/health/*`.'),
+  METRICS_PORT: port(9464).describe(
+    "Internal port of the gateway's Prometheus `/metrics`: keep it off the public load balancer.",
+  ),
+  JWT_SECRET: secret.describe(
+    'Verifies the access tokens clients send as `Authorization: Bearer <jwt>`; the same as the users service signs with.',
+  ),
+  INTERNAL_SECRET: secret.describe(
+    "Signs the caller's identity for subgraphs (`x-internal-token`); the same every subgraph verifies with.",
+  ),
   SUPERGRAPH_PATH: z
     .string()
     .min(1)
@@ -101,11 +104,13 @@ const routerEnvSchema = z.object({
     .describe(
       "Path of the trusted-documents manifest (Apollo's persisted query manifest format), read at start and reloaded with the supergraph when SUPERGRAPH_WATCH is on. Default: the repository's schema/persisted-query-manifest.json.",
     ),
-  /** Follow the supergraph file and switch to a new version without a restart (see supergraph-watch.ts). */
   SUPERGRAPH_WATCH: z
     .enum(['true', 'false'])
     .default('true')
-    .transform((value) => value === 'true'),
+    .transform((value) => value === 'true')
+    .describe(
+      'Follow SUPERGRAPH_PATH (and the trusted-documents manifest) and switch to a new version without a restart; a version that does not load is refused and the old one keeps serving.',
+    ),
   // Each subgraph is routed to the URL the supergraph names for it; SUBGRAPH_<NAME>_URL and the other
   // PER_SUBGRAPH_SETTINGS above override that and the defaults below, one subgraph at a time.
   SUBGRAPH_TIMEOUT_MS: timeoutMs
@@ -113,8 +118,11 @@ const routerEnvSchema = z.object({
     .describe(
       'Upper bound for one subgraph fetch, so a hung subgraph fails the request instead of holding it open; SUBGRAPH_<NAME>_TIMEOUT_MS overrides it per subgraph.',
     ),
-  /** Deadline of one client request: every subgraph fetch still running then is aborted. */
-  REQUEST_TIMEOUT_MS: timeoutMs.default(15_000),
+  REQUEST_TIMEOUT_MS: timeoutMs
+    .default(15_000)
+    .describe(
+      'Deadline of one client request: every subgraph fetch still running then is aborted and its fields answered SUBGRAPH_UNAVAILABLE.',
+    ),
   // Circuit breaker, one per subgraph: opens when more than this share of its fetches failed (network
   // errors, 5xx, timeouts) within a 10 s window of at least BREAKER_VOLUME_THRESHOLD fetches; fails fast
   // while open; lets one probe through after BREAKER_RESET_MS.
@@ -139,54 +147,106 @@ const routerEnvSchema = z.object({
     ),
 
   // Abuse limits: checked at the gateway, so a refused operation never reaches a subgraph.
-  MAX_DEPTH: z.coerce.number().int().min(1).default(10),
-  MAX_ALIASES: z.coerce.number().int().min(0).default(15),
-  MAX_DIRECTIVES: z.coerce.number().int().min(0).default(20),
-  MAX_TOKENS: z.coerce.number().int().min(10).default(2_000),
-  /** Estimated resolved fields per operation, lists counted `first` times (see cost.ts). */
-  MAX_COST: z.coerce.number().int().min(1).default(20_000),
-  /** Largest request body accepted, in bytes. */
+  MAX_DEPTH: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10)
+    .describe('Deepest selection allowed (DEPTH_LIMIT_EXCEEDED).'),
+  MAX_ALIASES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(15)
+    .describe('Aliases per operation (ALIAS_LIMIT_EXCEEDED).'),
+  MAX_DIRECTIVES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(20)
+    .describe('Directives per operation (DIRECTIVE_LIMIT_EXCEEDED).'),
+  MAX_TOKENS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(2_000)
+    .describe('Lexical tokens per operation, counted before parsing (TOKEN_LIMIT_EXCEEDED).'),
+  MAX_COST: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20_000)
+    .describe(
+      'Estimated resolved fields per operation, lists counted `first` times, variables included (COST_LIMIT_EXCEEDED).',
+    ),
   MAX_BODY_BYTES: z.coerce
     .number()
     .int()
     .min(1_024)
-    .default(100 * 1024),
-  /** Requests a client may make per window: keyed by user id when logged in, else by IP address. */
-  RATE_LIMIT_POINTS: z.coerce.number().int().min(1).default(600),
-  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
-  /** redis:// URL for the shared rate-limit counters; unset → counters in this process only (development). */
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
-  /** Prefix for this deployment's keys in Redis, so environments sharing a Redis never mix counters. */
-  REDIS_KEY_PREFIX: z.string().min(1).default('supergraph'),
-  /**
-   * Whole-response cache for queries: `redis` (shared by every replica; needs REDIS_URL), `memory` (this
-   * process only — correct with a single gateway replica, since invalidation is per process), or `off`.
-   */
-  RESPONSE_CACHE: z.enum(['off', 'memory', 'redis']).default('off'),
-  /**
-   * Redis for the response cache when it is not REDIS_URL's. A Redis of its own can evict cache entries under
-   * memory pressure (maxmemory-policy allkeys-lru) while the rate-limit counters' Redis never evicts.
-   */
-  RESPONSE_CACHE_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
-  /** Memory for cached query plans (MiB): each distinct operation is planned once, then served from here. */
-  QUERY_PLAN_CACHE_MIB: z.coerce.number().int().min(1).max(1_024).default(30),
-  /**
-   * How far (%) the old generation may grow past what survived the last full GC before V8 collects again
-   * (heap.ts); 0 leaves V8's own heuristics, which let a busy gateway hold several times its live memory.
-   */
-  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(30),
-  /** Share one subgraph fetch between identical, overlapping queries of the same caller (never mutations). */
+    .default(100 * 1024)
+    .describe('Largest request body accepted, in bytes (PAYLOAD_TOO_LARGE, HTTP 413).'),
+  RATE_LIMIT_POINTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(600)
+    .describe('Requests a client may make per window: by user id when logged in, else by IP address.'),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(60)
+    .describe('The rate-limit window (RATE_LIMITED, HTTP 429 with Retry-After).'),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/ })
+    .optional()
+    .describe(
+      'redis:// URL of the rate-limit counters (and the response cache) shared by every gateway replica; unset → counters per process (`npm start` sets it when a local Redis answers).',
+    ),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .min(1)
+    .default('supergraph')
+    .describe("Prefix of this deployment's Redis keys, so environments sharing a Redis never mix counters."),
+  RESPONSE_CACHE: z
+    .enum(['off', 'memory', 'redis'])
+    .default('off')
+    .describe(
+      'Whole-response cache of queries, per caller, invalidated by every mutation: `redis` (shared by every replica; needs REDIS_URL or RESPONSE_CACHE_REDIS_URL), `memory` (one replica only: invalidation is per process) or `off`.',
+    ),
+  RESPONSE_CACHE_REDIS_URL: z
+    .url({ protocol: /^rediss?$/ })
+    .optional()
+    .describe(
+      "A Redis of the response cache's own, which may evict (allkeys-lru) while the rate-limit counters' Redis must not; unset → REDIS_URL.",
+    ),
+  QUERY_PLAN_CACHE_MIB: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_024)
+    .default(30)
+    .describe('Memory for cached query plans (MiB): each distinct operation is planned once.'),
+  HEAP_GROWING_PERCENT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(400)
+    .default(30)
+    .describe(
+      "How far (%) V8's old generation may grow past the last full GC's survivors before collecting again (heap.ts); 0 leaves V8's own heuristics: more memory, more throughput (docs/operations.md, Gateway memory).",
+    ),
   DEDUPLICATE_INFLIGHT: z
     .enum(['true', 'false'])
     .default('true')
-    .transform((value) => value === 'true'),
+    .transform((value) => value === 'true')
+    .describe('Identical overlapping subgraph queries of one caller share one fetch (never mutations).'),
   RESULT_SHAPING: z
     .enum(['lean', 'apollo'])
     .default('lean')
     .describe(
       "How the answer is rebuilt from the subgraphs' data after a query plan ran: `lean` (router/src/result-shaping/: Apollo's algorithm without its per-value allocations, used only on the @apollo/gateway file it follows) or `apollo`. Applied once per process, at start.",
     ),
-  /** Browser origins allowed to call the gateway (comma-separated). */
   CORS_ORIGINS: z
     .string()
     .default(
@@ -197,7 +257,8 @@ const routerEnvSchema = z.object({
         .split(',')
         .map((origin) => origin.trim())
         .filter(Boolean),
-    ),
+    )
+    .describe('Browser origins allowed to call the gateway, comma-separated.'),
 });
 
 type StaticRouterEnv = z.infer<typeof routerEnvSchema>;

@@ -8,6 +8,8 @@ export interface ServiceConfig {
   schema: z.ZodObject;
   /** Families of variables named by a pattern (`SUBGRAPH_<NAME>_URL`): the pattern is in each description. */
   patterns?: Record<string, z.ZodType>;
+  /** A command of the repository (`npm start`), not a deployed service: listed last, never "every service". */
+  tool?: boolean;
 }
 
 interface Row {
@@ -37,8 +39,10 @@ function acceptsOf(json: JsonSchema): string {
   if (json.format === 'uri') return 'URL';
   if (json.type === 'integer' || json.type === 'number') {
     const kind = json.type === 'integer' ? 'integer' : 'number';
-    if (json.minimum !== undefined && json.maximum !== undefined)
-      return `${kind} ${json.minimum}–${json.maximum}`;
+    // zod writes "no upper bound" on an integer as the largest safe integer.
+    const max =
+      json.maximum !== undefined && json.maximum < Number.MAX_SAFE_INTEGER ? json.maximum : undefined;
+    if (json.minimum !== undefined && max !== undefined) return `${kind} ${json.minimum}–${max}`;
     if (json.minimum !== undefined) return `${kind} ≥ ${json.minimum}`;
     return kind;
   }
@@ -66,7 +70,7 @@ function rowOf(variable: string, type: z.ZodType, service: string): Row {
  * The configuration reference: every variable of every service with what it accepts, its default and its
  * meaning, shared variables once with the services that read them. Generated, so it cannot drift from the code.
  */
-export function renderConfigReference(configs: readonly ServiceConfig[]): string {
+export function renderConfigReference(configs: readonly ServiceConfig[], root?: string): string {
   const rows = new Map<string, Row>();
   const add = (row: Row) => {
     const seen = rows.get(row.variable);
@@ -79,21 +83,34 @@ export function renderConfigReference(configs: readonly ServiceConfig[]): string
     seen.services.push(...row.services);
     return rows;
   };
+  // A default computed from where the repository lies (a folder under it) is shown relative to it.
+  const relative = (row: Row): Row =>
+    root ? { ...row, fallback: row.fallback.split(`${root}/`).join('') } : row;
   for (const { service, schema, patterns } of configs) {
-    for (const [variable, type] of Object.entries(schema.shape))
-      add(rowOf(variable, type as z.ZodType, service));
-    for (const [variable, type] of Object.entries(patterns ?? {})) add(rowOf(variable, type, service));
+    const variables = { ...schema.shape, ...patterns } as Record<string, z.ZodType>;
+    for (const [variable, type] of Object.entries(variables)) add(relative(rowOf(variable, type, service)));
   }
 
-  const everyone = configs.map((config) => config.service);
+  // Services share variables; a tool of the repository (`npm start`) is listed on its own, last.
+  const services = configs.filter((config) => !config.tool).map((config) => config.service);
   const groups = new Map<string, Row[]>();
   for (const row of rows.values()) {
-    const key = row.services.length === everyone.length ? 'every service' : row.services.join(', ');
+    const key = row.services.length === services.length ? 'Every service' : row.services.join(', ');
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
-  const order = [...groups.keys()].sort((a, b) =>
-    a === 'every service' ? -1 : b === 'every service' ? 1 : groups.get(b)!.length - groups.get(a)!.length,
-  );
+  const rank = (key: string) => {
+    const first = groups.get(key)![0]!;
+    const tool = configs.find((config) => config.service === first.services[0])?.tool ? 1 : 0;
+    return [
+      tool,
+      -first.services.length,
+      configs.findIndex((config) => config.service === first.services[0]),
+    ];
+  };
+  const order = [...groups.keys()].sort((a, b) => {
+    const [x, y] = [rank(a), rank(b)];
+    return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+  });
 
   const lines = [
     '# Configuration',
@@ -102,10 +119,11 @@ export function renderConfigReference(configs: readonly ServiceConfig[]): string
     '',
     'Every environment variable each service reads, validated at start by its `src/env.ts` (zod): every invalid',
     'variable is reported at once and the service does not start. An empty value counts as unset. The defaults make',
-    '`npm start` work on a fresh machine; `NODE_ENV=production` turns off what only development wants.',
+    '`npm start` work on a fresh machine; `NODE_ENV=production` turns off what only development wants. Node itself',
+    'reads `NODE_OPTIONS`: the gateway starts with its heap flags there (`router/src/heap.ts`, docs/operations.md).',
   ];
   for (const group of order) {
-    lines.push('', `## ${group === 'every service' ? 'Every service' : group}`, '');
+    lines.push('', `## ${group}`, '');
     lines.push('| variable | accepts | default | meaning |', '| --- | --- | --- | --- |');
     for (const row of groups.get(group)!) {
       lines.push(

@@ -55,19 +55,20 @@ import { eventsEnv } from '@supergraph/events';
 import { parseEnv, subgraphEnv } from '@supergraph/service-kit/env';
 import { z } from 'zod';
 
-const schema = z.object({
+/** Every variable this service reads; each `.describe()` is its line in docs/configuration.md. */
+export const envSchema = z.object({
   /** PORT, DATABASE_URL/DATA_DIR and pool, INTERNAL_SECRET, CACHE_MAX_AGE_SECONDS, SEED_DEMO_DATA, logging. */
   ...subgraphEnv('${name}', { port: ${n.port}, serviceRoot: join(import.meta.dirname, '..') }),
   /** AMQP_URL (unset → events off, kept in the outbox), EVENTS_PREFIX and the outbox relay's pace. */
   ...eventsEnv,
 });
 
-export type ${Env} = z.infer<typeof schema>;
+export type ${Env} = z.infer<typeof envSchema>;
 
-export const loadEnv = (source: Record<string, string | undefined>): ${Env} => parseEnv('${name}', schema, source);
+export const loadEnv = (source: Record<string, string | undefined>): ${Env} => parseEnv('${name}', envSchema, source);
 
 /** Every variable this service reads: deployment files are checked against it in tests. */
-export const ENV_KEYS: readonly string[] = Object.keys(schema.shape);
+export const ENV_KEYS: readonly string[] = Object.keys(envSchema.shape);
 `,
     'src/server.ts': `import { join } from 'node:path';
 import type { Logger } from '@supergraph/service-kit/logger';

@@ -3,7 +3,7 @@ import { consumerEnv, eventsEnv } from '@supergraph/events';
 import { parseEnv, subgraphEnv } from '@supergraph/service-kit/env';
 import { z } from 'zod';
 
-const schema = z.object({
+export const envSchema = z.object({
   /** PORT, DATABASE_URL/DATA_DIR and pool, INTERNAL_SECRET, CACHE_MAX_AGE_SECONDS, SEED_DEMO_DATA, logging. */
   ...subgraphEnv('orders', { port: 4002, serviceRoot: join(import.meta.dirname, '..') }),
   /** AMQP_URL (unset → events off, kept in the outbox), EVENTS_PREFIX and the outbox relay's pace. */
@@ -12,10 +12,10 @@ const schema = z.object({
   ...consumerEnv,
 });
 
-export type OrdersEnv = z.infer<typeof schema>;
+export type OrdersEnv = z.infer<typeof envSchema>;
 
 export const loadEnv = (source: Record<string, string | undefined>): OrdersEnv =>
-  parseEnv('orders', schema, source);
+  parseEnv('orders', envSchema, source);
 
 /** Every variable this service reads: deployment files are checked against it in tests. */
-export const ENV_KEYS: readonly string[] = Object.keys(schema.shape);
+export const ENV_KEYS: readonly string[] = Object.keys(envSchema.shape);
