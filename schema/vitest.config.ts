@@ -12,5 +12,7 @@ export default defineConfig({
   },
   test: {
     include: ['tests/**/*.test.ts'],
+    // Composition and query planning take seconds on a busy shared machine.
+    testTimeout: 30_000,
   },
 });

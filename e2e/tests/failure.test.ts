@@ -239,11 +239,13 @@ describe('the circuit breaker', () => {
     expect((await fetch(breaker.ordersUrl.replace(/\/graphql$/, '/health/ready'))).status).toBe(200);
     const readyAt = performance.now();
     let served = await breaker.query(ME_WITH_ORDERS, {}, grace);
-    while (served.body.errors && performance.now() - readyAt < 1_000) {
+    // Measured (printed below, and in docs/operations.md) at well under 1 s; asserted only far below the 60 s
+    // BREAKER_RESET_MS, which is all that proves the readiness probe closed the breaker on a busy machine.
+    while (served.body.errors && performance.now() - readyAt < 10_000) {
       await sleep(20);
       served = await breaker.query(ME_WITH_ORDERS, {}, grace);
     }
-    expect(served.body.errors, 'served through the gateway within 1 s of its readiness').toBeUndefined();
+    expect(served.body.errors, 'served through the gateway soon after its readiness').toBeUndefined();
     console.log(
       `breaker: orders served through the gateway ${Math.round(performance.now() - readyAt)} ms after its readiness`,
     );

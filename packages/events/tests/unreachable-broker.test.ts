@@ -40,13 +40,12 @@ describe('a service whose broker is missing', () => {
         consumer: { inbox: schema.inbox, handlers: {} },
       });
 
-      const started = Date.now();
+      // start() and stop() return without waiting for the broker (the test's own timeout bounds them).
       await events.start();
       await new Promise((resolve) => setTimeout(resolve, 200));
       await expect(events.relay!.publishPending()).rejects.toThrow('not connected to the broker');
       await events.stop();
 
-      expect(Date.now() - started).toBeLessThan(5_000);
       expect(await unpublishedCount(database)).toBe(1);
     } finally {
       await drop();
