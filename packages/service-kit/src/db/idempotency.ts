@@ -50,6 +50,17 @@ export interface IdempotentCall {
   input: unknown;
 }
 
+/**
+ * The call a mutation resolver makes: its field's response key and name from the resolver's `info`, the raw
+ * Idempotency-Key from its context, the caller and the input that defines "the same request".
+ */
+export const mutationCall = (
+  info: { fieldName: string; path: { key: string | number } },
+  key: IdempotentCall['key'],
+  caller: string,
+  input: unknown,
+): IdempotentCall => ({ key, caller, field: String(info.path.key), operation: info.fieldName, input });
+
 /** How an outcome is stored and brought back. */
 export interface IdempotencyCodec<TOutcome> {
   /** The JSON to store for `outcome`, or undefined when it changed nothing: then nothing is kept and a retry runs again. */

@@ -10,6 +10,7 @@ export { isUniqueViolation, isDatabaseUnavailable, isLockNotAvailable } from './
 export {
   idempotencyTable,
   runIdempotent,
+  mutationCall,
   fingerprintOf,
   IDEMPOTENCY_KEY_TTL_HOURS,
   type IdempotencyTable,

@@ -1,6 +1,6 @@
 import { canAccessOwnedBy, requireUser } from '@supergraph/service-kit/auth';
 import { badUserInput, forbidden, notFound } from '@supergraph/service-kit/errors';
-import { runIdempotent } from '@supergraph/service-kit/db';
+import { mutationCall, runIdempotent } from '@supergraph/service-kit/db';
 import {
   decodeTimeCursor,
   isUuid,
@@ -54,13 +54,7 @@ export const orderResolvers: Resolvers = {
       const outcome = await runIdempotent(
         db,
         idempotencyKeys,
-        {
-          key: idempotencyKey,
-          caller: caller.userId,
-          field: info.path.key.toString(),
-          operation: 'placeOrder',
-          input: order,
-        },
+        mutationCall(info, idempotencyKey, caller.userId, order),
         (tx) => insertOrder(tx, caller.userId, order),
         placeOrderCodec,
       );
@@ -76,13 +70,7 @@ export const orderResolvers: Resolvers = {
       const outcome = await runIdempotent(
         db,
         idempotencyKeys,
-        {
-          key: idempotencyKey,
-          caller: caller.userId,
-          field: info.path.key.toString(),
-          operation: 'cancelOrder',
-          input: { id: normalizeId(id) },
-        },
+        mutationCall(info, idempotencyKey, caller.userId, { id: normalizeId(id) }),
         (tx) => cancelOrder(tx, id, (order) => canAccessOwnedBy(identity, order.userId)),
         cancelOrderCodec,
       );

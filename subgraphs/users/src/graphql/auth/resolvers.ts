@@ -1,6 +1,6 @@
 import { signAccessToken } from '@supergraph/service-kit/auth';
 import { badUserInput, unauthenticated } from '@supergraph/service-kit/errors';
-import { isUniqueViolation, runIdempotent } from '@supergraph/service-kit/db';
+import { isUniqueViolation, mutationCall, runIdempotent } from '@supergraph/service-kit/db';
 import { decoyHash, hashPassword, verifyPassword } from '../../users/passwords.ts';
 import { normaliseEmail, parseSignUpInput } from '../../users/validation.ts';
 import type { UsersContext } from '../../context.ts';
@@ -42,14 +42,11 @@ export const authResolvers: Resolvers = {
         const user = await runIdempotent(
           context.db,
           idempotencyKeys,
-          {
-            key: context.idempotencyKey,
-            caller: context.identity?.userId ?? 'anonymous',
-            field: info.path.key.toString(),
-            // The password is no part of the stored fingerprint; a retry proves it against the account instead.
-            operation: 'signUp',
-            input: { email, name },
-          },
+          // The password is no part of the stored fingerprint; a retry proves it against the account instead.
+          mutationCall(info, context.idempotencyKey, context.identity?.userId ?? 'anonymous', {
+            email,
+            name,
+          }),
           async (tx) => {
             const created = await registerUser(tx, { email, name, passwordHash });
             context.logger.info({ userId: created.id }, 'user signed up');
