@@ -55,7 +55,7 @@ import { eventsEnv } from '@supergraph/events';
 import { parseEnv, subgraphEnv } from '@supergraph/service-kit/env';
 import { z } from 'zod';
 
-/** Every variable this service reads; each `.describe()` is its line in docs/configuration.md. */
+/** Every variable this service reads; each description is its line in docs/configuration.md. */
 export const envSchema = z.object({
   /** PORT, DATABASE_URL/DATA_DIR and pool, INTERNAL_SECRET, CACHE_MAX_AGE_SECONDS, SEED_DEMO_DATA, logging. */
   ...subgraphEnv('${name}', { port: ${n.port}, serviceRoot: join(import.meta.dirname, '..') }),
