@@ -5,7 +5,8 @@ import { composeServices } from '@apollo/composition';
 import { listen } from '@supergraph/service-kit/http';
 import { createLogger } from '@supergraph/service-kit/logger';
 import { graphql, testSecrets } from '@supergraph/testing';
-import { mergeIncremental, postDeferred } from '@supergraph/testing/incremental';
+import { deferAtRandom, deferEachField } from '@supergraph/testing/defer-placements';
+import { mergeIncremental, postDeferred, type FormattedError } from '@supergraph/testing/incremental';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../src/env.ts';
@@ -13,6 +14,11 @@ import { installResultShaping } from '../src/result-shaping/install.ts';
 import { buildRouter } from '../src/server.ts';
 import { FOREIGN_SUBGRAPHS, serveSubgraph, type RunningSubgraph } from './foreign-subgraphs.ts';
 
+/**
+ * @defer through the gateway over a supergraph with every federation feature a plan can hold (@requires,
+ * @provides, an interface entity, @override): the parts arrive in the deferSpec=20220824 multipart format, and
+ * what a client holds once all have arrived is exactly the answer to the same query without @defer.
+ */
 const logger = createLogger('gateway', 'silent');
 let dir: string;
 let subgraphs: RunningSubgraph[];
@@ -53,13 +59,157 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+// Each crosses subgraphs: @requires (inventory needs products' price and weight), entity hops in both
+// directions, an interface entity, @provides, aliases, a named fragment and a variable.
+const QUERIES: { query: string; variables?: Record<string, unknown> }[] = [
+  {
+    query:
+      '{ topProducts { upc name price inStock shippingEstimate reviews { body author { username name } } } }',
+  },
+  {
+    query: `{ media { __typename id title ... on Book { author } ... on Movie { director }
+      reviews { body author { username } } } }`,
+  },
+  {
+    query:
+      '{ users { username everything: reviews { ...R } } } fragment R on Review { id product { name reviewCount } }',
+  },
+  { query: '{ reviews { body author { username name } product { upc shippingEstimate } } }' },
+  {
+    query: 'query Top($first: Int) { topProducts(first: $first) { name shippingEstimate } }',
+    variables: { first: 2 },
+  },
+];
+
+const plainAnswer = async (query: string, variables: Record<string, unknown> = {}) => {
+  const response = await graphql(gateway.url, query, variables);
+  expect(response.status).toBe(200);
+  return response.body;
+};
+
+const byJson = (errors: FormattedError[]) => errors.map((error) => JSON.stringify(error)).sort();
+
 describe('@defer through the gateway', () => {
-  it('smoke', async () => {
-    const query = `{ topProducts { upc name ... @defer(label: "ship") { shippingEstimate reviews { body author { name ... @defer { username } } } } } }`;
+  it('sends the primary part first, then each deferred fragment with its label and path, as multipart/mixed deferSpec=20220824', async () => {
+    const query = `{ topProducts(first: 2) { upc ... @defer(label: "shipping") { shippingEstimate
+      reviews { body author { name ... @defer(label: "who") { username } } } } } }`;
     const response = await postDeferred({ url: gateway.url, query });
-    console.log(response.status, response.contentType, JSON.stringify(response.payloads, null, 1));
-    const plain = await graphql(gateway.url, query);
-    console.log(JSON.stringify(plain.body));
-    expect(mergeIncremental(response.payloads)).toEqual({ data: plain.body.data, errors: [] });
+
+    expect(response.status).toBe(200);
+    expect(response.contentType).toBe('multipart/mixed; boundary="-"; deferSpec=20220824');
+    expect(response.payloads).toEqual([
+      { data: { topProducts: [{ upc: 'p1' }, { upc: 'p2' }] }, hasNext: true },
+      {
+        incremental: [
+          {
+            data: {
+              shippingEstimate: 500,
+              reviews: [
+                { body: 'Love it', author: { name: 'Ada Lovelace' } },
+                { body: 'Sturdy', author: { name: 'Alan Turing' } },
+              ],
+            },
+            path: ['topProducts', 0],
+            label: 'shipping',
+          },
+          {
+            data: { shippingEstimate: 0, reviews: [{ body: 'Too heavy', author: { name: 'Alan Turing' } }] },
+            path: ['topProducts', 1],
+            label: 'shipping',
+          },
+        ],
+        hasNext: true,
+      },
+      {
+        incremental: [
+          { data: { username: 'ada' }, path: ['topProducts', 0, 'reviews', 0, 'author'], label: 'who' },
+          { data: { username: 'alan' }, path: ['topProducts', 0, 'reviews', 1, 'author'], label: 'who' },
+          { data: { username: 'alan' }, path: ['topProducts', 1, 'reviews', 0, 'author'], label: 'who' },
+        ],
+        hasNext: false,
+      },
+    ]);
+  });
+
+  it('answers a client that does not accept multipart with one ordinary response, as if nothing were deferred', async () => {
+    const deferred = '{ topProducts { upc ... @defer { shippingEstimate reviews { body } } } }';
+    const response = await graphql(gateway.url, deferred);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/(graphql-response\+)?json/);
+    expect(response.body).toEqual(
+      await plainAnswer('{ topProducts { upc shippingEstimate reviews { body } } }'),
+    );
+  });
+
+  it('defers under @defer(if: $var) only when the variable is true', async () => {
+    const query =
+      'query ($later: Boolean!) { topProducts(first: 1) { upc ... @defer(if: $later) { inStock } } }';
+
+    const now = await postDeferred({ url: gateway.url, query, variables: { later: false } });
+    expect(now.payloads).toEqual([{ data: { topProducts: [{ upc: 'p1', inStock: true }] } }]);
+
+    const later = await postDeferred({ url: gateway.url, query, variables: { later: true } });
+    expect(later.payloads).toEqual([
+      { data: { topProducts: [{ upc: 'p1' }] }, hasNext: true },
+      { incremental: [{ data: { inStock: true }, path: ['topProducts', 0] }], hasNext: false },
+    ]);
+  });
+
+  it('ends with exactly the non-deferred answer, for @defer on each field and at seeded random places', async () => {
+    let compared = 0;
+    for (const { query, variables = {} } of QUERIES) {
+      const expected = await plainAnswer(query, variables);
+      expect(expected.errors).toBeUndefined();
+      const placements = [
+        ...deferEachField(query),
+        ...Array.from({ length: 8 }, (_, seed) => deferAtRandom(query, seed)),
+      ];
+      for (const deferred of placements) {
+        const response = await postDeferred({ url: gateway.url, query: deferred, variables });
+        const merged = mergeIncremental(response.payloads);
+        expect({ query: deferred, data: merged.data, errors: byJson(merged.errors) }).toEqual({
+          query: deferred,
+          data: expected.data,
+          errors: [],
+        });
+        // A client without multipart gets the same answer in one piece.
+        expect(await plainAnswer(deferred, variables)).toEqual(expected);
+        compared += 1;
+      }
+    }
+    expect(compared).toBeGreaterThan(60);
+  });
+
+  // Last: it stops a subgraph.
+  it('answers a deferred part whose subgraph is down with SUBGRAPH_UNAVAILABLE errors in that part; the first part stands', async () => {
+    await subgraphs.find((subgraph) => subgraph.name === 'inventory')!.stop();
+    const query = '{ topProducts(first: 2) { upc name ... @defer(label: "stock") { inStock } } }';
+
+    const response = await postDeferred({ url: gateway.url, query });
+
+    expect(response.payloads[0]).toEqual({
+      data: {
+        topProducts: [
+          { upc: 'p1', name: 'Table' },
+          { upc: 'p2', name: 'Couch' },
+        ],
+      },
+      hasNext: true,
+    });
+    const unavailable = (index: number) => ({
+      message: 'The inventory service is unavailable; try again shortly.',
+      path: ['topProducts', index, 'inStock'],
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'inventory' },
+    });
+    expect(response.payloads.slice(1)).toEqual([
+      {
+        incremental: [
+          { data: null, path: ['topProducts', 0], label: 'stock', errors: [unavailable(0)] },
+          { data: null, path: ['topProducts', 1], label: 'stock', errors: [unavailable(1)] },
+        ],
+        hasNext: false,
+      },
+    ]);
   });
 });

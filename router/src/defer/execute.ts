@@ -18,7 +18,7 @@ import type { ApolloResultShaping } from '../result-shaping/install.ts';
 import { captureFor, ensureCapturing } from './capture.ts';
 import { PayloadQueue } from './payload-queue.ts';
 import type { DeferPlan, DeferPlanning } from './planner.ts';
-import { shapeBlock, type ResponsePath, type ShapedPart, type ShapingContext } from './shape.ts';
+import { addPathsTo, shapeBlock, type ResponsePath, type ShapedPart, type ShapingContext } from './shape.ts';
 
 type ResultMap = Record<string, unknown>;
 
@@ -28,6 +28,7 @@ export interface IncrementalPart {
   path: ResponsePath;
   label?: string;
   errors?: GraphQLError[];
+  extensions?: { valueCompletion: GraphQLError[] };
 }
 
 /** A payload after the first: the deferred fragments that just completed, and whether more will follow. */
@@ -141,7 +142,12 @@ export async function runDeferredPlan(run: DeferredPlanRun): Promise<Incremental
   };
 
   const primary = await executeBlock(run.root.primary.node, undefined, false);
-  const [initialPart] = shapeBlock(shaping, [], run.root.primary.subselection, primary.data);
+  const [initialPart] = partsOf(
+    shapeBlock(shaping, [], run.root.primary.subselection, primary.data),
+    primary.errors,
+    undefined,
+  );
+  if (initialPart) pathsToDeferred(initialPart, primary.data, [], run.root.deferred);
   const queue = new PayloadQueue<SubsequentPayload>();
   let pending = 0;
 
@@ -159,6 +165,8 @@ export async function runDeferredPlan(run: DeferredPlanRun): Promise<Incremental
           outcome.errors,
           block.label,
         );
+        if (nested)
+          for (const part of parts) pathsToDeferred(part, outcome.data, block.queryPath, nested.deferred);
         if (nested && !run.signal.aborted)
           for (const inner of nested.deferred) startDeferred(inner, outcome.data);
       } catch (error) {
@@ -184,34 +192,56 @@ export async function runDeferredPlan(run: DeferredPlanRun): Promise<Incremental
   };
   for (const block of run.root.deferred) startDeferred(block, primary.data);
 
-  const errors = [...primary.errors, ...(initialPart?.errors ?? [])];
   // A Defer node always has deferred blocks, so `pending` is above 0 here and the queue will end.
   return {
-    initial: { data: initialPart ? initialPart.data : {}, ...(errors.length > 0 ? { errors } : {}) },
+    initial: {
+      data: initialPart ? initialPart.data : {},
+      ...(initialPart?.errors ? { errors: initialPart.errors } : {}),
+      ...(initialPart?.extensions ? { extensions: initialPart.extensions } : {}),
+    },
     subsequent: queue,
   };
+
+  /** Makes sure the paths of the fragments deferred inside a part exist in its answer (shape.ts, addPathsTo). */
+  function pathsToDeferred(
+    part: IncrementalPart,
+    data: ResultMap,
+    queryPath: readonly string[],
+    inner: readonly DeferredNode[],
+  ): void {
+    if (!part.data) return;
+    let input: unknown = data;
+    for (const step of part.path) input = (input as Record<string | number, unknown> | null)?.[step];
+    if (!input || typeof input !== 'object') return;
+    for (const block of inner) {
+      addPathsTo(part.data, input as ResultMap, block.queryPath.slice(queryPath.length), planned.operation);
+    }
+  }
 }
 
 /**
  * Each object's part with the block's execution errors that concern it (by path); an error whose path lies
- * under none of them goes with the first, so none is lost.
+ * under none of them goes with the first, so none is lost. Errors found while shaping follow Apollo's rule for
+ * a whole response: dropped when execution failed (they echo it), else sent as `valueCompletion`.
  */
 function partsOf(
   shaped: ShapedPart[],
   executionErrors: GraphQLError[],
   label: string | undefined,
 ): IncrementalPart[] {
-  const errorsOf = shaped.map((part) => [...part.errors]);
+  const errorsOf = shaped.map((): GraphQLError[] => []);
   for (const error of executionErrors) {
     const index = shaped.findIndex((part) => isPrefix(part.path, error.path));
-    const at = index >= 0 ? index : 0;
-    if (errorsOf[at]) errorsOf[at].push(error);
+    errorsOf[index >= 0 ? index : 0]?.push(error);
   }
   return shaped.map((part, index) => ({
     data: part.data,
     path: part.path,
     ...(label !== undefined ? { label } : {}),
     ...(errorsOf[index]!.length > 0 ? { errors: errorsOf[index]! } : {}),
+    ...(executionErrors.length === 0 && part.errors.length > 0
+      ? { extensions: { valueCompletion: part.errors } }
+      : {}),
   }));
 }
 

@@ -146,3 +146,43 @@ function matchesType(value: unknown, condition: string, operation: Operation): b
   const actual = schema.type(typename);
   return !!wanted && !!actual && isCompositeType(wanted) && isSubtype(wanted, actual);
 }
+
+/**
+ * Adds to a part's answer the objects on the way to a fragment deferred inside it, as `{}` (or null where the
+ * data holds null): a client merges the later payload at that path, so the path must exist. The part's own
+ * subselection does not reach them when every field below is deferred.
+ */
+export function addPathsTo(
+  answer: ResultMap,
+  input: ResultMap,
+  steps: readonly string[],
+  operation: Operation,
+): void {
+  const [step, ...rest] = steps;
+  if (step === undefined) return;
+  const condition = typeConditionOf(step);
+  if (condition) {
+    if (matchesType(input, condition, operation)) addPathsTo(answer, input, rest, operation);
+    return;
+  }
+  const value = input[step];
+  if (value === undefined) return;
+  if (!Object.hasOwn(answer, step)) answer[step] = skeletonOf(value);
+  descend(answer[step], value, rest, operation);
+}
+
+function skeletonOf(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value === undefined ? null : value;
+  return Array.isArray(value) ? value.map(skeletonOf) : {};
+}
+
+function descend(answer: unknown, input: unknown, steps: readonly string[], operation: Operation): void {
+  if (answer === null || input === null || typeof answer !== 'object' || typeof input !== 'object') return;
+  if (Array.isArray(answer) && Array.isArray(input)) {
+    answer.forEach((item, index) => descend(item, input[index], steps, operation));
+    return;
+  }
+  if (!Array.isArray(answer) && !Array.isArray(input)) {
+    addPathsTo(answer as ResultMap, input as ResultMap, steps, operation);
+  }
+}
