@@ -103,3 +103,37 @@ function deepMerge(target: Record<string, unknown>, source: Record<string, unkno
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Where a deferred answer, once merged, differs from the same query's answer without @defer, other than in
+ * the one way the incremental delivery RFC allows: an error's null does not bubble up past a deferred
+ * fragment into data an earlier payload already delivered, so where the whole answer holds null above an
+ * error's path, the merged one may hold that object. Empty when they are the same answer.
+ */
+export function deferredDifferences(
+  merged: unknown,
+  expected: unknown,
+  errorPaths: readonly (readonly (string | number)[])[],
+  path: (string | number)[] = [],
+): string[] {
+  if (expected === null && merged !== null && merged !== undefined) {
+    const nulledByError = errorPaths.some(
+      (errorPath) => errorPath.length > path.length && path.every((step, index) => errorPath[index] === step),
+    );
+    return nulledByError ? [] : [`${path.join('.')}: null expected, got ${JSON.stringify(merged)}`];
+  }
+  if (Array.isArray(expected) && Array.isArray(merged) && expected.length === merged.length) {
+    return expected.flatMap((item, index) =>
+      deferredDifferences(merged[index], item, errorPaths, [...path, index]),
+    );
+  }
+  if (isObject(expected) && isObject(merged)) {
+    const keys = new Set([...Object.keys(expected), ...Object.keys(merged)]);
+    return [...keys].flatMap((key) =>
+      deferredDifferences(merged[key], expected[key], errorPaths, [...path, key]),
+    );
+  }
+  return JSON.stringify(merged) === JSON.stringify(expected)
+    ? []
+    : [`${path.join('.')}: ${JSON.stringify(expected)} expected, got ${JSON.stringify(merged)}`];
+}

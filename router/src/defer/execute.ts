@@ -13,7 +13,8 @@ import {
   type PlanNode,
 } from '@apollo/query-planner';
 import type { GatewayExecutionResult, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import { execute, GraphQLError, Kind, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, type GraphQLSchema } from 'graphql';
+import { graphqlJs } from './graphql-js.ts';
 import type { ApolloResultShaping } from '../result-shaping/install.ts';
 import { captureFor, ensureCapturing } from './capture.ts';
 import { PayloadQueue } from './payload-queue.ts';
@@ -275,7 +276,7 @@ function introspectionOf(
 ): (selection: FieldSelection) => unknown {
   return (selection) => {
     const node = selection.expandFragments().toSelectionNode();
-    const result = execute({
+    const result = graphqlJs.execute({
       schema,
       document: {
         kind: Kind.DOCUMENT,

@@ -1,11 +1,14 @@
-import {
+import type { GraphQLSchema } from 'graphql';
+import { graphqlJs } from './graphql-js.ts';
+
+const {
   DirectiveLocation,
   GraphQLBoolean,
   GraphQLDirective,
   GraphQLNonNull,
-  GraphQLSchema,
+  GraphQLSchema: Schema,
   GraphQLString,
-} from 'graphql';
+} = graphqlJs;
 
 /** `@defer` as the incremental delivery RFC (and the federation query planner) defines it. */
 const DEFER_DIRECTIVE = new GraphQLDirective({
@@ -33,7 +36,7 @@ export function withDeferDirective(schema: GraphQLSchema): GraphQLSchema {
   let extended = withDefer.get(schema);
   if (!extended) {
     const config = schema.toConfig();
-    extended = new GraphQLSchema({ ...config, directives: [...config.directives, DEFER_DIRECTIVE] });
+    extended = new Schema({ ...config, directives: [...config.directives, DEFER_DIRECTIVE] });
     withDefer.set(schema, extended);
   }
   return extended;
