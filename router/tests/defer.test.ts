@@ -181,6 +181,53 @@ describe('@defer through the gateway', () => {
     expect(compared).toBeGreaterThan(60);
   });
 
+  it('defers a named fragment spread, and an aliased field on an interface through its type condition', async () => {
+    const query = `{ people: users { username ...R @defer(label: "reviews") }
+      media { id ... on Book { ... @defer(label: "book") { author } } } }
+      fragment R on User { reviews { body } }`;
+
+    const response = await postDeferred({ url: gateway.url, query });
+
+    expect(response.payloads[0]).toEqual({
+      data: { people: [{ username: 'ada' }, { username: 'alan' }], media: [{ id: 'm1' }, { id: 'm2' }] },
+      hasNext: true,
+    });
+    const parts = response.payloads.slice(1).flatMap((payload) => payload.incremental ?? []);
+    expect(parts).toHaveLength(3);
+    expect(parts).toEqual(
+      expect.arrayContaining([
+        {
+          data: { reviews: [{ body: 'Love it' }, { body: 'A classic' }] },
+          path: ['people', 0],
+          label: 'reviews',
+        },
+        {
+          data: { reviews: [{ body: 'Too heavy' }, { body: 'Sturdy' }] },
+          path: ['people', 1],
+          label: 'reviews',
+        },
+        { data: { author: 'Frank Herbert' }, path: ['media', 0], label: 'book' },
+      ]),
+    );
+    expect(response.payloads.at(-1)?.hasNext).toBe(false);
+    expect(mergeIncremental(response.payloads).data).toEqual(
+      (
+        await plainAnswer(
+          '{ people: users { username ...R } media { id ... on Book { author } } } fragment R on User { reviews { body } }',
+        )
+      ).data,
+    );
+  });
+
+  it('ends with a bare hasNext: false when a deferred fragment lies under an empty list', async () => {
+    const response = await postDeferred({
+      url: gateway.url,
+      query: '{ topProducts(first: 0) { upc ... @defer { inStock } } }',
+    });
+
+    expect(response.payloads).toEqual([{ data: { topProducts: [] }, hasNext: true }, { hasNext: false }]);
+  });
+
   // Last: it stops a subgraph.
   it('answers a deferred part whose subgraph is down with SUBGRAPH_UNAVAILABLE errors in that part; the first part stands', async () => {
     await subgraphs.find((subgraph) => subgraph.name === 'inventory')!.stop();
