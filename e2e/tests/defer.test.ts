@@ -118,8 +118,7 @@ describe('@defer through the gateway', () => {
 
   it('streams two multipart payloads to a plain multipart reader (meros), the first while orders is still held', async () => {
     const order: string[] = [];
-    let release = () => {};
-    release = holdOrders(() => order.push('orders fetch held'));
+    const release = holdOrders(() => order.push('orders fetch held'));
     const response = await postDeferred({
       url: stack.gatewayUrl,
       query: ME_DEFERRED,
@@ -266,18 +265,24 @@ describe('@defer through the gateway', () => {
     const held: ServerResponse[] = [];
     const release = holdOrders((res) => held.push(res));
     const client = new AbortController();
+    let firstPayload = false;
     const reading = postDeferred({
       url: stack.gatewayUrl,
       query: ME_DEFERRED,
       headers: bearer(grace),
       signal: client.signal,
-      onPayload: () => client.abort(),
+      onPayload: () => void (firstPayload = true),
     }).catch((error: unknown) => error);
     try {
+      // The client leaves once it has the first payload and the deferred orders fetch is under way.
+      for (let attempt = 0; attempt < 500 && !(firstPayload && held.length === 1); attempt += 1)
+        await sleep(10);
+      expect(firstPayload).toBe(true);
+      expect(held).toHaveLength(1);
+      client.abort();
       expect(await reading).toBeInstanceOf(Error);
       // The gateway closes its request to orders: the held request's connection ends without an answer.
-      for (let attempt = 0; attempt < 200 && !(held[0]?.destroyed ?? false); attempt += 1) await sleep(10);
-      expect(held).toHaveLength(1);
+      for (let attempt = 0; attempt < 500 && !held[0]!.destroyed; attempt += 1) await sleep(10);
       expect(held[0]!.destroyed).toBe(true);
       expect(held[0]!.writableFinished).toBe(false);
     } finally {
