@@ -290,6 +290,33 @@ describe('@defer through the gateway', () => {
     }
   });
 
+  it('shares one orders fetch between the deferred parts of two concurrent requests of one caller', async () => {
+    let held = 0;
+    const release = holdOrders(() => (held += 1));
+    const [hitsBefore, sharedBefore] = [stack.hits.orders, stack.router.dedupStats.shared];
+    // Different first parts (no users fetch to share), the same deferred orders fetch.
+    const ask = (field: string) =>
+      postDeferred({
+        url: stack.gatewayUrl,
+        query: ME_DEFERRED.replace('name', field),
+        headers: bearer(grace),
+      });
+    const answers = Promise.all([ask('name'), ask('email')]);
+    try {
+      // One orders fetch held and one request joined it: the only fetch two such requests can share.
+      const joined = () => stack.router.dedupStats.shared > sharedBefore && held === 1;
+      for (let attempt = 0; attempt < 500 && !joined(); attempt += 1) await sleep(10);
+      expect({ held, shared: stack.router.dedupStats.shared - sharedBefore }).toEqual({ held: 1, shared: 1 });
+    } finally {
+      release();
+    }
+    const [byName, byEmail] = await answers;
+
+    expect(stack.hits.orders - hitsBefore).toBe(1);
+    expect(byName.payloads[1]).toEqual(byEmail.payloads[1]);
+    expect(byEmail.payloads[0]).toEqual({ data: { me: { email: 'grace@example.com' } }, hasNext: true });
+  });
+
   it('refuses @defer in a mutation with BAD_USER_INPUT, before any subgraph is called', async () => {
     const before = stack.hits.users + stack.hits.orders;
     const response = await stack.query(
