@@ -23,6 +23,7 @@ const logger = createLogger('gateway', 'silent');
 let dir: string;
 let subgraphs: RunningSubgraph[];
 let gateway: { url: string; close(): Promise<void> };
+let router: ReturnType<typeof buildRouter>;
 
 beforeAll(async () => {
   subgraphs = await Promise.all(FOREIGN_SUBGRAPHS.map(serveSubgraph));
@@ -38,8 +39,17 @@ beforeAll(async () => {
   const path = join(dir, 'supergraph.graphql');
   await writeFile(path, composed.supergraphSdl);
   installResultShaping('lean', logger);
-  const router = buildRouter(
-    loadEnv({ ...testSecrets(), NODE_ENV: 'test', LOG_LEVEL: 'silent', SUPERGRAPH_PATH: path }),
+  router = buildRouter(
+    loadEnv({
+      ...testSecrets(),
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      SUPERGRAPH_PATH: path,
+      // The last test opens a breaker: a few failed fetches are enough, and it stays open.
+      BREAKER_VOLUME_THRESHOLD: '2',
+      BREAKER_ERROR_THRESHOLD_PERCENT: '50',
+      BREAKER_RESET_MS: '60000',
+    }),
     logger,
   );
   await router.start();
@@ -229,7 +239,7 @@ describe('@defer through the gateway', () => {
   });
 
   // Last: it stops a subgraph.
-  it('answers a deferred part whose subgraph is down with SUBGRAPH_UNAVAILABLE errors in that part; the first part stands', async () => {
+  it('answers a deferred part whose subgraph is down, then behind an open breaker, with SUBGRAPH_UNAVAILABLE errors in that part; the first part stands', async () => {
     await subgraphs.find((subgraph) => subgraph.name === 'inventory')!.stop();
     const query = '{ topProducts(first: 2) { upc name ... @defer(label: "stock") { inStock } } }';
 
@@ -249,7 +259,7 @@ describe('@defer through the gateway', () => {
       path: ['topProducts', index, 'inStock'],
       extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'inventory' },
     });
-    expect(response.payloads.slice(1)).toEqual([
+    const deferredPart = [
       {
         incremental: [
           { data: null, path: ['topProducts', 0], label: 'stock', errors: [unavailable(0)] },
@@ -257,6 +267,15 @@ describe('@defer through the gateway', () => {
         ],
         hasNext: false,
       },
-    ]);
+    ];
+    expect(response.payloads.slice(1)).toEqual(deferredPart);
+
+    // The breaker counts within a rolling window that still holds the successes of the tests above.
+    for (let attempt = 0; attempt < 1000 && router.health.state('inventory') !== 'open'; attempt += 1) {
+      await postDeferred({ url: gateway.url, query });
+    }
+    expect(router.health.state('inventory')).toBe('open');
+    const behindBreaker = await postDeferred({ url: gateway.url, query });
+    expect(behindBreaker.payloads).toEqual(response.payloads);
   });
 });
