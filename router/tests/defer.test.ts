@@ -229,6 +229,21 @@ describe('@defer through the gateway', () => {
     );
   });
 
+  it('answers introspection and __typename beside a deferred fragment as Apollo answers them', async () => {
+    const query = `{ __typename kind: __type(name: "Product") { name }
+      topProducts(first: 1) { __typename ... @defer { inStock } } }`;
+
+    const response = await postDeferred({ url: gateway.url, query });
+
+    expect(response.payloads).toEqual([
+      {
+        data: { __typename: 'Query', kind: { name: 'Product' }, topProducts: [{ __typename: 'Product' }] },
+        hasNext: true,
+      },
+      { incremental: [{ data: { inStock: true }, path: ['topProducts', 0] }], hasNext: false },
+    ]);
+  });
+
   it('ends with a bare hasNext: false when a deferred fragment lies under an empty list', async () => {
     const response = await postDeferred({
       url: gateway.url,

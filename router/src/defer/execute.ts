@@ -13,13 +13,20 @@ import {
   type PlanNode,
 } from '@apollo/query-planner';
 import type { GatewayExecutionResult, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import { GraphQLError, Kind, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, OperationTypeNode, type GraphQLSchema } from 'graphql';
 import { graphqlJs } from './graphql-js.ts';
 import type { ApolloResultShaping } from '../result-shaping/install.ts';
 import { captureFor, ensureCapturing } from './capture.ts';
 import { PayloadQueue } from './payload-queue.ts';
 import type { DeferPlan, DeferPlanning } from './planner.ts';
-import { addPathsTo, shapeBlock, type ResponsePath, type ShapedPart, type ShapingContext } from './shape.ts';
+import {
+  addPathsTo,
+  shapeBlock,
+  withRootMetaFields,
+  type ResponsePath,
+  type ShapedPart,
+  type ShapingContext,
+} from './shape.ts';
 
 type ResultMap = Record<string, unknown>;
 
@@ -144,7 +151,12 @@ export async function runDeferredPlan(run: DeferredPlanRun): Promise<Incremental
 
   const primary = await executeBlock(run.root.primary.node, undefined, false);
   const [initialPart] = partsOf(
-    shapeBlock(shaping, [], run.root.primary.subselection, primary.data),
+    shapeBlock(
+      shaping,
+      [],
+      withRootMetaFields(planned.operation, run.root.primary.subselection),
+      primary.data,
+    ),
     primary.errors,
     undefined,
   );
@@ -260,7 +272,7 @@ const REPLAY_FETCH: FetchNode = {
   serviceName: REPLAY_SERVICE,
   operation: '{__typename}',
   operationName: undefined,
-  operationKind: 'query' as FetchNode['operationKind'],
+  operationKind: OperationTypeNode.QUERY,
   variableUsages: [],
 };
 
@@ -283,7 +295,7 @@ function introspectionOf(
         definitions: [
           {
             kind: Kind.OPERATION_DEFINITION,
-            operation: 'query' as never,
+            operation: OperationTypeNode.QUERY,
             selectionSet: { kind: Kind.SELECTION_SET, selections: [node] },
             ...(variableDefinitions ? { variableDefinitions } : {}),
           },

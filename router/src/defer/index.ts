@@ -64,11 +64,8 @@ export function createDeferSupport({ formatError }: DeferSupportOptions): DeferS
       if (!current) return executor(requestContext);
       const planned = current.planFor(requestContext.document, requestContext.operationName);
       const variables = variablesOf(planned, requestContext.request.variables);
-      const root = decideConditions(
-        planned.plan.node as Parameters<typeof decideConditions>[0],
-        planned,
-        variables,
-      );
+      const top = planned.plan.node;
+      const root = top?.kind === 'Subscription' ? undefined : decideConditions(top, planned, variables);
       // `@defer(if: false)` everywhere: an ordinary answer.
       if (root?.kind !== 'Defer') return executor(requestContext);
       const context = requestContext.context as RouterContext;

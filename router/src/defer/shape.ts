@@ -186,3 +186,25 @@ function descend(answer: unknown, input: unknown, steps: readonly string[], oper
     addPathsTo(answer as ResultMap, input as ResultMap, steps, operation);
   }
 }
+
+/**
+ * The planner leaves out of a part's subselection what no subgraph answers: the root's `__typename` and
+ * introspection fields. They are not deferred (unless written inside a deferred fragment), so the first part
+ * gets back those written at the operation's root.
+ */
+export function withRootMetaFields(
+  operation: Operation,
+  subselection: string | undefined,
+): string | undefined {
+  const meta = operation.selectionSet
+    .selections()
+    .filter(
+      (selection) =>
+        selection.kind === 'FieldSelection' &&
+        (selection.element.name === '__typename' ||
+          selection.element.definition.isSchemaIntrospectionField()),
+    );
+  if (meta.length === 0) return subselection;
+  const inner = subselection ? subselection.trim().slice(1, -1) : '';
+  return `{ ${meta.map((selection) => selection.toString()).join(' ')} ${inner} }`;
+}
