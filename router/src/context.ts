@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Identity } from '@supergraph/service-kit/auth';
 import { recordCaller, type RequestScope } from '@supergraph/service-kit/http';
+import { clientGoneOf } from './defer/client-gone.ts';
 import { deadlineFor, type RequestScopes, type RouterContext } from './request-scope.ts';
 
 export interface ContextBuilderOptions {
@@ -15,7 +16,9 @@ export interface ContextBuilderOptions {
 export function createContextBuilder({ scopes, signInternalToken, requestTimeoutMs }: ContextBuilderOptions) {
   return async (
     req: IncomingMessage,
-    res: Pick<ServerResponse, 'once' | 'writableFinished'> & { locals: Record<string, unknown> },
+    res: Pick<ServerResponse, 'once' | 'writableFinished' | 'destroyed'> & {
+      locals: Record<string, unknown>;
+    },
     scope: RequestScope,
   ): Promise<RouterContext> => {
     const identity = await scopes.callerOf(req);
@@ -25,6 +28,7 @@ export function createContextBuilder({ scopes, signInternalToken, requestTimeout
       ...scope,
       identity,
       deadline: deadlineFor(res, requestTimeoutMs),
+      clientGone: clientGoneOf(res),
       // The signer reuses a caller's token for 30 s of its 60 s life, so even a long request never forwards
       // an expired one.
       internalToken: () => signInternalToken(identity),

@@ -19,6 +19,8 @@ export interface RouterContext extends RequestScope {
   internalToken: () => Promise<string>;
   /** Aborts when the request's execution deadline passes: every subgraph fetch still running is cancelled. */
   deadline: AbortSignal;
+  /** Aborts when the client goes away before its response is complete; made on first ask (defer/client-gone.ts). */
+  clientGone: () => AbortSignal;
   /** The response cache's lookup for this request (its key and generation), when the cache is on and looked. */
   responseCacheSlot?: CacheSlot | undefined;
 }

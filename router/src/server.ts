@@ -11,6 +11,7 @@ import { createContextBuilder } from './context.ts';
 import { corsPolicy } from './cors.ts';
 import type { RouterEnv } from './env.ts';
 import { createGatewayErrorFormatter } from './error-format.ts';
+import { createDeferSupport } from './defer/index.ts';
 import { landingPage } from './landing-page.ts';
 import { costLimitPlugin } from './cost.ts';
 import { armorProtection, tokenLimit } from './limits.ts';
@@ -93,11 +94,13 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
     formatError,
     serviceMap: () => routing.serviceMap(),
   });
+  // @defer: a seam around the gateway, its data sources and Apollo's response body (docs/defer.md).
+  const defer = createDeferSupport({ formatError });
   const gateway = new ApolloGateway({
     supergraphSdl: env.SUPERGRAPH_WATCH
       ? watchedSupergraph(env.SUPERGRAPH_PATH, logger, { companion: trusted?.companion })
       : async () => ({ supergraphSdl: await readSupergraph(env.SUPERGRAPH_PATH) }),
-    buildService: (service) => routing.buildService(service),
+    buildService: (service) => defer.remember(service.name, routing.buildService(service)),
     logger: logger.child({ component: 'apollo-gateway' }),
     experimental_approximateQueryPlanStoreMiB: env.QUERY_PLAN_CACHE_MIB,
   });
@@ -146,7 +149,7 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
               scopes,
             });
       apollo = new ApolloServer<RouterContext>({
-        gateway,
+        gateway: defer.gateway(gateway),
         logger: logger.child({ component: 'apollo-server' }),
         formatError,
         // Shutdown is ours (onShutdownSignal): Apollo's own handler re-raises SIGTERM and cuts it short.
@@ -166,6 +169,8 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
           // Cache hints from the subgraphs decide what the response cache keeps; clients get no Cache-Control
           // header, because a browser's or CDN's copy could not be invalidated by a mutation.
           ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
+          // Before the response cache: it must see a deferred answer as incremental, and so never store it.
+          defer.plugin,
           ...(responseCache ? [responseCache.plugin] : []),
         ],
       });

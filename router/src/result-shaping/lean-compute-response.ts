@@ -102,6 +102,48 @@ export const leanComputeResponse: ComputeResponse = ({
   return { data: bubbled ? null : data, errors: state.errors };
 };
 
+export interface ShapeAtArgs {
+  schema: Schema;
+  /** The operation's variables with their defaults applied. */
+  variables: Record<string, unknown>;
+  /** One object of the merged subgraph data. */
+  input: ResponseObject;
+  selectionSet: SelectionSet;
+  /** Where `input` sits in the whole answer: errors carry paths from the answer's root. */
+  path: readonly (string | number)[];
+  parentType: CompositeType;
+  introspectionHandling: (introspectionSelection: FieldSelection) => unknown;
+}
+
+/**
+ * The same shaping applied to one selection set over one object inside the answer instead of the whole
+ * operation from the root: a deferred fragment's payload (router/src/defer/). `data` is null when a non-null
+ * field's null bubbled up to the object itself.
+ */
+export function shapeSelectionSetAt(args: ShapeAtArgs): {
+  data: ResponseObject | null;
+  errors: GraphQLError[];
+} {
+  const state: ShapingState = {
+    schema: args.schema,
+    variables: args.variables,
+    errors: [],
+    introspectionHandling: args.introspectionHandling,
+    isInvalid: false,
+    hasErrors: false,
+  };
+  const data = new AnswerObject();
+  const bubbled = applySelectionSet(
+    args.input,
+    args.selectionSet,
+    data,
+    state,
+    [...args.path],
+    args.parentType,
+  );
+  return { data: bubbled ? null : data, errors: state.errors };
+}
+
 /**
  * Throws what Apollo's `assert` throws when a check fails. The checks call it only once they failed, so the
  * message (and a closure per value to build it) costs nothing on the way through.
