@@ -20,7 +20,7 @@ const LIMITS = {
 
 beforeAll(async () => {
   [dev, prod] = await Promise.all([
-    startStack('hardening_dev', { gateway: LIMITS }),
+    startStack('hardening_dev', { gateway: { ...LIMITS, NODE_ENV: 'development' } }),
     // Free text is what is audited here; production's trusted documents are tested in trusted-documents.test.ts.
     startStack('hardening_prod', {
       gateway: { ...LIMITS, NODE_ENV: 'production', TRUSTED_DOCUMENTS: 'off' },

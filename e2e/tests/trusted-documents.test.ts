@@ -1,10 +1,13 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoUser } from '@supergraph/demo-data';
+import { orders } from '@supergraph/orders/db-schema';
 import { DEFAULT_MANIFEST_PATH, DEFAULT_SUPERGRAPH_PATH } from '@supergraph/router/env';
+import { IDEMPOTENCY_KEY_HEADER } from '@supergraph/service-kit/http';
 import { eventually, parsePrometheus, seriesValue } from '@supergraph/testing';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './stack.ts';
 
@@ -40,10 +43,19 @@ interface Answer {
   };
 }
 
-async function post(url: string, body: unknown, token?: string): Promise<Answer> {
+async function post(
+  url: string,
+  body: unknown,
+  token?: string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...headers,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify(body),
   });
   return {
@@ -54,7 +66,13 @@ async function post(url: string, body: unknown, token?: string): Promise<Answer>
 }
 
 /** Sends a manifest operation the way Apollo Client's persisted-query link does: its id, no text. */
-const byId = (stack: Stack, name: string, variables: Record<string, unknown> = {}, token?: string) =>
+const byId = (
+  stack: Stack,
+  name: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+  headers: Record<string, string> = {},
+) =>
   post(
     stack.gatewayUrl,
     {
@@ -63,6 +81,7 @@ const byId = (stack: Stack, name: string, variables: Record<string, unknown> = {
       extensions: { persistedQuery: { version: 1, sha256Hash: operation(name).id } },
     },
     token,
+    headers,
   );
 
 const byText = (stack: Stack, name: string, variables: Record<string, unknown> = {}, token?: string) =>
@@ -276,6 +295,30 @@ describe('trusted documents, enforced', () => {
         name,
       ).toBeGreaterThan(before);
     }
+  });
+
+  it('forwards the Idempotency-Key of a mutation sent by id: a retry answers the first order and places no second', async () => {
+    const alan = await logInById(stack, 'alan@example.com');
+    const ordersOfAlan = async () => {
+      const rows = await stack.databases.orders.db
+        .select({ id: orders.id })
+        .from(orders)
+        .where(eq(orders.userId, demoUser('alan@example.com').id));
+      return rows.length;
+    };
+    const before = await ordersOfAlan();
+    const input = {
+      currency: 'EUR',
+      items: [{ sku: 'PUNCH', name: 'Punched card', quantity: 3, unitPrice: 25 }],
+    };
+    const key = { [IDEMPOTENCY_KEY_HEADER]: randomUUID() };
+
+    const first = await byId(stack, 'PlaceOrder', { input }, alan, key);
+    const retry = await byId(stack, 'PlaceOrder', { input }, alan, key);
+
+    expect(first.body.errors).toBeUndefined();
+    expect(retry.body).toEqual(first.body);
+    expect(await ordersOfAlan()).toBe(before + 1);
   });
 
   it('refuses APQ: an unknown hash and the registration that follows both get PERSISTED_QUERY_NOT_IN_LIST, and nothing is registered', async () => {

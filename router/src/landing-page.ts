@@ -23,18 +23,20 @@ export const SANDBOX_EXAMPLE_OPERATION = `query MyOrders {
 `;
 
 /**
- * Development: Apollo Sandbox, opened on an example operation. With SANDBOX_USER_ID (`npm start` sets it to a
- * demo customer) the caller's token is already in the headers, so the first query works with one click; the
- * gateway itself knows no user. Production: no landing page at all.
+ * Development: Apollo Sandbox, opened on an example operation. With SANDBOX_USER_ID under NODE_ENV=development
+ * (`npm start` runs with both, the user a demo customer) the caller's token is already in the headers, so the
+ * first query works with one click; the gateway itself knows no user. Production: no landing page at all.
  */
 export async function landingPage(env: RouterEnv): Promise<ApolloServerPlugin> {
   if (env.NODE_ENV === 'production') return ApolloServerPluginLandingPageDisabled();
-  const token = env.SANDBOX_USER_ID
-    ? await signAccessToken(
-        { userId: env.SANDBOX_USER_ID, role: env.SANDBOX_USER_ROLE },
-        { secret: env.JWT_SECRET, ttlSeconds: 12 * 60 * 60 },
-      )
-    : undefined;
+  // Only where a developer sits: a staging or test deployment never hands out a token from its landing page.
+  const token =
+    env.SANDBOX_USER_ID && env.NODE_ENV === 'development'
+      ? await signAccessToken(
+          { userId: env.SANDBOX_USER_ID, role: env.SANDBOX_USER_ROLE },
+          { secret: env.JWT_SECRET, ttlSeconds: 12 * 60 * 60 },
+        )
+      : undefined;
   return ApolloServerPluginLandingPageLocalDefault({
     embed: true,
     includeCookies: false,

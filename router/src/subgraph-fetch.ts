@@ -72,6 +72,8 @@ export interface SubgraphFetcher {
   fetcher: Fetcher;
   /** Closes an open breaker: the subgraph said it is ready again, so waiting out the reset period only fails requests. */
   closeBreaker(): void;
+  /** Whether the breaker is open now (failing fast). */
+  readonly breakerOpen: boolean;
   /** Stops the breaker's timers. */
   shutdown(): void;
 }
@@ -202,6 +204,9 @@ export function createSubgraphFetcher({
       logger.info({ subgraph: name }, 'subgraph ready again: closing its circuit breaker');
       breaker.close();
     },
+    get breakerOpen() {
+      return breaker.opened;
+    },
     shutdown: () => breaker.shutdown(),
   };
 }
@@ -214,6 +219,11 @@ export interface SubgraphFetchers {
   fetcherFor(settings: SubgraphSettings): Fetcher;
   /** Stops the breaker of a subgraph that left the supergraph. */
   retire(name: string): void;
+  /**
+   * Tells `health` again about a breaker that is open: a subgraph followed anew (back in the supergraph before
+   * it was retired, or at a new URL) starts without that knowledge, and with it its recovery probe.
+   */
+  reportBreaker(name: string): void;
   shutdown(): void;
 }
 
@@ -250,6 +260,10 @@ export function createSubgraphFetchers(
     retire(name) {
       live.get(name)?.shutdown();
       live.delete(name);
+    },
+    reportBreaker(name) {
+      const subgraph = live.get(name);
+      if (subgraph?.breakerOpen) health.setBreakerOpen(name, true, () => subgraph.closeBreaker());
     },
     shutdown() {
       health.stop();

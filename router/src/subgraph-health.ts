@@ -7,6 +7,9 @@ import type { Logger } from '@supergraph/service-kit/logger';
  */
 export type SubgraphState = 'up' | 'down' | 'open';
 
+/** Answers of `/health/ready` that mean the subgraph has no such endpoint. */
+const NO_READY_ENDPOINT = new Set([400, 404, 405]);
+
 export type SubgraphStateListener = (name: string, state: SubgraphState, previous: SubgraphState) => void;
 
 /** What the gateway knows about each subgraph's health; read by readiness now and by metrics later. */
@@ -49,8 +52,6 @@ export interface SubgraphHealthOptions {
 interface Entry {
   url: string;
   readyUrl: string;
-  /** Its `/health/ready` answered 4xx: a subgraph without one (a third party's) is asked `{ __typename }`. */
-  noReadyEndpoint: boolean;
   breakerOpen: boolean;
   answeredOk: boolean;
   checkedAt: number;
@@ -78,7 +79,6 @@ export function createSubgraphHealth({
   const entryFor = (url: string): Entry => ({
     url,
     readyUrl: `${new URL(url).origin}/health/ready`,
-    noReadyEndpoint: false,
     breakerOpen: false,
     answeredOk: false,
     checkedAt: Number.NEGATIVE_INFINITY,
@@ -114,21 +114,21 @@ export function createSubgraphHealth({
   const ask = async (name: string, entry: Entry): Promise<void> => {
     let ok = false;
     try {
-      if (!entry.noReadyEndpoint) {
-        const response = await fetch(entry.readyUrl, { signal: AbortSignal.timeout(probeTimeoutMs) });
-        ok = response.ok;
-        // A 4xx (404, or a GraphQL server refusing a GET) means no such endpoint; 503 means not ready.
-        entry.noReadyEndpoint = response.status >= 400 && response.status < 500;
-        await response.body?.cancel();
-      }
-      if (entry.noReadyEndpoint) ok = await answersTypename(entry.url, probeTimeoutMs);
+      const response = await fetch(entry.readyUrl, { signal: AbortSignal.timeout(probeTimeoutMs) });
+      ok = response.ok;
+      await response.body?.cancel();
+      // No such endpoint (404, 405, or a GraphQL server refusing a GET with 400): a third party's subgraph is
+      // asked `{ __typename }` instead. Asked again each time, so one odd answer (a proxy mid-deploy) never
+      // marks a subgraph as endpoint-less for good; 503 means not ready, 401/429 say nothing of either.
+      if (NO_READY_ENDPOINT.has(response.status)) ok = await answersTypename(entry.url, probeTimeoutMs);
     } catch (error) {
       logger.debug({ subgraph: name, err: String(error) }, 'subgraph readiness check failed');
     }
     entry.answeredOk = ok;
     entry.checkedAt = Date.now();
     update(name, entry);
-    if (ok && entry.breakerOpen) entry.onReady?.();
+    // Only for the entry still followed: one replaced by a new URL speaks for the old address.
+    if (ok && entry.breakerOpen && entries.get(name) === entry) entry.onReady?.();
   };
 
   const stopRecovery = (entry: Entry) => {
@@ -166,7 +166,10 @@ export function createSubgraphHealth({
     },
     forget(name) {
       const entry = entries.get(name);
-      if (entry) stopRecovery(entry);
+      if (entry) {
+        stopRecovery(entry);
+        entry.onReady = undefined;
+      }
       entries.delete(name);
     },
     state: (name) => entryOf(name).state,

@@ -90,6 +90,7 @@ export function createSubgraphRouting({
         retiring.delete(name);
         serving.add(name);
         health.track(name, settings.url);
+        fetchers.reportBreaker(name);
       }
       for (const name of serving) {
         if (names.includes(name)) continue;

@@ -1,6 +1,6 @@
 import { Supergraph, operationFromDocument, type Schema } from '@apollo/federation-internals';
 import { buildOperationContext } from '@apollo/gateway';
-import { QueryPlanner, type PlanNode, type QueryPlan, type SubscriptionNode } from '@apollo/query-planner';
+import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import {
   getOperationAST,
@@ -14,6 +14,7 @@ import {
 } from 'graphql';
 import type { CostCheck } from '../cost.ts';
 import type { ManifestOperation } from './manifest-file.ts';
+import { usesDefer } from '../defer/detect.ts';
 
 /** What executing a plan needs of the supergraph it was planned on, built as @apollo/gateway builds its own. */
 export interface ServedSchema {
@@ -111,7 +112,8 @@ export function compileManifest(
         queryPlan,
         served,
         costPerRequest,
-        fastPath: entry.type !== 'subscription' && !hasDefer(queryPlan),
+        // A deferred operation goes through Apollo and the @defer executor (this planner strips @defer).
+        fastPath: entry.type !== 'subscription' && !usesDefer(document),
       });
     } catch (error) {
       problems.push(`${where}: ${(error as Error).message}`);
@@ -128,23 +130,4 @@ function tooManyTokens(body: string, maxTokens: number): boolean {
     // A syntax error: parse() reports it.
   }
   return exceeded;
-}
-
-const hasDefer = (plan: QueryPlan): boolean => plan.node !== undefined && deferIn(plan.node);
-
-function deferIn(node: PlanNode | SubscriptionNode): boolean {
-  switch (node.kind) {
-    case 'Defer':
-    case 'Subscription':
-      return true;
-    case 'Sequence':
-    case 'Parallel':
-      return node.nodes.some(deferIn);
-    case 'Flatten':
-      return deferIn(node.node);
-    case 'Condition':
-      return [node.ifClause, node.elseClause].some((clause) => clause !== undefined && deferIn(clause));
-    case 'Fetch':
-      return false;
-  }
 }

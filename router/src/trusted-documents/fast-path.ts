@@ -47,8 +47,20 @@ export function createFastPath(options: FastPathOptions) {
     } catch {
       return false; // a token that is not valid: Apollo answers the 401
     }
+    // The client's headers travel as on Apollo's own path: the data sources forward some of them to subgraphs
+    // (Idempotency-Key, without which a retried mutation would run twice).
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
     const requestContext = {
-      request: { query: op.body, operationName: op.name, variables: inputs, extensions: body.extensions },
+      request: {
+        query: op.body,
+        operationName: op.name,
+        variables: inputs,
+        extensions: body.extensions,
+        http: { method: req.method, headers, search: '', body: req.body },
+      },
       response: { http: { headers: new HeaderMap() } },
       logger,
       schema: op.served.schema,

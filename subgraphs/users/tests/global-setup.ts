@@ -1,6 +1,7 @@
 import { requireMachineServices } from '@supergraph/testing/machine-services';
 
-/** The events tests use the machine's RabbitMQ (and every test PostgreSQL when TEST_DATABASE_URL is set): fail at once, in one line, when one is not answering. */
+/** The machine's RabbitMQ (events tests) and PostgreSQL (the tests that need it in every run, and every test
+ * with TEST_DATABASE_URL): fail at once, in one line each, when one is not answering. */
 export default async function setup(): Promise<void> {
-  await requireMachineServices(process.env['TEST_DATABASE_URL'] ? ['rabbitmq', 'postgres'] : ['rabbitmq']);
+  await requireMachineServices(['rabbitmq', 'postgres']);
 }
