@@ -108,7 +108,7 @@ import { loadEnv, type ${Env} } from './env.ts';
 import { create${pascal}Events } from './events/index.ts';
 import { build${pascal}Service } from './server.ts';
 
-/** The ${name} subgraph's parts: src/index.ts serves it, the tests start it (@supergraph/testing/subgraph). */
+/** The ${name} subgraph's parts: src/index.ts serves it, the tests start it (@supergraph/subgraph-testing). */
 export const ${subgraph}: SubgraphDefinition<${Env}, ${Database}> = {
   name: '${name}',
   loadEnv,
@@ -296,8 +296,8 @@ export const ${entityCamel}Resolvers: Resolvers = {
   healthOf,
   startSubgraph,
   type Started,
-} from '@supergraph/testing/subgraph';
-import { GATEWAY_REJECTION } from '@supergraph/testing/forged-tokens';
+} from '@supergraph/subgraph-testing';
+import { GATEWAY_REJECTION } from '@supergraph/subgraph-testing/forged-tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ${DEMO} } from '../src/db/seed.ts';
 import { ${subgraph} } from '../src/subgraph.ts';
@@ -423,6 +423,7 @@ function packageJson(name: string) {
     },
     devDependencies: {
       '@graphql-typed-document-node/core': '^3.2.0',
+      '@supergraph/subgraph-testing': '*',
       '@supergraph/testing': '*',
       '@supergraph/tsconfig': '*',
     },

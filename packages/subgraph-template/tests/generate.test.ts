@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit/auth';
 import { eventually, freePort, graphql, testSecrets } from '@supergraph/testing';
-import { GRACE } from '@supergraph/testing/subgraph';
+import { GRACE } from '@supergraph/subgraph-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { generateSubgraph, type GeneratedSubgraph } from '../src/generate.ts';

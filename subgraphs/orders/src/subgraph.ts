@@ -5,7 +5,7 @@ import { loadEnv, type OrdersEnv } from './env.ts';
 import { createOrdersEvents } from './events/index.ts';
 import { buildOrdersService } from './server.ts';
 
-/** The orders subgraph's parts: src/index.ts serves it, the tests start it (@supergraph/testing/subgraph). */
+/** The orders subgraph's parts: src/index.ts serves it, the tests start it (@supergraph/subgraph-testing). */
 export const ordersSubgraph: SubgraphDefinition<OrdersEnv, OrdersDatabase> = {
   name: 'orders',
   loadEnv,

@@ -11,7 +11,7 @@ import {
   KATHERINE,
   startSubgraph,
   type Started,
-} from '@supergraph/testing/subgraph';
+} from '@supergraph/subgraph-testing';
 import { DEMO_ORDERS, UNKNOWN_ID } from './fixtures.ts';
 import { ordersSubgraph } from '../src/subgraph.ts';
 import { CancelOrderDocument, OrderDocument } from './generated/operations.ts';

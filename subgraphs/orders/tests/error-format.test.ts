@@ -2,7 +2,7 @@ import { print, type DocumentNode } from 'graphql';
 import type { Identity } from '@supergraph/service-kit/auth';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADA, ALAN, ANONYMOUS, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { ADA, ALAN, ANONYMOUS, GRACE, startSubgraph, type Started } from '@supergraph/subgraph-testing';
 import { DEMO_ORDERS, UNKNOWN_ID, oneLine } from './fixtures.ts';
 import { ordersSubgraph } from '../src/subgraph.ts';
 import {

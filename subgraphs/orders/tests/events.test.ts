@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inbox, knownUsers, orders, outbox } from '../src/db/schema.ts';
 import { ordersEventHandlers } from '../src/events/handlers.ts';
 import { createOrdersEvents } from '../src/events/index.ts';
-import { errorsOf, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { errorsOf, startSubgraph, type Started } from '@supergraph/subgraph-testing';
 import { rowCounts } from './fixtures.ts';
 import { ordersSubgraph } from '../src/subgraph.ts';
 import { CancelOrderDocument, PlaceOrderDocument } from './generated/operations.ts';

@@ -11,7 +11,7 @@ import {
   GRACE,
   startSubgraph,
   type Started,
-} from '@supergraph/testing/subgraph';
+} from '@supergraph/subgraph-testing';
 import { DEMO_ORDERS, UNKNOWN_ID, orderRef, userRef } from './fixtures.ts';
 import { ordersSubgraph } from '../src/subgraph.ts';
 import {

@@ -4,7 +4,7 @@ import type { Identity } from '@supergraph/service-kit/auth';
 import { IDEMPOTENCY_KEY_HEADER } from '@supergraph/service-kit/http';
 import { createTestDatabase, type TestDatabase } from '@supergraph/testing';
 import { machinePostgresUrl } from '@supergraph/testing/machine-services';
-import { ADA, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { ADA, GRACE, startSubgraph, type Started } from '@supergraph/subgraph-testing';
 import { and, eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

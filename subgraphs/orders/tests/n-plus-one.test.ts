@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderItems, orders } from '../src/db/schema.ts';
-import { ADA, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { ADA, startSubgraph, type Started } from '@supergraph/subgraph-testing';
 import { ordersSubgraph } from '../src/subgraph.ts';
 import { orderRef, userRef } from './fixtures.ts';
 import { AllOrdersDocument, OrderEntitiesDocument, UsersOrdersDocument } from './generated/operations.ts';

@@ -7,7 +7,7 @@ import {
   GRACE,
   startSubgraph,
   type Started,
-} from '@supergraph/testing/subgraph';
+} from '@supergraph/subgraph-testing';
 import { DEMO_ORDERS, UNKNOWN_ID } from './fixtures.ts';
 import { ordersSubgraph } from '../src/subgraph.ts';
 import { OrderDocument, type OrderQuery } from './generated/operations.ts';

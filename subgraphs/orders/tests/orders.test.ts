@@ -11,7 +11,7 @@ import {
   GRACE,
   startSubgraph,
   type Started,
-} from '@supergraph/testing/subgraph';
+} from '@supergraph/subgraph-testing';
 import { DEMO_ORDERS } from './fixtures.ts';
 import { ordersSubgraph } from '../src/subgraph.ts';
 import { OrdersDocument, type OrderStatus, type OrdersQuery } from './generated/operations.ts';

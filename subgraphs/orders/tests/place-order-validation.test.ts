@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANONYMOUS, errorsOf, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { ANONYMOUS, errorsOf, GRACE, startSubgraph, type Started } from '@supergraph/subgraph-testing';
 import { rowCounts, oneLine } from './fixtures.ts';
 import { ordersSubgraph } from '../src/subgraph.ts';
 import { PlaceOrderDocument, type OrderItemInput, type PlaceOrderInput } from './generated/operations.ts';

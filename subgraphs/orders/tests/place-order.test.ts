@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderItems, orders } from '../src/db/schema.ts';
-import { ADA, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { ADA, GRACE, startSubgraph, type Started } from '@supergraph/subgraph-testing';
 import { UUID } from './fixtures.ts';
 import { ordersSubgraph } from '../src/subgraph.ts';
 import { OrderDocument, PlaceOrderDocument, type PlaceOrderInput } from './generated/operations.ts';

@@ -5,7 +5,7 @@ import { loadEnv, type UsersEnv } from './env.ts';
 import { createUsersEvents } from './events/index.ts';
 import { buildUsersService } from './server.ts';
 
-/** The users subgraph's parts: src/index.ts serves it, the tests start it (@supergraph/testing/subgraph). */
+/** The users subgraph's parts: src/index.ts serves it, the tests start it (@supergraph/subgraph-testing). */
 export const usersSubgraph: SubgraphDefinition<UsersEnv, UsersDatabase> = {
   name: 'users',
   loadEnv,

@@ -3,7 +3,7 @@ import { verifyAccessToken } from '@supergraph/service-kit/auth';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
-import { ADA, errorsOf, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { ADA, errorsOf, startSubgraph, type Started } from '@supergraph/subgraph-testing';
 import { usersSubgraph } from '../src/subgraph.ts';
 import {
   LogInDocument,

@@ -1,7 +1,7 @@
 import { DEMO_USERS } from '@supergraph/demo-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
-import { ADA, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { ADA, startSubgraph, type Started } from '@supergraph/subgraph-testing';
 import { DUMMY_PASSWORD_HASH } from './fixtures.ts';
 import { usersSubgraph } from '../src/subgraph.ts';
 import { FirstHundredUsersDocument, UserEntityNamesDocument } from './generated/operations.ts';

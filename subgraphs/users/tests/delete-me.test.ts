@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, users } from '../src/db/schema.ts';
-import { ADA, errorsOf, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { ADA, errorsOf, startSubgraph, type Started } from '@supergraph/subgraph-testing';
 import { usersSubgraph } from '../src/subgraph.ts';
 import type { Identity } from '@supergraph/service-kit/auth';
 import {

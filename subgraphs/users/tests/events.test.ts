@@ -3,7 +3,7 @@ import { declareProbe, deleteTopology, takeAll, testAmqpUrl, uniquePrefix } from
 import { eventually } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUsersEvents } from '../src/events/index.ts';
-import { startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { startSubgraph, type Started } from '@supergraph/subgraph-testing';
 import { usersSubgraph } from '../src/subgraph.ts';
 import { SignUpUserIdDocument } from './generated/operations.ts';
 

@@ -3,7 +3,7 @@ import { readSchemaSdl } from '@supergraph/service-kit/graphql';
 import { DEMO_USERS } from '@supergraph/demo-data';
 import { buildSchema, printType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADA, errorsOf, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { ADA, errorsOf, GRACE, startSubgraph, type Started } from '@supergraph/subgraph-testing';
 import { usersSubgraph } from '../src/subgraph.ts';
 import { ServiceDocument, UserEntitiesDocument, UserEntityEmailsDocument } from './generated/operations.ts';
 

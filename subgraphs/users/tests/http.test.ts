@@ -1,6 +1,6 @@
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorsOf, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { errorsOf, GRACE, startSubgraph, type Started } from '@supergraph/subgraph-testing';
 import { usersSubgraph } from '../src/subgraph.ts';
 
 let h: Started<typeof usersSubgraph>;

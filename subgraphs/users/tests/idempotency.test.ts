@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { verifyAccessToken } from '@supergraph/service-kit/auth';
 import { IDEMPOTENCY_KEY_HEADER } from '@supergraph/service-kit/http';
-import { ANONYMOUS, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { ANONYMOUS, startSubgraph, type Started } from '@supergraph/subgraph-testing';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, users } from '../src/db/schema.ts';

@@ -4,7 +4,7 @@ import type { GraphQLResponse } from '@supergraph/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
-import { ADA, errorsOf, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { ADA, errorsOf, startSubgraph, type Started } from '@supergraph/subgraph-testing';
 import { DUMMY_PASSWORD_HASH } from './fixtures.ts';
 import { usersSubgraph } from '../src/subgraph.ts';
 import { UsersDocument, type UsersQuery } from './generated/operations.ts';

@@ -4,8 +4,8 @@ import { INTERNAL_TOKEN_HEADER, signAccessToken, signInternalToken } from '@supe
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
-import { ADA, GRACE, healthOf, startSubgraph, type Started } from '@supergraph/testing/subgraph';
-import { base64url, GATEWAY_REJECTION, gatewayClaims, hs256, now } from '@supergraph/testing/forged-tokens';
+import { ADA, GRACE, healthOf, startSubgraph, type Started } from '@supergraph/subgraph-testing';
+import { base64url, GATEWAY_REJECTION, gatewayClaims, hs256, now } from '@supergraph/subgraph-testing/forged-tokens';
 import { usersSubgraph } from '../src/subgraph.ts';
 import { MeIdDocument, SignUpTokenDocument } from './generated/operations.ts';
 

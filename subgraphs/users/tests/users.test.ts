@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
 import type { Identity } from '@supergraph/service-kit/auth';
-import { ADA, errorsOf, GRACE, startSubgraph, type Started } from '@supergraph/testing/subgraph';
+import { ADA, errorsOf, GRACE, startSubgraph, type Started } from '@supergraph/subgraph-testing';
 import { DUMMY_PASSWORD_HASH } from './fixtures.ts';
 import { usersSubgraph } from '../src/subgraph.ts';
 import {

@@ -4,7 +4,7 @@ import { runSubgraph, type SubgraphProcess } from './run-subgraph.ts';
 
 /**
  * A subgraph as its parts: what `src/subgraph.ts` exports, so that `src/index.ts` (serveSubgraph) and the
- * tests (`@supergraph/testing/subgraph`'s startSubgraph) build it the same way.
+ * tests (`@supergraph/subgraph-testing`'s startSubgraph) build it the same way.
  */
 export interface SubgraphDefinition<TEnv extends SubgraphProcess['env'] & { LOG_LEVEL: string }, TDatabase> {
   name: string;

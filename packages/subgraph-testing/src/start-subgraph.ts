@@ -5,9 +5,7 @@ import { INTERNAL_TOKEN_HEADER, signInternalToken, type Identity } from '@superg
 import { createQueryCounter, type QueryCounter } from '@supergraph/service-kit/db';
 import { listen, type RunningServer } from '@supergraph/service-kit/http';
 import { createLogger, type Logger } from '@supergraph/service-kit/logger';
-import { graphql, type GraphQLResponse } from '../graphql-client.ts';
-import { testSecrets } from '../secrets.ts';
-import { createTestDatabase } from '../test-database.ts';
+import { createTestDatabase, graphql, testSecrets, type GraphQLResponse } from '@supergraph/testing';
 
 /** What the harness reads from a subgraph's env: the gateway's secret, and the log level (silent unless overridden). */
 type SubgraphEnv = { INTERNAL_SECRET: string; LOG_LEVEL: string };

@@ -1,4 +1,4 @@
-import type { GraphQLResponse } from '../graphql-client.ts';
+import type { GraphQLResponse } from '@supergraph/testing';
 
 /** A GraphQL error without its source locations, which depend on the query's layout. */
 export interface PlainError {
