@@ -3,7 +3,13 @@ import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-ki
 import { testSecrets } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADA, GRACE, healthOf, startSubgraph, type Started } from '@supergraph/subgraph-testing';
-import { base64url, GATEWAY_REJECTION, gatewayClaims, hs256, now } from '@supergraph/subgraph-testing/forged-tokens';
+import {
+  base64url,
+  GATEWAY_REJECTION,
+  gatewayClaims,
+  hs256,
+  now,
+} from '@supergraph/subgraph-testing/forged-tokens';
 import { rowCounts, oneLine } from './fixtures.ts';
 import { ordersSubgraph } from '../src/subgraph.ts';
 import { OrderIdsDocument, PlaceOrderDocument, ServiceDocument } from './generated/operations.ts';

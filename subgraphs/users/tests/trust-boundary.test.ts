@@ -5,7 +5,13 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
 import { ADA, GRACE, healthOf, startSubgraph, type Started } from '@supergraph/subgraph-testing';
-import { base64url, GATEWAY_REJECTION, gatewayClaims, hs256, now } from '@supergraph/subgraph-testing/forged-tokens';
+import {
+  base64url,
+  GATEWAY_REJECTION,
+  gatewayClaims,
+  hs256,
+  now,
+} from '@supergraph/subgraph-testing/forged-tokens';
 import { usersSubgraph } from '../src/subgraph.ts';
 import { MeIdDocument, SignUpTokenDocument } from './generated/operations.ts';
 
