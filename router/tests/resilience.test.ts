@@ -322,11 +322,10 @@ describe('subgraph health', () => {
     }
   });
 
-  it('asks a subgraph without /health/ready for { __typename } instead, and no longer asks for the endpoint', async () => {
+  it('asks a subgraph without /health/ready for { __typename } instead, and asks for the endpoint again each time', async () => {
+    let readyAnswer: ProbeAnswer = { status: 404, json: { error: 'not found' } };
     let typenameAnswer: ProbeAnswer = { json: { data: { __typename: 'Query' } } };
-    const probe = await startProbe((hit) =>
-      hit.url === '/health/ready' ? { status: 404, json: { error: 'not found' } } : typenameAnswer,
-    );
+    const probe = await startProbe((hit) => (hit.url === '/health/ready' ? readyAnswer : typenameAnswer));
     try {
       const health = createSubgraphHealth({ urls: { reviews: probe.url }, logger, maxAgeMs: 0 });
 
@@ -335,16 +334,44 @@ describe('subgraph health', () => {
       expect(await health.check()).toEqual({ reviews: 'down' });
       typenameAnswer = { json: { errors: [{ message: 'no' }] } };
       expect(await health.check()).toEqual({ reviews: 'down' });
+      // A GraphQL server that refuses the GET (400) has no such endpoint either.
+      readyAnswer = { status: 400, json: { errors: [{ message: 'GET query missing' }] } };
       typenameAnswer = { json: { data: { __typename: 'Query' } } };
+      expect(await health.check()).toEqual({ reviews: 'up' });
+      // One odd answer never marks the endpoint as missing for good: once it answers, it alone decides.
+      readyAnswer = { status: 503, json: { status: 'not ready' } };
+      expect(await health.check()).toEqual({ reviews: 'down' });
+      readyAnswer = { json: { status: 'ready' } };
       expect(await health.check()).toEqual({ reviews: 'up' });
 
       expect(probe.hits.map((hit) => [hit.url, hit.body.query])).toEqual([
         ['/health/ready', undefined],
         ['/graphql', '{ __typename }'],
+        ['/health/ready', undefined],
         ['/graphql', '{ __typename }'],
+        ['/health/ready', undefined],
         ['/graphql', '{ __typename }'],
+        ['/health/ready', undefined],
         ['/graphql', '{ __typename }'],
+        ['/health/ready', undefined],
+        ['/health/ready', undefined],
       ]);
+    } finally {
+      await probe.close();
+    }
+  });
+
+  it('reads an answer that says nothing of the endpoint (401, 429) as not ready, without the { __typename } probe', async () => {
+    let readyAnswer: ProbeAnswer = { status: 429, json: {} };
+    const probe = await startProbe((hit) =>
+      hit.url === '/health/ready' ? readyAnswer : { json: { data: { __typename: 'Query' } } },
+    );
+    try {
+      const health = createSubgraphHealth({ urls: { users: probe.url }, logger, maxAgeMs: 0 });
+      expect(await health.check()).toEqual({ users: 'down' });
+      readyAnswer = { status: 401, json: {} };
+      expect(await health.check()).toEqual({ users: 'down' });
+      expect(probe.hits.map((hit) => hit.url)).toEqual(['/health/ready', '/health/ready']);
     } finally {
       await probe.close();
     }
