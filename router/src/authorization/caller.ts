@@ -1,7 +1,6 @@
-import type { Identity } from '@supergraph/service-kit/auth';
+import { scopesOf, type Identity } from '@supergraph/service-kit/auth';
 import { POLICIES } from './policies.ts';
 import type { Requirement } from './requirements.ts';
-import { scopesOf } from './scopes.ts';
 
 /** What the authorization check knows of a caller: enough to decide every requirement, and a key for it. */
 export interface CallerGrants {

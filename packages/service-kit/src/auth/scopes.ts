@@ -1,7 +1,7 @@
-import type { Identity } from '@supergraph/service-kit/auth';
+import type { Identity } from './identity.ts';
 
 /**
- * The one place a role becomes scopes (`@requiresScopes`). A customer reads and changes only their own things
+ * The one place a role becomes scopes (`@requiresScopes`, enforced by the gateway; docs/authorization.md). A customer reads and changes only their own things
  * (the subgraphs still check that the rows are theirs); an admin has every customer scope plus `admin`.
  */
 const CUSTOMER_SCOPES = ['orders:read:own', 'orders:write:own', 'profile:write:own'] as const;
