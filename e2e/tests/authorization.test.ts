@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { DEMO_USERS } from '@supergraph/demo-data';
+import { DEFAULT_MANIFEST_PATH } from '@supergraph/router/env';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './stack.ts';
 
@@ -232,6 +234,51 @@ describe('AUTHORIZATION_MODE=reject', () => {
     const token = await rejecting.logIn('grace@example.com');
     expect((await rejecting.query(`{ u: user(id: "${GRACE}") { id } }`, {}, token)).body).toEqual({
       data: { u: { id: GRACE } },
+    });
+  });
+});
+
+describe('trusted documents, whose fast path runs stored plans', () => {
+  let trusted: Stack;
+  const manifest = JSON.parse(readFileSync(DEFAULT_MANIFEST_PATH, 'utf8')) as {
+    operations: { id: string; name: string }[];
+  };
+  const byId = async (name: string, variables: Record<string, unknown>, token?: string) => {
+    const before = { ...trusted.hits };
+    const response = await fetch(trusted.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({
+        operationName: name,
+        variables,
+        extensions: {
+          persistedQuery: { version: 1, sha256Hash: manifest.operations.find((op) => op.name === name)!.id },
+        },
+      }),
+    });
+    const body = (await response.json()) as unknown;
+    return {
+      body,
+      fetches: { users: trusted.hits.users - before.users, orders: trusted.hits.orders - before.orders },
+    };
+  };
+  beforeAll(async () => {
+    trusted = await startStack('authorization-trusted', { gateway: { TRUSTED_DOCUMENTS: 'enforce' } });
+  });
+  afterAll(async () => {
+    await trusted?.close();
+  });
+
+  it('filters a stored operation exactly as one sent as text, and runs it whole for a permitted caller', async () => {
+    expect(await byId('User', { id: GRACE })).toEqual({
+      body: { data: { user: null }, errors: [unauthorized('Query.user', ['user'])] },
+      fetches: { users: 0, orders: 0 },
+    });
+    const loggedIn = await byId('LogIn', { email: 'grace@example.com', password: 'demo-password' });
+    const token = (loggedIn.body as { data: { logIn: { token: string } } }).data.logIn.token;
+    expect(await byId('User', { id: GRACE }, token)).toEqual({
+      body: { data: { user: { name: 'Grace Hopper', email: 'grace@example.com', __typename: 'User' } } },
+      fetches: { users: 1, orders: 0 },
     });
   });
 });
