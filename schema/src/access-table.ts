@@ -1,4 +1,4 @@
-import { ROLES, SCOPES_OF_ROLE } from '@supergraph/service-kit/auth';
+import { SCOPES_OF_ROLE, type Role } from '@supergraph/service-kit/auth';
 import { parse, valueFromASTUntyped, type ConstDirectiveNode } from 'graphql';
 import { fieldAccessOf, type PublicField } from './authorization.ts';
 
@@ -15,7 +15,7 @@ export function renderAccessTable(supergraphSdl: string, publicFields: readonly 
   const reasons = new Map(publicFields.map((entry) => [entry.field, entry.reason]));
   const rows = fieldAccessOf(supergraphSdl).map((field) => {
     const directives = field.requirements.map((printed) => parseDirective(printed));
-    const verdict = (role: (typeof ROLES)[number] | undefined) => {
+    const verdict = (role: Role | undefined) => {
       const scopes = new Set(role ? SCOPES_OF_ROLE[role] : []);
       const policies: string[] = [];
       for (const directive of directives) {

@@ -18,7 +18,7 @@ function fillObject(object: Data, tree: ResponseTree): boolean {
   let nulled = false;
   for (const [key, branch] of tree.children) {
     if (branch.placeholder) {
-      delete object[key];
+      Reflect.deleteProperty(object, key);
       continue;
     }
     if (branch.removed) {
