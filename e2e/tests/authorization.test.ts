@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DEMO_USERS } from '@supergraph/demo-data';
+import { postDeferred } from '@supergraph/testing/incremental';
 import { DEFAULT_MANIFEST_PATH } from '@supergraph/router/env';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './stack.ts';
@@ -205,6 +206,22 @@ describe('operations written every way', () => {
       status: 200,
       body: { data: { me: { id: GRACE }, first: { id: GRACE }, second: { id: ALAN } } },
       fetches: { users: 1, orders: 0 },
+    });
+  });
+
+  it('removes an unauthorized field from a deferred fragment before the deferred plan is made', async () => {
+    const before = { ...stack.hits };
+    const response = await postDeferred({
+      url: stack.gatewayUrl,
+      query: `{ me { name } ... @defer { u: user(id: "${GRACE}") { id } } }`,
+    });
+    // Nothing is left to defer: one complete answer, the refused field null with its error.
+    expect(response.payloads).toEqual([
+      { data: { me: null, u: null }, errors: [unauthorized('Query.user', ['u'])] },
+    ]);
+    expect({ users: stack.hits.users - before.users, orders: stack.hits.orders - before.orders }).toEqual({
+      users: 1,
+      orders: 0,
     });
   });
 
