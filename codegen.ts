@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Supergraph } from '@apollo/federation-internals';
+import { DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES, Supergraph } from '@apollo/federation-internals';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { loadSchemaDocument } from '@supergraph/service-kit/graphql';
 import type { CodegenConfig } from '@graphql-codegen/cli';
@@ -25,7 +25,17 @@ const sharedResolverConfig = {
  * against this, never against the raw supergraph SDL. A custom schema loader: codegen calls it with the pointer.
  */
 const apiSchemaLoader = (supergraphPath: string) =>
-  Supergraph.build(readFileSync(supergraphPath, 'utf8')).apiSchema().toGraphQLJSSchema();
+  Supergraph.build(readFileSync(supergraphPath, 'utf8'), {
+    // The authorization features (enforced by the gateway) are linked `for: SECURITY`; codegen only types.
+    supportedFeatures: new Set([
+      ...DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES,
+      'https://specs.apollo.dev/authenticated/v0.1',
+      'https://specs.apollo.dev/requiresScopes/v0.1',
+      'https://specs.apollo.dev/policy/v0.1',
+    ]),
+  })
+    .apiSchema()
+    .toGraphQLJSSchema();
 
 /**
  * Typed document nodes for one operations corpus: `<Name>Document` (a TypedDocumentNode), `<Name>Query` /

@@ -401,7 +401,7 @@ describe('trusted documents, enforced', () => {
     const supergraph = await readFile(supergraphPath, 'utf8');
     // Query.user is renamed: the User and UserOrders operations no longer validate.
     const withoutUser = supergraph.replace(
-      /^ {2}user\(id: ID!\): User @join__field\(graph: USERS\)$/m,
+      /^ {2}user\(id: ID!\): User @join__field\(graph: USERS\)/m,
       '  person(id: ID!): User @join__field(graph: USERS)',
     );
     expect(withoutUser).not.toBe(supergraph);
@@ -476,6 +476,9 @@ describe('trusted documents, logged', () => {
 
   it('answers bad variables and refused page sizes by id exactly as by text (the fast path leaves them to Apollo)', async () => {
     const token = await stack.logIn(ada.email);
+    const labels = { id: operation('Users').id, name: 'Users', path: 'apollo' };
+    // Earlier tests may have sent Users too (an unauthorized caller's also goes through Apollo): count from here.
+    const fallbacksBefore = await metric(stack, 'trusted_document_executions_total', labels);
     const cases: [string, Record<string, unknown>][] = [
       ['User', {}],
       ['Users', { first: 'ten' }],
@@ -487,11 +490,7 @@ describe('trusted documents, logged', () => {
       expect(text.status, name).toBeGreaterThanOrEqual(400);
       expect(await byId(stack, name, variables, token), name).toEqual(text);
     }
-    const fallbacks = await metric(stack, 'trusted_document_executions_total', {
-      id: operation('Users').id,
-      name: 'Users',
-      path: 'apollo',
-    });
-    expect(fallbacks).toBe(2);
+    const fallbacks = await metric(stack, 'trusted_document_executions_total', labels);
+    expect(fallbacks - fallbacksBefore).toBe(2);
   });
 });

@@ -208,6 +208,12 @@ export const routerEnvSchema = z.object({
     .min(1)
     .default('supergraph')
     .describe("Prefix of this deployment's Redis keys, so environments sharing a Redis never mix counters."),
+  AUTHORIZATION_MODE: z
+    .enum(['filter', 'reject'])
+    .default('filter')
+    .describe(
+      'What the gateway does with fields the caller may not read (@authenticated, @requiresScopes, @policy in the supergraph): `filter` removes them before planning, answers each with null and an UNAUTHORIZED_FIELD_OR_TYPE error and executes the rest; `reject` refuses the whole request.',
+    ),
   RESPONSE_CACHE: z
     .enum(['off', 'memory', 'redis'])
     .default('off')

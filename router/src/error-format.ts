@@ -4,6 +4,7 @@ import { type Logger } from '@supergraph/service-kit/logger';
 import type { RouterEnv } from './env.ts';
 import { LimitCode, limitCodeOf } from './limits.ts';
 import { SUBGRAPH_UNAVAILABLE } from './signed-data-source.ts';
+import { UNAUTHORIZED_FIELD_OR_TYPE } from './authorization/filter.ts';
 
 /**
  * The kit's formatter (known codes pass, anything else is masked and logged; SUBGRAPH_UNAVAILABLE tells the
@@ -12,7 +13,11 @@ import { SUBGRAPH_UNAVAILABLE } from './signed-data-source.ts';
  * subgraph that raised an error (`serviceName`) is internal topology that clients do not need.
  */
 export function createGatewayErrorFormatter(env: RouterEnv, logger: Logger) {
-  const base = createErrorFormatter(logger, [...Object.values(LimitCode), SUBGRAPH_UNAVAILABLE]);
+  const base = createErrorFormatter(logger, [
+    ...Object.values(LimitCode),
+    SUBGRAPH_UNAVAILABLE,
+    UNAUTHORIZED_FIELD_OR_TYPE,
+  ]);
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     // Apollo raises an APQ hash mismatch (a client error, HTTP 400) without a code: give it one.
     const limit =

@@ -34,7 +34,9 @@ export interface CacheSlot {
 
 /** A stable name for a caller: cached answers and shared fetches are never shared between two of them. */
 export const callerKeyOf = (identity: Identity): string =>
-  identity ? `${identity.userId}:${identity.role}` : 'anonymous';
+  identity
+    ? `${identity.userId}:${identity.role}${identity.scopes ? `:${[...identity.scopes].sort().join(' ')}` : ''}`
+    : 'anonymous';
 
 export interface RequestScopes {
   /**

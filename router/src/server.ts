@@ -1,5 +1,4 @@
 import type { RequestListener } from 'node:http';
-import { ApolloGateway } from '@apollo/gateway';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
@@ -8,6 +7,8 @@ import { createGraphQLApp, requestInfoPlugin } from '@supergraph/service-kit/htt
 import { type Logger } from '@supergraph/service-kit/logger';
 import { createServiceMetrics, type ServiceMetrics } from '@supergraph/service-kit/metrics';
 import { createContextBuilder } from './context.ts';
+import { createAuthorization } from './authorization/index.ts';
+import { createEnforcingGateway } from './authorization/supported-features.ts';
 import { corsPolicy } from './cors.ts';
 import type { RouterEnv } from './env.ts';
 import { createGatewayErrorFormatter } from './error-format.ts';
@@ -86,7 +87,10 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
   });
   // The seam of trusted documents (TRUSTED_DOCUMENTS): its manifest is watched with the supergraph, compiled
   // for the one served (onSchemaLoadOrUpdate), resolves ids for Apollo's APQ and screens requests first.
+  // Declarative authorization (docs/authorization.md): before planning, for Apollo's path and the fast path.
+  const authorization = createAuthorization({ mode: env.AUTHORIZATION_MODE });
   const trusted = trustedDocumentsFor(env, {
+    permits: authorization.permits,
     logger,
     registry: metrics.registry,
     validationRules: armor.validationRules,
@@ -96,7 +100,7 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
   });
   // @defer: a seam around the gateway, its data sources and Apollo's response body (docs/defer.md).
   const defer = createDeferSupport({ formatError });
-  const gateway = new ApolloGateway({
+  const gateway = createEnforcingGateway({
     supergraphSdl: env.SUPERGRAPH_WATCH
       ? watchedSupergraph(env.SUPERGRAPH_PATH, logger, { companion: trusted?.companion })
       : async () => ({ supergraphSdl: await readSupergraph(env.SUPERGRAPH_PATH) }),
@@ -109,8 +113,16 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
   // SUBGRAPH_<NAME>_* variables that match no subgraph: they stop the start, and are logged after a reload.
   let overrideProblems: string[] = [];
   let trustedProblems: string[] = [];
+  let authorizationProblems: string[] = [];
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     schemaHash = schemaHashOf(coreSupergraphSdl);
+    authorizationProblems = authorization.served(coreSupergraphSdl);
+    if (serving && authorizationProblems.length > 0) {
+      logger.error(
+        { problems: authorizationProblems },
+        'the supergraph names policies the gateway does not have',
+      );
+    }
     trustedProblems = trusted?.served(coreSupergraphSdl) ?? [];
     overrideProblems = routing.served(coreSupergraphSdl);
     if (serving && overrideProblems.length > 0) {
@@ -149,7 +161,8 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
               scopes,
             });
       apollo = new ApolloServer<RouterContext>({
-        gateway: defer.gateway(gateway),
+        // Authorization outside @defer: the deferred planner sees only what the caller may read.
+        gateway: authorization.gateway(defer.gateway(gateway)),
         logger: logger.child({ component: 'apollo-server' }),
         formatError,
         // Shutdown is ours (onShutdownSignal): Apollo's own handler re-raises SIGTERM and cuts it short.
@@ -180,6 +193,13 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
         throw new Error(
           `Per-subgraph settings that apply to no subgraph of ${env.SUPERGRAPH_PATH}: ${overrideProblems.join('; ')}. ` +
             'Fix the variable names (SUBGRAPH_<NAME>_*, <NAME> being the subgraph name upper-cased) or remove them.',
+        );
+      }
+      if (authorizationProblems.length > 0) {
+        await apollo.stop();
+        throw new Error(
+          `The supergraph at ${env.SUPERGRAPH_PATH} cannot be enforced: ${authorizationProblems.join('; ')}. ` +
+            'Add the policy to router/src/authorization/policies.ts or remove it from the subgraph.',
         );
       }
       if (trustedProblems.length > 0) {

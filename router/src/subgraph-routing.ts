@@ -1,5 +1,4 @@
 import type { ServiceEndpointDefinition } from '@apollo/gateway';
-import { Supergraph } from '@apollo/federation-internals';
 import type { Logger } from '@supergraph/service-kit/logger';
 import type { RouterEnv } from './env.ts';
 import { deduplicateInflight, type DedupStats } from './inflight-dedup.ts';
@@ -7,6 +6,7 @@ import { SignedSubgraphDataSource } from './signed-data-source.ts';
 import type { SubgraphFetchers } from './subgraph-fetch.ts';
 import type { SubgraphHealth } from './subgraph-health.ts';
 import { overrideProblems, subgraphSettingsOf, type SubgraphSettings } from './subgraph-settings.ts';
+import { buildServedSupergraph } from './authorization/supported-features.ts';
 
 export interface SubgraphRoutingOptions {
   env: RouterEnv;
@@ -80,7 +80,7 @@ export function createSubgraphRouting({
     },
     served(coreSupergraphSdl) {
       // Already validated by the gateway, which built it a moment ago.
-      const names = Supergraph.build(coreSupergraphSdl, { validateSupergraph: false })
+      const names = buildServedSupergraph(coreSupergraphSdl, { validateSupergraph: false })
         .subgraphsMetadata()
         .map(({ name }) => name);
       for (const name of names) {

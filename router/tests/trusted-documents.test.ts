@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { signAccessToken } from '@supergraph/service-kit/auth';
 import { listen } from '@supergraph/service-kit/http';
 import { createLogger } from '@supergraph/service-kit/logger';
 import { testSecrets } from '@supergraph/testing';
@@ -107,9 +108,14 @@ describe('a request by id', () => {
     const probe = await startProbe(() => ({ json: { data: { users: { edges: [] } } } }));
     const users = entry('Page', 'query Page($first: Int) { users(first: $first) { edges { node { id } } } }');
     await writeFile(join(dir, 'manifest.json'), manifestOf(users));
+    const secrets = testSecrets();
+    const adminToken = await signAccessToken(
+      { userId: '00000000-0000-4000-8000-000000000001', role: 'ADMIN' },
+      { secret: secrets.JWT_SECRET, ttlSeconds: 600 },
+    );
     const router = buildRouter(
       loadEnv({
-        ...testSecrets(),
+        ...secrets,
         LOG_LEVEL: 'silent',
         TRUSTED_DOCUMENTS: 'enforce',
         TRUSTED_DOCUMENTS_MANIFEST: join(dir, 'manifest.json'),
@@ -124,7 +130,8 @@ describe('a request by id', () => {
     const send = async (first: number) => {
       const response = await fetch(`${http.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        // `users` requires the admin scope: an admin's token, so that only the cost decides.
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
         body: JSON.stringify({ documentId: `sha256:${users.id}`, variables: { first } }),
       });
       return { status: response.status, body: (await response.json()) as unknown };

@@ -1,4 +1,4 @@
-import { Supergraph } from '@apollo/federation-internals';
+import { DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES, Supergraph } from '@apollo/federation-internals';
 import type { GraphQLSchema } from 'graphql';
 
 /**
@@ -7,5 +7,22 @@ import type { GraphQLSchema } from 'graphql';
  * the supergraph's federation metadata.
  */
 export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
-  return Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+  return buildSupergraph(supergraphSdl).apiSchema().toGraphQLJSSchema();
+}
+
+/**
+ * The authorization features the gateway enforces (router/src/authorization/): the supergraph links them
+ * `for: SECURITY`, which federation-internals' default feature set refuses.
+ */
+export const AUTHORIZATION_FEATURES = [
+  'https://specs.apollo.dev/authenticated/v0.1',
+  'https://specs.apollo.dev/requiresScopes/v0.1',
+  'https://specs.apollo.dev/policy/v0.1',
+] as const;
+
+/** Supergraph.build accepting the authorization features, as the gateway does. */
+export function buildSupergraph(supergraphSdl: string): Supergraph {
+  return Supergraph.build(supergraphSdl, {
+    supportedFeatures: new Set([...DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES, ...AUTHORIZATION_FEATURES]),
+  });
 }

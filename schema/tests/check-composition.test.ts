@@ -57,6 +57,7 @@ describe('running every check on subgraphs that do not compose', () => {
       ['composition', 'fail', 'users, orders do not compose: 1 error(s)'],
       ['drift', 'fail', 'not run: the subgraphs do not compose'],
       ['breaking-changes', 'fail', 'not run: the subgraphs do not compose'],
+      ['authorization', 'fail', 'not run: the subgraphs do not compose'],
       ['operations', 'fail', 'not run: the subgraphs do not compose'],
       ['subgraph-lint', 'pass', '5 SDL file(s) of users, orders clean'],
       ['query-plans', 'fail', 'not run: the subgraphs do not compose'],

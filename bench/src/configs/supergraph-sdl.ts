@@ -12,5 +12,17 @@ export async function supergraphFor(urls: Readonly<Record<string, string>>): Pro
     if (!pattern.test(sdl)) throw new Error(`${SUPERGRAPH_PATH} has no @join__graph for subgraph "${name}"`);
     sdl = sdl.replace(pattern, `$1${JSON.stringify(url)}`);
   }
-  return sdl;
+  return withoutAuthorizationLinks(sdl);
+}
+
+/**
+ * The bare gateways enforce no authorization directive, and a plain @apollo/gateway refuses a supergraph that
+ * links them `for: SECURITY`: unlinked, the directives are inert metadata. The bench's one caller may read
+ * every field it asks for, so the answers are the same (bench/src/expected.ts checks them).
+ */
+function withoutAuthorizationLinks(sdl: string): string {
+  return sdl.replace(
+    /\n\s*@link\(url: "https:\/\/specs\.apollo\.dev\/(authenticated|requiresScopes|policy)\/v0\.1", for: SECURITY\)/g,
+    '',
+  );
 }

@@ -223,7 +223,7 @@ export const resolvers: Resolvers = {
 };
 `,
     [`${entityDir}/schema.graphql`]: `"A ${entityCamel}: replace its fields with your own."
-type ${entity} @key(fields: "id") @cacheControl(scope: PRIVATE) {
+type ${entity} @key(fields: "id") @cacheControl(scope: PRIVATE) @authenticated {
   "Stable identifier."
   id: ID!
   "Display name."
@@ -234,7 +234,7 @@ type ${entity} @key(fields: "id") @cacheControl(scope: PRIVATE) {
 
 type Query {
   "A ${entityCamel} by id (requires login); null when none has this id."
-  ${entityCamel}(id: ID!): ${entity}
+  ${entityCamel}(id: ID!): ${entity} @authenticated
 }
 `,
     [`${entityDir}/loaders.ts`]: `import { createByIdLoader } from '@supergraph/service-kit/loaders';

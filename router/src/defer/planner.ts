@@ -1,4 +1,5 @@
-import { operationFromDocument, Supergraph, type Operation, type Schema } from '@apollo/federation-internals';
+import { operationFromDocument, type Operation, type Schema } from '@apollo/federation-internals';
+import { buildServedSupergraph } from '../authorization/supported-features.ts';
 import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 
@@ -22,7 +23,7 @@ export interface DeferPlanning {
  * Server parses a given query string once and hands out the same DocumentNode, so repeated operations plan once.
  */
 export function deferPlanningFor(sdl: string): DeferPlanning {
-  const supergraph = Supergraph.build(sdl);
+  const supergraph = buildServedSupergraph(sdl);
   const apiSchema = supergraph.apiSchema();
   const planner = new QueryPlanner(supergraph, { incrementalDelivery: { enableDefer: true } });
   const plans = new WeakMap<DocumentNode, Map<string, DeferPlan>>();

@@ -1,4 +1,5 @@
-import { Supergraph, operationFromDocument, type Schema } from '@apollo/federation-internals';
+import { operationFromDocument, type Schema } from '@apollo/federation-internals';
+import { buildServedSupergraph } from '../authorization/supported-features.ts';
 import { buildOperationContext } from '@apollo/gateway';
 import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
@@ -27,7 +28,7 @@ export interface ServedSchema {
 
 export function servedSchemaOf(coreSupergraphSdl: string): ServedSchema {
   // Already validated by whoever accepts this supergraph (the gateway, or the check before it).
-  const supergraph = Supergraph.build(coreSupergraphSdl, { validateSupergraph: false });
+  const supergraph = buildServedSupergraph(coreSupergraphSdl, { validateSupergraph: false });
   const apiSchema = supergraph.apiSchema();
   return {
     schema: apiSchema.toGraphQLJSSchema(),

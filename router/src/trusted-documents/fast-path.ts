@@ -4,6 +4,7 @@ import { recordAnswered, type RequestScope } from '@supergraph/service-kit/http'
 import type { Logger } from '@supergraph/service-kit/logger';
 import type { Request, Response } from 'express';
 import { GraphQLError, getVariableValues, type GraphQLFormattedError } from 'graphql';
+import type { Authorization } from '../authorization/index.ts';
 import type { CostCheck } from '../cost.ts';
 import type { RouterContext } from '../request-scope.ts';
 import { mediaTypeFor } from '../response-cache/front.ts';
@@ -17,6 +18,8 @@ export interface FastPathOptions {
   /** The data source of each subgraph the gateway serves now. */
   serviceMap: () => ServiceMap;
   logger: Logger;
+  /** Authorization: the stored plan runs only when the caller may read every field it selects. */
+  permits: Authorization['permits'];
 }
 
 /**
@@ -47,6 +50,15 @@ export function createFastPath(options: FastPathOptions) {
     } catch {
       return false; // a token that is not valid: Apollo answers the 401
     }
+    // Fields the caller may not read: Apollo's path removes them before planning (authorization/).
+    const request = {
+      schema: op.served.schema,
+      document: op.document,
+      operation: op.operation,
+      queryHash: op.id,
+      variables: inputs,
+    };
+    if (!options.permits(request, contextValue.identity)) return false;
     // The client's headers travel as on Apollo's own path: the data sources forward some of them to subgraphs
     // (Idempotency-Key, without which a retried mutation would run twice).
     const headers = new HeaderMap();

@@ -14,6 +14,7 @@ export interface TrustedDocumentsDeps {
   context: FastPathOptions['context'];
   formatError: FastPathOptions['formatError'];
   serviceMap: FastPathOptions['serviceMap'];
+  permits: FastPathOptions['permits'];
 }
 
 /**

@@ -6,6 +6,8 @@ import type { ResolverMap } from '../lint/reference-resolvers.ts';
 import type { OperationFile } from '../operations/corpus.ts';
 import type { PlanSnapshot } from '../operations/plan-snapshots.ts';
 import type { SubgraphSchema } from '../subgraphs.ts';
+import type { PublicField } from '../authorization.ts';
+import { checkAuthorization } from './authorization.ts';
 import { checkBreakingChanges } from './breaking-changes.ts';
 import { checkComposition } from './composition.ts';
 import { checkDrift } from './drift.ts';
@@ -33,6 +35,9 @@ export interface CheckInputs {
   /** The committed trusted-documents manifest's text (undefined when missing) and its path. */
   readonly committedManifest: string | undefined;
   readonly manifestPath: string;
+  /** Root and entity fields public on purpose (schema/public-fields.json) and that file's path. */
+  readonly publicFields: readonly PublicField[];
+  readonly publicFieldsPath: string;
 }
 
 /** Composes once, then runs every check; those that need the composed supergraph report "not run" without it. */
@@ -56,6 +61,7 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
       composition,
       notRun('drift', reason),
       notRun('breaking-changes', reason),
+      notRun('authorization', reason),
       notRun('operations', reason),
       lint,
       notRun('query-plans', reason),
@@ -74,6 +80,14 @@ export async function runChecks(inputs: CheckInputs): Promise<CheckResult[]> {
     await checkBreakingChanges({
       base: inputs.base,
       supergraphSdl,
+      approvals: inputs.approvals,
+      approvalsPath: shown(inputs.approvalsPath),
+    }),
+    checkAuthorization({
+      supergraphSdl,
+      publicFields: inputs.publicFields,
+      publicFieldsPath: shown(inputs.publicFieldsPath),
+      base: inputs.base,
       approvals: inputs.approvals,
       approvalsPath: shown(inputs.approvalsPath),
     }),

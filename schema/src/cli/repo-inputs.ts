@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { PUBLIC_FIELDS_PATH, readPublicFields } from '../authorization.ts';
 import { readApprovals } from '../breaking/approvals.ts';
 import { baseFromFile, baseFromGit } from '../breaking/base-supergraph.ts';
 import type { CheckInputs } from '../checks/run-checks.ts';
@@ -40,6 +41,8 @@ export async function loadCheckInputs(options: CheckOptions): Promise<CheckInput
     planSnapshotsDir,
     committedManifest: readIfExists(MANIFEST_PATH),
     manifestPath: MANIFEST_PATH,
+    publicFields: readPublicFields(PUBLIC_FIELDS_PATH),
+    publicFieldsPath: PUBLIC_FIELDS_PATH,
   };
 }
 

@@ -1,4 +1,4 @@
-import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
+import { operationFromDocument } from '@apollo/federation-internals';
 import {
   QueryPlanner,
   prettyFormatQueryPlan,
@@ -7,6 +7,7 @@ import {
   type SubscriptionNode,
 } from '@apollo/query-planner';
 import type { DocumentNode } from 'graphql';
+import { buildSupergraph } from '../api-schema.ts';
 
 /** What a plan costs: how many subgraph fetches, to which subgraphs (in plan order), and the plan itself. */
 export interface PlanSummary {
@@ -23,7 +24,7 @@ export type PlanOperation = (document: DocumentNode, operationName: string) => P
  * gateway would execute — without starting it or any subgraph.
  */
 export function createPlanner(supergraphSdl: string): PlanOperation {
-  const supergraph = Supergraph.build(supergraphSdl);
+  const supergraph = buildSupergraph(supergraphSdl);
   const apiSchema = supergraph.apiSchema();
   const planner = new QueryPlanner(supergraph);
   return (document, operationName) => {

@@ -9,7 +9,7 @@ import { ROLES, type Identity } from './identity.ts';
 export const ACCESS_TOKEN_ISSUER = 'supergraph-users';
 export const ACCESS_TOKEN_AUDIENCE = 'supergraph';
 
-const claimsSchema = z.object({ sub: z.uuid(), role: z.enum(ROLES) });
+const claimsSchema = z.object({ sub: z.uuid(), role: z.enum(ROLES), scope: z.string().optional() });
 
 export interface AccessTokenOptions {
   secret: string;
@@ -48,7 +48,8 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
       algorithms: ['HS256'],
     });
     const claims = claimsSchema.parse(payload);
-    return { userId: claims.sub, role: claims.role };
+    const scopes = claims.scope?.split(' ').filter((scope) => scope !== '');
+    return { userId: claims.sub, role: claims.role, ...(scopes?.length ? { scopes } : {}) };
   } catch (error) {
     throw new InvalidTokenError(error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid');
   }

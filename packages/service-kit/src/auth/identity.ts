@@ -4,7 +4,12 @@ export const ROLES = ['CUSTOMER', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who is calling. `null` is an anonymous caller. */
-export type Identity = { readonly userId: string; readonly role: Role } | null;
+export type Identity = {
+  readonly userId: string;
+  readonly role: Role;
+  /** Extra scopes the access token's `scope` claim grants (space-separated in the token), beyond its role's. */
+  readonly scopes?: readonly string[];
+} | null;
 
 export function requireUser(identity: Identity): NonNullable<Identity> {
   if (!identity) throw unauthenticated();

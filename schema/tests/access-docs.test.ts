@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderAccessTable, TABLE_END, TABLE_START } from '../src/access-table.ts';
+import { readPublicFields } from '../src/authorization.ts';
+import { REPO_ROOT } from '../src/paths.ts';
+import { SUPERGRAPH_PATH } from '../src/supergraph-file.ts';
+
+/** A markdown table's rows as cells, ignoring the padding prettier adds. */
+const cellsOf = (table: string) =>
+  table
+    .split('\n')
+    .filter((line) => line.startsWith('|') && !/^\|[\s|:-]+\|$/.test(line))
+    .map((line) => line.split(/(?<!\\)\|/).map((cell) => cell.trim()));
+
+describe('docs/authorization.md', () => {
+  it('holds the who-can-read-what table of the committed supergraph (npm run docs:authorization)', () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'authorization.md'), 'utf8');
+    const section = doc.slice(doc.indexOf(TABLE_START), doc.indexOf(TABLE_END));
+    const expected = renderAccessTable(readFileSync(SUPERGRAPH_PATH, 'utf8'), readPublicFields());
+    expect(cellsOf(section)).toEqual(cellsOf(expected));
+    expect(cellsOf(section)).toContainEqual([
+      '',
+      '`Query.users`',
+      'root',
+      '`@requiresScopes(scopes: [["admin"]])`',
+      'no',
+      'no',
+      'yes',
+      '',
+    ]);
+  });
+});
