@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@supergraph/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { machinePostgresUrl } from '@supergraph/testing/machine-services';
 
 /**
@@ -53,6 +53,12 @@ describe('postgres.js under pg_terminate_backend (real PostgreSQL)', () => {
 
   it('20 terminations under 16 concurrent writers: the process lives, and every transaction commits or fails with a connection error', async () => {
     const { code, stdout, stderr } = await runFixture(database.url!);
+    // What the fixture printed, when it did not end cleanly: the error that escaped the driver, if one did.
+    onTestFailed(() =>
+      console.error(
+        `fixture exit ${code}\nstderr:\n${stderr.slice(-5_000)}\nstdout:\n${stdout.slice(-2_000)}`,
+      ),
+    );
     expect(stderr).not.toMatch(/TypeError|unhandled/i);
     expect(code).toBe(0);
     const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
