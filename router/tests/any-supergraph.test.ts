@@ -1,18 +1,19 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { composeServices } from '@apollo/composition';
 import { listen } from '@supergraph/service-kit/http';
 import { createLogger } from '@supergraph/service-kit/logger';
 import { graphql, testSecrets } from '@supergraph/testing';
-import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../src/env.ts';
 import { installResultShaping } from '../src/result-shaping/install.ts';
 import { buildRouter } from '../src/server.ts';
-import { FOREIGN_SUBGRAPHS, serveSubgraph, type RunningSubgraph } from './foreign-subgraphs.ts';
+import {
+  FOREIGN_SUBGRAPHS,
+  serveForeignSupergraph,
+  type ForeignSupergraph,
+  type RunningSubgraph,
+} from './foreign-subgraphs.ts';
 
 /**
  * The gateway serves a supergraph composed elsewhere, of subgraphs it has never heard of, given nothing but the
@@ -21,24 +22,15 @@ import { FOREIGN_SUBGRAPHS, serveSubgraph, type RunningSubgraph } from './foreig
  */
 const logger = createLogger('gateway', 'silent');
 
-let dir: string;
+let foreign: ForeignSupergraph | undefined;
 let subgraphs: RunningSubgraph[];
 let ours: { url: string; base: string; close(): Promise<void> };
 let bare: { url: string; stop(): Promise<void> };
 
 beforeAll(async () => {
-  subgraphs = await Promise.all(FOREIGN_SUBGRAPHS.map(serveSubgraph));
-  const composed = composeServices(
-    FOREIGN_SUBGRAPHS.map(({ name, sdl }, index) => ({
-      name,
-      url: subgraphs[index]!.url,
-      typeDefs: parse(sdl),
-    })),
-  );
-  if (composed.errors) throw new Error(composed.errors.map(String).join('\n'));
-  dir = await mkdtemp(join(tmpdir(), 'any-supergraph-'));
-  const path = join(dir, 'supergraph.graphql');
-  await writeFile(path, composed.supergraphSdl);
+  foreign = await serveForeignSupergraph('any-supergraph');
+  ({ subgraphs } = foreign);
+  const { path } = foreign;
 
   expect(installResultShaping('lean', logger)).toBe('lean');
   const router = buildRouter(
@@ -73,8 +65,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ours?.close();
   await bare?.stop();
-  await Promise.all((subgraphs ?? []).map((subgraph) => subgraph.stop()));
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await foreign?.stop();
 });
 
 const QUERIES = {

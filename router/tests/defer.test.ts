@@ -1,18 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { composeServices } from '@apollo/composition';
 import { listen } from '@supergraph/service-kit/http';
 import { createLogger } from '@supergraph/service-kit/logger';
 import { graphql, testSecrets } from '@supergraph/testing';
 import { deferAtRandom, deferEachField } from '@supergraph/testing/defer-placements';
 import { mergeIncremental, postDeferred, type FormattedError } from '@supergraph/testing/incremental';
-import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../src/env.ts';
 import { installResultShaping } from '../src/result-shaping/install.ts';
 import { buildRouter } from '../src/server.ts';
-import { FOREIGN_SUBGRAPHS, serveSubgraph, type RunningSubgraph } from './foreign-subgraphs.ts';
+import { serveForeignSupergraph, type ForeignSupergraph, type RunningSubgraph } from './foreign-subgraphs.ts';
 
 /**
  * @defer through the gateway over a supergraph with every federation feature a plan can hold (@requires,
@@ -20,24 +15,15 @@ import { FOREIGN_SUBGRAPHS, serveSubgraph, type RunningSubgraph } from './foreig
  * what a client holds once all have arrived is exactly the answer to the same query without @defer.
  */
 const logger = createLogger('gateway', 'silent');
-let dir: string;
+let foreign: ForeignSupergraph | undefined;
 let subgraphs: RunningSubgraph[];
 let gateway: { url: string; close(): Promise<void> };
 let router: ReturnType<typeof buildRouter>;
 
 beforeAll(async () => {
-  subgraphs = await Promise.all(FOREIGN_SUBGRAPHS.map(serveSubgraph));
-  const composed = composeServices(
-    FOREIGN_SUBGRAPHS.map(({ name, sdl }, index) => ({
-      name,
-      url: subgraphs[index]!.url,
-      typeDefs: parse(sdl),
-    })),
-  );
-  if (composed.errors) throw new Error(composed.errors.map(String).join('\n'));
-  dir = await mkdtemp(join(tmpdir(), 'defer-'));
-  const path = join(dir, 'supergraph.graphql');
-  await writeFile(path, composed.supergraphSdl);
+  foreign = await serveForeignSupergraph('defer');
+  ({ subgraphs } = foreign);
+  const { path } = foreign;
   installResultShaping('lean', logger);
   router = buildRouter(
     loadEnv({
@@ -65,8 +51,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.close();
-  await Promise.all((subgraphs ?? []).map((subgraph) => subgraph.stop()));
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await foreign?.stop();
 });
 
 // Each crosses subgraphs: @requires (inventory needs products' price and weight), entity hops in both

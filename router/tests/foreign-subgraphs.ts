@@ -1,3 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { composeServices } from '@apollo/composition';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
@@ -206,4 +210,36 @@ export async function serveSubgraph({ name, sdl, resolvers }: ForeignSubgraph): 
     },
     stop: () => server.stop(),
   };
+}
+
+export interface ForeignSupergraph {
+  subgraphs: RunningSubgraph[];
+  /** The supergraph file the gateway is pointed at, composed from the running subgraphs' URLs. */
+  path: string;
+  /** Stops every subgraph and removes the file. */
+  stop(): Promise<void>;
+}
+
+/** Every foreign subgraph served on a free port and composed into a supergraph file of its own (`label` names its folder). */
+export async function serveForeignSupergraph(label: string): Promise<ForeignSupergraph> {
+  const subgraphs = await Promise.all(FOREIGN_SUBGRAPHS.map(serveSubgraph));
+  const dir = await mkdtemp(join(tmpdir(), `${label}-`));
+  const stop = async () => {
+    await Promise.all(subgraphs.map((subgraph) => subgraph.stop()));
+    await rm(dir, { recursive: true, force: true });
+  };
+  const composed = composeServices(
+    FOREIGN_SUBGRAPHS.map(({ name, sdl }, index) => ({
+      name,
+      url: subgraphs[index]!.url,
+      typeDefs: parse(sdl),
+    })),
+  );
+  if (composed.errors) {
+    await stop();
+    throw new Error(composed.errors.map(String).join('\n'));
+  }
+  const path = join(dir, 'supergraph.graphql');
+  await writeFile(path, composed.supergraphSdl);
+  return { subgraphs, path, stop };
 }
