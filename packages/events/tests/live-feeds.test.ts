@@ -41,7 +41,8 @@ describe('createBroadcastSubscription', () => {
   }
 
   it('gives every subscriber its own queue and its own copy of each matching event, skipping what is not an event', async () => {
-    const [first, second]: AnyEvent[][] = [[], []];
+    const first: AnyEvent[] = [];
+    const second: AnyEvent[] = [];
     const one = subscribe(first, []);
     const two = subscribe(second, []);
     await one.start();
