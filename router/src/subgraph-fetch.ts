@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Logger } from '@supergraph/service-kit/logger';
 import CircuitBreaker from 'opossum';
-import { bufferedFrom, responseOf } from './buffered-response.ts';
+import { responseOf, type BufferedResponse } from './buffered-response.ts';
+import { postToSubgraph, type PostInit } from './subgraph-http.ts';
 import { subgraphCall } from './request-scope.ts';
 import type { SubgraphHealth } from './subgraph-health.ts';
 import type { BreakerSettings, SubgraphSettings } from './subgraph-settings.ts';
@@ -81,7 +82,7 @@ export interface SubgraphFetcher {
 const backoffMs = () => 50 + Math.random() * 100;
 
 /**
- * The fetcher for one subgraph: the global fetch (undici, pooled keep-alive connections) with
+ * The fetcher for one subgraph: a POST over node:http with pooled keep-alive connections (subgraph-http.ts) with
  * - a timeout per fetch, combined with the client request's deadline;
  * - a circuit breaker (opossum) that counts only infrastructure failures — unreachable, 5xx, timeout —
  *   never GraphQL errors in a 200, and never the request's own deadline (that is no verdict on the subgraph);
@@ -111,11 +112,9 @@ export function createSubgraphFetcher({
     const onDeadline = () => controller.abort(deadline?.reason);
     if (deadline?.aborted) onDeadline();
     else deadline?.addEventListener('abort', onDeadline, { once: true });
-    let response: Response;
-    let body: string;
+    let response: BufferedResponse;
     try {
-      response = await fetch(url, { ...(init as RequestInit), signal: controller.signal });
-      body = await response.text();
+      response = await postToSubgraph(url, init as PostInit, controller.signal);
     } catch (error) {
       const reason = deadline?.aborted ? 'deadline' : timedOut ? 'timeout' : 'unreachable';
       throw new SubgraphUnavailableError(name, reason, { cause: error });
@@ -126,10 +125,10 @@ export function createSubgraphFetcher({
     if (response.status >= 500) {
       throw new SubgraphUnavailableError(name, 'server-error', {
         status: response.status,
-        cause: new Error(`HTTP ${response.status}: ${body.slice(0, 500)}`),
+        cause: new Error(`HTTP ${response.status}: ${(response.body ?? '').slice(0, 500)}`),
       });
     }
-    return responseOf(bufferedFrom(response, body));
+    return responseOf(response);
   };
 
   const breaker = new CircuitBreaker(attempt, {
