@@ -3,7 +3,12 @@ import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Logger } from '@supergraph/service-kit/logger';
 import CircuitBreaker from 'opossum';
 import { responseOf, type BufferedResponse } from './buffered-response.ts';
-import { postToSubgraph, type PostInit } from './subgraph-http.ts';
+import {
+  createSubgraphAgents,
+  destroySubgraphAgents,
+  postToSubgraph,
+  type PostInit,
+} from './subgraph-http.ts';
 import { subgraphCall } from './request-scope.ts';
 import type { SubgraphHealth } from './subgraph-health.ts';
 import type { BreakerSettings, SubgraphSettings } from './subgraph-settings.ts';
@@ -62,6 +67,8 @@ export interface FetchObserver {
 export interface SubgraphFetcherOptions {
   name: string;
   timeoutMs: number;
+  /** How long a pooled connection may idle (default: subgraph-http.ts's DEFAULT_IDLE_SOCKET_MS). */
+  idleSocketMs?: number;
   breaker: BreakerSettings;
   logger: Logger;
   /** Told when the breaker opens (true) and when it half-opens or closes (false). */
@@ -92,11 +99,14 @@ const backoffMs = () => 50 + Math.random() * 100;
 export function createSubgraphFetcher({
   name,
   timeoutMs,
+  idleSocketMs,
   breaker: settings,
   logger,
   onBreakerChange,
   observer,
 }: SubgraphFetcherOptions): SubgraphFetcher {
+  // The subgraph's own keep-alive pools (a reset pooled connection is sent again there, never counted here).
+  const agents = createSubgraphAgents(idleSocketMs);
   // The whole answer, body included, is read inside the timeout: a subgraph that sends its headers and then
   // stalls is as unavailable as one that never answers.
   const attempt = async (url: string, init: FetcherInit, deadline: AbortSignal | undefined) => {
@@ -114,7 +124,7 @@ export function createSubgraphFetcher({
     else deadline?.addEventListener('abort', onDeadline, { once: true });
     let response: BufferedResponse;
     try {
-      response = await postToSubgraph(url, init as PostInit, controller.signal);
+      response = await postToSubgraph(url, init as PostInit, controller.signal, agents);
     } catch (error) {
       const reason = deadline?.aborted ? 'deadline' : timedOut ? 'timeout' : 'unreachable';
       throw new SubgraphUnavailableError(name, reason, { cause: error });
@@ -206,7 +216,10 @@ export function createSubgraphFetcher({
     get breakerOpen() {
       return breaker.opened;
     },
-    shutdown: () => breaker.shutdown(),
+    shutdown() {
+      breaker.shutdown();
+      destroySubgraphAgents(agents);
+    },
   };
 }
 
@@ -237,10 +250,11 @@ export function createSubgraphFetchers(
   const liveFetcher = (name: string): SubgraphFetcher => {
     let subgraph = live.get(name);
     if (!subgraph) {
-      const { timeoutMs, breaker } = settingsOf.get(name)!;
+      const { timeoutMs, idleSocketMs, breaker } = settingsOf.get(name)!;
       subgraph = createSubgraphFetcher({
         name,
         timeoutMs,
+        idleSocketMs,
         breaker,
         logger,
         // A subgraph whose readiness answers while its breaker is open closes the breaker at once.

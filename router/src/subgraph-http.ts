@@ -12,12 +12,36 @@ import type { BufferedResponse } from './buffered-response.ts';
  * Redirects are not followed (a subgraph URL that redirects is a configuration error, answered as its status).
  */
 
-// No cap on sockets per subgraph, as undici's default dispatcher: a cap would queue fetches behind each other
-// inside the gateway, where no timeout or metric sees them wait.
-const agents = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true }),
-};
+/** The keep-alive pools of one subgraph (or of every caller that passes none). */
+export interface SubgraphAgents {
+  'http:': http.Agent;
+  'https:': https.Agent;
+}
+
+/** SUBGRAPH_IDLE_SOCKET_MS's default, as undici's (the global fetch's) keep-alive timeout. */
+export const DEFAULT_IDLE_SOCKET_MS = 4_000;
+
+/**
+ * Pools whose idle connections the gateway closes itself after `idleSocketMs`, or 1 s before the subgraph's own
+ * `Keep-Alive: timeout=` hint if that is sooner. Node applies the hint only to an agent with a `timeout`: without
+ * one a free socket stays pooled until the subgraph closes it — possibly just as a request is written to it.
+ * `timeout` only notifies a socket in use (our own per-fetch timeout governs those); free ones are destroyed.
+ * No cap on sockets per subgraph, as undici's default dispatcher: a cap would queue fetches behind each other
+ * inside the gateway, where no timeout or metric sees them wait.
+ */
+export function createSubgraphAgents(idleSocketMs = DEFAULT_IDLE_SOCKET_MS): SubgraphAgents {
+  return {
+    'http:': new http.Agent({ keepAlive: true, timeout: idleSocketMs }),
+    'https:': new https.Agent({ keepAlive: true, timeout: idleSocketMs }),
+  };
+}
+
+export function destroySubgraphAgents(agents: SubgraphAgents): void {
+  agents['http:'].destroy();
+  agents['https:'].destroy();
+}
+
+const sharedAgents = createSubgraphAgents();
 
 const decoders: Record<string, (body: Buffer) => Promise<Buffer>> = {
   gzip: promisify(zlib.gunzip),
@@ -31,49 +55,98 @@ export interface PostInit {
   body?: string | undefined;
 }
 
-export function postToSubgraph(url: string, init: PostInit, signal: AbortSignal): Promise<BufferedResponse> {
+/** A pooled connection the subgraph had closed: the request failed before a byte of any answer came back. */
+class StaleConnectionError extends Error {
+  constructor(cause: unknown) {
+    super('The subgraph closed a pooled keep-alive connection as the request was sent on it.', { cause });
+  }
+}
+
+/**
+ * Posts `init` to `url` and reads the whole answer. A request sent on a pooled connection that fails with a reset
+ * or a close before any byte of an answer arrived is sent once more on a fresh connection: the subgraph closed
+ * that connection as idle as the request crossed its close, and a server closes a keep-alive connection for
+ * idleness only between requests (Node's keepAliveTimeout and closeIdleConnections do, as do proxies), so the
+ * request never reached its application — safe for mutations as well (browsers resend any method in this case).
+ * The one case that looks the same — a subgraph dying mid-request — leaves a mutation that carries an
+ * Idempotency-Key safe (the same headers go again, and the subgraph answers a key it has seen from its record).
+ */
+export async function postToSubgraph(
+  url: string,
+  init: PostInit,
+  signal: AbortSignal,
+  agents: SubgraphAgents = sharedAgents,
+): Promise<BufferedResponse> {
   const target = new URL(url);
   const transport = target.protocol === 'https:' ? https : http;
   const headers: Record<string, string> =
     init.headers instanceof Headers ? Object.fromEntries(init.headers) : { ...init.headers };
   headers['accept-encoding'] ??= 'gzip, deflate, br';
   if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
+  const request = { target, transport, headers, method: init.method ?? 'POST', body: init.body, url };
+  try {
+    return await send(request, agents[target.protocol as 'http:' | 'https:'], signal);
+  } catch (error) {
+    if (!(error instanceof StaleConnectionError)) throw error;
+    // `agent: false`: a connection of its own, closed after the answer; other pooled ones may be stale too.
+    return send(request, false, signal);
+  }
+}
+
+interface Outgoing {
+  target: URL;
+  transport: typeof http | typeof https;
+  headers: Record<string, string>;
+  method: string;
+  body: string | undefined;
+  url: string;
+}
+
+function send(
+  { target, transport, headers, method, body, url }: Outgoing,
+  agent: http.Agent | false,
+  signal: AbortSignal,
+): Promise<BufferedResponse> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const request = transport.request(
-      target,
-      {
-        method: init.method ?? 'POST',
-        headers,
-        agent: agents[target.protocol as 'http:' | 'https:'],
-        signal,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          const raw = Buffer.concat(chunks);
-          const encoding = response.headers['content-encoding']?.trim().toLowerCase();
-          const decode = encoding ? decoders[encoding] : undefined;
-          (decode ? decode(raw) : Promise.resolve(raw)).then((body) => {
-            const status = response.statusCode ?? 0;
-            const list: [string, string][] = [];
-            for (let i = 0; i < response.rawHeaders.length; i += 2)
-              list.push([response.rawHeaders[i]!.toLowerCase(), response.rawHeaders[i + 1]!]);
-            resolve({
-              status,
-              statusText: response.statusMessage ?? '',
-              // The body was decoded here: its encoding and length no longer describe it.
-              headers: list.filter(([name]) => name !== 'content-encoding' && name !== 'content-length'),
-              body: status === 204 || status === 304 ? null : body.toString('utf8'),
-              url,
-            });
-          }, reject);
-        });
-      },
-    );
-    request.on('error', reject);
-    request.end(init.body);
+    let answered = false;
+    let bytesReadBefore = 0;
+    const request = transport.request(target, { method, headers, agent, signal }, (response) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const encoding = response.headers['content-encoding']?.trim().toLowerCase();
+        const decode = encoding ? decoders[encoding] : undefined;
+        (decode ? decode(raw) : Promise.resolve(raw)).then((decoded) => {
+          const status = response.statusCode ?? 0;
+          const list: [string, string][] = [];
+          for (let i = 0; i < response.rawHeaders.length; i += 2)
+            list.push([response.rawHeaders[i]!.toLowerCase(), response.rawHeaders[i + 1]!]);
+          resolve({
+            status,
+            statusText: response.statusMessage ?? '',
+            // The body was decoded here: its encoding and length no longer describe it.
+            headers: list.filter(([name]) => name !== 'content-encoding' && name !== 'content-length'),
+            body: status === 204 || status === 304 ? null : decoded.toString('utf8'),
+            url,
+          });
+        }, reject);
+      });
+    });
+    // A reused socket has read earlier answers: only bytes beyond those would be this request's answer.
+    request.once('socket', (socket) => (bytesReadBefore = socket.bytesRead));
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      const stale =
+        request.reusedSocket &&
+        !answered &&
+        !signal.aborted &&
+        (request.socket?.bytesRead ?? bytesReadBefore) === bytesReadBefore &&
+        (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+      reject(stale ? new StaleConnectionError(error) : error);
+    });
+    request.end(body);
   });
 }
