@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { BufferedResponse } from './buffered-response.ts';
@@ -71,7 +72,7 @@ class StaleConnectionError extends Error {
  * The one case that looks the same — a subgraph dying mid-request — leaves a mutation that carries an
  * Idempotency-Key safe (the same headers go again, and the subgraph answers a key it has seen from its record).
  */
-export async function postToSubgraph(
+export function postToSubgraph(
   url: string,
   init: PostInit,
   signal: AbortSignal,
@@ -84,14 +85,16 @@ export async function postToSubgraph(
   headers['accept-encoding'] ??= 'gzip, deflate, br';
   if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
   const request = { target, transport, headers, method: init.method ?? 'POST', body: init.body, url };
-  try {
-    return await send(request, agents[target.protocol as 'http:' | 'https:'], signal);
-  } catch (error) {
+  return send(request, agents[target.protocol as 'http:' | 'https:'], signal).catch((error: unknown) => {
     if (!(error instanceof StaleConnectionError)) throw error;
     // `agent: false`: a connection of its own, closed after the answer; other pooled ones may be stale too.
     return send(request, false, signal);
-  }
+  });
 }
+
+/** Where a pooled connection's byte count stood when the last answer read on it ended. */
+const readThroughLastAnswer = Symbol('readThroughLastAnswer');
+type AnsweredSocket = Socket & { [readThroughLastAnswer]?: number };
 
 interface Outgoing {
   target: URL;
@@ -110,13 +113,15 @@ function send(
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     let answered = false;
-    let bytesReadBefore = 0;
     const request = transport.request(target, { method, headers, agent, signal }, (response) => {
       answered = true;
+      const socket = response.socket as AnsweredSocket;
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', reject);
       response.on('end', () => {
+        // The connection may be back in the pool already; nothing can have been read on it since.
+        socket[readThroughLastAnswer] = socket.bytesRead;
         const raw = Buffer.concat(chunks);
         const encoding = response.headers['content-encoding']?.trim().toLowerCase();
         const decode = encoding ? decoders[encoding] : undefined;
@@ -136,15 +141,16 @@ function send(
         }, reject);
       });
     });
-    // A reused socket has read earlier answers: only bytes beyond those would be this request's answer.
-    request.once('socket', (socket) => (bytesReadBefore = socket.bytesRead));
     request.on('error', (error: NodeJS.ErrnoException) => {
+      const socket = request.socket as AnsweredSocket | null;
       const stale =
         request.reusedSocket &&
         !answered &&
         !signal.aborted &&
-        (request.socket?.bytesRead ?? bytesReadBefore) === bytesReadBefore &&
-        (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+        (error.code === 'ECONNRESET' || error.code === 'EPIPE') &&
+        // Nothing read since the last answer on this connection ended: not a byte of this one's.
+        socket?.[readThroughLastAnswer] !== undefined &&
+        socket.bytesRead === socket[readThroughLastAnswer];
       reject(stale ? new StaleConnectionError(error) : error);
     });
     request.end(body);
