@@ -125,18 +125,21 @@ describe('loadEnv', () => {
       name: 'users',
       url: 'http://127.0.0.1:4001/graphql',
       timeoutMs: 2_000,
+      idleSocketMs: 4_000,
       breaker: defaults,
     });
     expect(subgraphSettingsOf(env, { name: 'orders', url: 'http://127.0.0.1:4002/graphql' })).toEqual({
       name: 'orders',
       url: 'http://127.0.0.1:4002/graphql',
       timeoutMs: 500,
+      idleSocketMs: 4_000,
       breaker: { ...defaults, volumeThreshold: 9 },
     });
     expect(subgraphSettingsOf(env, { name: 'user-accounts', url: 'http://elsewhere/graphql' })).toEqual({
       name: 'user-accounts',
       url: 'http://accounts:4010/graphql',
       timeoutMs: 2_000,
+      idleSocketMs: 4_000,
       breaker: { errorThresholdPercent: 25, volumeThreshold: 5, resetMs: 700 },
     });
     expect(() => subgraphSettingsOf(env, { name: 'reviews', url: '' })).toThrow(/SUBGRAPH_REVIEWS_URL/);
