@@ -48,6 +48,8 @@ export interface SubscriptionScenarioResult {
     rssAddedPer1000Mb: number | null;
     cpuSecondsDuringRun: number | null;
   };
+  /** CPU the subgraphs spent while statuses changed (and their updates were delivered). */
+  subgraphCpuSecondsDuringRun: { users: number | null; orders: number | null };
   database: 'postgres' | 'pglite';
 }
 
@@ -222,6 +224,8 @@ export async function runSubscriptionScenario(
     if (notPrimed > 0) throw new Error(`${notPrimed} priming deliveries never arrived`);
     await sleep(1_000);
     const subscribed = await gateway.stats();
+    const cpuOf = (stats: Awaited<ReturnType<ServerProcess['stats']>>) => stats.cpuUserUs + stats.cpuSystemUs;
+    const subgraphsBefore = await Promise.all([users.stats(), orders.stats()]);
     log(`subscriptions: all live; ${measured} changes at ${options.changesPerSecond}/s`);
 
     const run = changes.slice(customers.length, customers.length + measured);
@@ -249,6 +253,9 @@ export async function runSubscriptionScenario(
     await Promise.all(inFlight);
     const lostAfterWait = await waitFor(run, 10_000);
     const end = await gateway.stats();
+    const subgraphsAfter = await Promise.all([users.stats(), orders.stats()]);
+    const subgraphCpu = (index: number) =>
+      round((cpuOf(subgraphsAfter[index]!) - cpuOf(subgraphsBefore[index]!)) / 1e6, 2);
 
     const fromAnswer: number[] = [];
     const fromSend: number[] = [];
@@ -292,6 +299,7 @@ export async function runSubscriptionScenario(
         rssAddedPer1000Mb: mb(((subscribed.rssBytes - idle.rssBytes) * 1_000) / options.subscribers),
         cpuSecondsDuringRun: round(cpuSeconds, 2),
       },
+      subgraphCpuSecondsDuringRun: { users: subgraphCpu(0), orders: subgraphCpu(1) },
       database: databases.kind,
     };
     if (lostAfterWait !== result.lost) log(`subscriptions: ${lostAfterWait} still missing after waiting`);
@@ -325,7 +333,7 @@ export function subscriptionMarkdown(result: SubscriptionScenarioResult): string
     `| p99 latency, mutation sent → client (upper bound of commit → client) | ${result.latencyFromSendMs.p99} ms (p50 ${result.latencyFromSendMs.p50}, max ${result.latencyFromSendMs.max}) |`,
     `| gateway RSS idle → ${result.subscribers} subscribed → end | ${gateway.rssIdleMb} → ${gateway.rssSubscribedMb} → ${gateway.rssEndMb} MB |`,
     `| **gateway RSS added per 1,000 subscribers** | **${gateway.rssAddedPer1000Mb} MB** |`,
-    `| gateway CPU during the run | ${gateway.cpuSecondsDuringRun} s in ${result.seconds} s |`,
+    `| CPU during the run: gateway, users, orders | ${gateway.cpuSecondsDuringRun}, ${result.subgraphCpuSecondsDuringRun.users}, ${result.subgraphCpuSecondsDuringRun.orders} s in ${result.seconds} s |`,
     '',
   ].join('\n');
 }
