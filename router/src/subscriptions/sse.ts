@@ -71,7 +71,11 @@ export function createSseHandler(options: SseOptions) {
           internalToken: () => options.signInternalToken(caller.identity),
         };
         Object.assign(req, { subscriptionContext: context, tokenExpiresAt: caller.expiresAt });
-        handler(req, res).catch(next);
+        handler(req, res).catch((error: unknown) => {
+          logger.error({ err: error }, 'unexpected error in an SSE stream');
+          if (res.headersSent) res.destroy();
+          else next(error);
+        });
       },
       (error: GraphQLError) => {
         res

@@ -138,7 +138,16 @@ export function serveWebSocket(server: Server, options: WebSocketOptions) {
           clientGone: () => connection.closed.signal,
           internalToken: () => options.signInternalToken(connection.identity),
         };
-        const outcome = await options.run(payload, context, { transport: 'ws', connection });
+        let outcome;
+        try {
+          outcome = await options.run(payload, context, { transport: 'ws', connection });
+        } catch (error) {
+          // A bug, not the client's: answered on this operation; graphql-ws would close the whole socket (4500).
+          logger.error({ err: error }, 'unexpected error while subscribing');
+          return [
+            new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+          ];
+        }
         if ('live' in outcome) {
           connection.live.add(outcome.live);
           const prepared: Prepared = { live: outcome.live };
