@@ -263,6 +263,18 @@ describe('trusted documents, enforced', () => {
         },
       ],
       [
+        'SetOrderStatus',
+        async () => {
+          const answer = await byId(stack, 'SetOrderStatus', { id: placedId, status: 'PAID' }, admin);
+          expect(answer.body.errors).toBeUndefined();
+          expect(answer.body.data?.['setOrderStatus']).toMatchObject({
+            id: placedId,
+            status: 'PAID',
+            user: { name: 'Margaret H.' },
+          });
+        },
+      ],
+      [
         'CancelOrder',
         async () => {
           const answer = await byId(stack, 'CancelOrder', { id: placedId }, newcomer);
