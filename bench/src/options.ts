@@ -40,6 +40,11 @@ export interface BenchOptions {
     warmupSeconds: number;
     soakSeconds: number;
   };
+  /** The subscriptions scenario (subscriptions/scenario.ts): with the rest, not at all, or alone. */
+  subscriptions: 'on' | 'off' | 'only';
+  subscribers: number;
+  changesPerSecond: number;
+  subscriptionSeconds: number;
 }
 
 export const USAGE = `npm run bench [-- options]
@@ -64,6 +69,13 @@ writes bench/results/<date>.{json,md} (and latest.{json,md}).
   --mix-duration <s>   seconds of mix load per configuration and round (full: 10, quick: 3)
   --mix-warmup <s>     seconds of unrecorded mix load per configuration first (full: 5, quick: 1)
   --mix-soak <s>       zero-error soak of A on the mix (full: 60, quick: 0 = skipped)
+  --subscriptions <on|off|only>
+                       the subscriptions scenario: 1,000 graphql-ws subscribers, 50 status changes/s for
+                       30 s (full: on, quick: off; only = nothing else)
+  --subscribers <n>    its subscribers (1000)
+  --changes <n>        its status changes per second (50)
+  --subscription-seconds <s>
+                       how long it changes statuses (30)
   --log-level <level>  LOG_LEVEL of our gateway, subgraphs and monolith (info, as in production)
   --out <dir>          where results are written (bench/results)
   --help
@@ -123,6 +135,10 @@ export function parseOptions(
       'mix-duration': { type: 'string' },
       'mix-warmup': { type: 'string' },
       'mix-soak': { type: 'string' },
+      subscriptions: { type: 'string' },
+      subscribers: { type: 'string' },
+      changes: { type: 'string' },
+      'subscription-seconds': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -160,6 +176,10 @@ export function parseOptions(
   for (const database of mixDatabases)
     if (database !== 'postgres' && database !== 'pglite')
       throw new Error(`--mix-databases: "${database}" is not postgres or pglite`);
+  const subscriptions = values.subscriptions ?? (quick ? 'off' : 'on');
+  if (subscriptions !== 'on' && subscriptions !== 'off' && subscriptions !== 'only') {
+    throw new Error(`--subscriptions: on, off or only, got "${subscriptions}"`);
+  }
   return {
     help: values.help,
     traffic: { mix: traffic !== 'identical', identical: traffic !== 'mix' },
@@ -171,6 +191,10 @@ export function parseOptions(
       warmupSeconds: positive('mix-warmup', values['mix-warmup'], quick ? 1 : 5, { zero: true }),
       soakSeconds: positive('mix-soak', values['mix-soak'], quick ? 0 : 60, { zero: true }),
     },
+    subscriptions,
+    subscribers: positive('subscribers', values.subscribers, 1_000, { integer: true }),
+    changesPerSecond: positive('changes', values.changes, 50),
+    subscriptionSeconds: positive('subscription-seconds', values['subscription-seconds'], 30),
     mode: quick ? 'quick' : 'full',
     rounds: positive('rounds', values.rounds, quick ? 1 : 3, { integer: true }),
     durationSeconds: positive('duration', values.duration, quick ? 1.25 : 10),

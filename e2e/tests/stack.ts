@@ -120,6 +120,8 @@ export async function startStack(label: string, options: StackOptions = {}) {
   });
   cleanups.unshift(() => orders.stop());
   const ordersServer = await serve('orders', orders.app);
+  // Its subscriptions over graphql-ws on the same port, as runSubgraph serves them.
+  ordersServer.server.on('upgrade', orders.websocket.upgrade);
   const events = options.events
     ? {
         users: createUsersEvents({ env: usersEnv, logger, database: usersDatabase }),
@@ -155,6 +157,8 @@ export async function startStack(label: string, options: StackOptions = {}) {
   await router.start();
   cleanups.unshift(() => router.stop());
   const gatewayServer = await listen(router.app, 0, '127.0.0.1');
+  // Subscriptions over WebSocket at the same /graphql, as router/src/index.ts serves them.
+  router.attach(gatewayServer.server);
   const gatewayUrl = `${gatewayServer.url}/graphql`;
   // The gateway's metrics live on their own internal port, as METRICS_PORT gives them in production.
   const gatewayMetricsServer = await listen(router.metricsApp, 0, '127.0.0.1');
@@ -190,6 +194,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
       const { app, server } = subgraphs[name];
       if (server.server.listening) return;
       subgraphs[name].server = await serve(name, app, server.port);
+      if (name === 'orders') subgraphs[name].server.server.on('upgrade', orders.websocket.upgrade);
     },
     /** Closes the gateway's HTTP server like a shutdown does: in-flight requests get `graceMs` to finish. */
     closeGateway(graceMs?: number) {
@@ -197,6 +202,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
     },
     async close() {
       // Closing a server twice is harmless, so a test may already have closed the gateway or a subgraph.
+      await router.drainSubscriptions();
       await gatewayServer.close(1_000);
       await gatewayMetricsServer.close(0);
       for (const { server } of Object.values(subgraphs).reverse()) await server.close(1_000);

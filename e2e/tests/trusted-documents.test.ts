@@ -8,6 +8,7 @@ import { DEFAULT_MANIFEST_PATH, DEFAULT_SUPERGRAPH_PATH } from '@supergraph/rout
 import { IDEMPOTENCY_KEY_HEADER } from '@supergraph/service-kit/http';
 import { eventually, parsePrometheus, seriesValue } from '@supergraph/testing';
 import { eq } from 'drizzle-orm';
+import { subscribeWs, wsClient } from '@supergraph/testing/subscriptions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './stack.ts';
 
@@ -99,6 +100,37 @@ async function logInById(stack: Stack, email: string, password = 'demo-password'
   return token;
 }
 
+/** A manifest subscription by id over graphql-ws, as Apollo Client's persisted-query link sends it. */
+function subscribeById(stack: Stack, name: string, variables: Record<string, unknown>, token: string) {
+  const client = wsClient(stack.gatewayUrl, token);
+  const probe = subscribeWs(client, {
+    query: '',
+    operationName: name,
+    variables,
+    extensions: { persistedQuery: { version: 1, sha256Hash: operation(name).id } },
+  });
+  return {
+    probe,
+    async close() {
+      probe.stop();
+      await client.dispose();
+      await ordersHolds(stack, 0);
+    },
+  };
+}
+
+/** Waits until the orders subgraph holds `count` subscriptions (its gauge): an update before then is not sent. */
+async function ordersHolds(stack: Stack, count: number): Promise<void> {
+  const metricsUrl = stack.ordersUrl.replace(/\/graphql$/, '/metrics');
+  await eventually(async () => {
+    const samples = parsePrometheus(await (await fetch(metricsUrl)).text());
+    const held = samples
+      .filter((sample) => sample.name === 'subgraph_subscriptions_active')
+      .reduce((sum, sample) => sum + sample.value, 0);
+    expect(held).toBe(count);
+  });
+}
+
 const grace = demoUser('grace@example.com');
 const ada = demoUser('ada@example.com');
 
@@ -157,6 +189,13 @@ describe('trusted documents, enforced', () => {
   it('runs every operation of the committed manifest by id, each with its expected answer', async () => {
     const token = await logInById(stack, grace.email);
     const admin = await logInById(stack, ada.email);
+    const graceOrderWith = async (status: string, as: string) => {
+      const mine = await byId(stack, 'MyOrders', { first: 10 }, as);
+      const me = mine.body.data?.['me'] as { orders: { edges: { node: { id: string; status: string } }[] } };
+      const found = me.orders.edges.find(({ node }) => node.status === status);
+      if (!found) throw new Error(`grace has no ${status} order`);
+      return found.node.id;
+    };
     let placedId = '';
     let newcomer = '';
     // In an order that makes each mutation meaningful: sign up, act as the newcomer, delete them last.
@@ -209,6 +248,40 @@ describe('trusted documents, enforced', () => {
           const answer = await byId(stack, 'OrdersWithUsers', { first: 3 }, token);
           expect(answer.body.errors).toBeUndefined();
           expect(answer.body.data?.['orders']).toMatchObject({ __typename: 'OrderConnection' });
+        },
+      ],
+      [
+        'OrderUpdated',
+        async () => {
+          const pending = await graceOrderWith('PENDING', token);
+          const live = subscribeById(stack, 'OrderUpdated', { id: pending }, token);
+          try {
+            await ordersHolds(stack, 1);
+            const moved = await byId(stack, 'SetOrderStatus', { id: pending, status: 'PAID' }, admin);
+            expect(moved.body.errors).toBeUndefined();
+            expect((await live.probe.next(15_000)).data).toMatchObject({
+              orderUpdated: { id: pending, status: 'PAID', user: { name: grace.name } },
+            });
+          } finally {
+            await live.close();
+          }
+        },
+      ],
+      [
+        'MyOrderUpdates',
+        async () => {
+          const paid = await graceOrderWith('PAID', token);
+          const live = subscribeById(stack, 'MyOrderUpdates', {}, token);
+          try {
+            await ordersHolds(stack, 1);
+            const moved = await byId(stack, 'SetOrderStatus', { id: paid, status: 'SHIPPED' }, admin);
+            expect(moved.body.errors).toBeUndefined();
+            expect((await live.probe.next(15_000)).data).toMatchObject({
+              myOrderUpdates: { id: paid, status: 'SHIPPED', user: { name: grace.name } },
+            });
+          } finally {
+            await live.close();
+          }
         },
       ],
       [
@@ -292,20 +365,12 @@ describe('trusted documents, enforced', () => {
     // Every operation of the manifest, no more: a new corpus operation must be added here to be proven.
     expect(cases.map(([name]) => name).sort()).toEqual(MANIFEST.operations.map(({ name }) => name).sort());
     for (const [name, run] of cases) {
-      const before = await metric(stack, 'trusted_document_executions_total', {
-        id: operation(name).id,
-        name,
-        path: 'fast',
-      });
+      // Subscriptions run through Apollo's pipeline (over WebSocket), never the fast path.
+      const path = operation(name).type === 'subscription' ? 'apollo' : 'fast';
+      const labels = { id: operation(name).id, name, path };
+      const before = await metric(stack, 'trusted_document_executions_total', labels);
       await run();
-      expect(
-        await metric(stack, 'trusted_document_executions_total', {
-          id: operation(name).id,
-          name,
-          path: 'fast',
-        }),
-        name,
-      ).toBeGreaterThan(before);
+      expect(await metric(stack, 'trusted_document_executions_total', labels), name).toBeGreaterThan(before);
     }
   });
 

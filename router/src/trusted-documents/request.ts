@@ -13,8 +13,13 @@ export type Asked =
 const SHA256_PREFIX = 'sha256:';
 
 export function askedBy(req: Request): Asked {
-  const fields = fieldsOf(req);
-  const query = typeof fields.query === 'string' ? fields.query : undefined;
+  return askedIn(fieldsOf(req));
+}
+
+/** What a GraphQL request's fields ask to run (a WebSocket or SSE subscribe payload has the same fields). */
+export function askedIn(fields: Fields): Asked {
+  // An empty text beside an id is no text: graphql-sse and graphql-ws clients must send a `query` string.
+  const query = typeof fields.query === 'string' && fields.query !== '' ? fields.query : undefined;
   if (typeof fields.documentId === 'string' && fields.documentId) {
     const id = fields.documentId.startsWith(SHA256_PREFIX)
       ? fields.documentId.slice(SHA256_PREFIX.length)
@@ -27,7 +32,7 @@ export function askedBy(req: Request): Asked {
   return { kind: 'none' };
 }
 
-interface Fields {
+export interface Fields {
   query?: unknown;
   documentId?: unknown;
   extensions?: unknown;
