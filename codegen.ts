@@ -108,6 +108,10 @@ const config: CodegenConfig = {
         User: '../graphql/user/mappers.ts#UserReference',
       },
     }),
+    ...subgraphTargets('catalog', {
+      contextType: '../context.ts#CatalogContext',
+      mappers: { Catalog: '../db/schema.ts#CatalogRow' },
+    }),
     'e2e/src/generated/operations.ts': typedDocuments('e2e/operations'),
   },
 };
