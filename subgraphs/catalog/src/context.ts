@@ -2,7 +2,7 @@ import type { Identity } from '@supergraph/service-kit/auth';
 import type { Logger } from '@supergraph/service-kit/logger';
 import type { BatchObserver } from '@supergraph/service-kit/metrics';
 import type { CatalogDb } from './db/client.ts';
-import { createCatalogLoader, type CatalogLoader } from './graphql/catalog/loaders.ts';
+import { createProductLoader, type ProductLoader } from './graphql/product/loaders.ts';
 
 /** What every resolver gets: who is calling, per-request loaders and the database. */
 export interface CatalogContext {
@@ -10,7 +10,9 @@ export interface CatalogContext {
   requestId: string;
   logger: Logger;
   db: CatalogDb;
-  loaders: { catalog: CatalogLoader };
+  /** The client's Idempotency-Key, forwarded by the gateway (see runIdempotent). */
+  idempotencyKey: string | readonly string[] | undefined;
+  loaders: { product: ProductLoader };
 }
 
 /** `batches` (the service's metrics) is told the size of every DataLoader batch. */
@@ -18,5 +20,5 @@ export function createContext(
   base: Omit<CatalogContext, 'loaders'>,
   batches?: BatchObserver,
 ): CatalogContext {
-  return { ...base, loaders: { catalog: createCatalogLoader(base.db, batches) } };
+  return { ...base, loaders: { product: createProductLoader(base.db, batches) } };
 }

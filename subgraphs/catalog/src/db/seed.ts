@@ -1,26 +1,29 @@
+import { DEMO_PRODUCTS } from '@supergraph/demo-data';
 import type { CatalogDb } from './client.ts';
-import { catalog } from './schema.ts';
+import { products } from './schema.ts';
 
-/** Demo rows for `npm start` and the tests, with fixed ids so that tests can name them. */
-export const DEMO_CATALOG = [
-  {
-    id: 'a0000000-0000-4000-8000-000000000001',
-    name: 'First catalog',
-    createdAt: new Date(Date.UTC(2026, 2, 1, 9)),
-  },
-  {
-    id: 'a0000000-0000-4000-8000-000000000002',
-    name: 'Second catalog',
-    createdAt: new Date(Date.UTC(2026, 2, 2, 9)),
-  },
-] as const;
-
-/** Inserts the demo rows once; running it again changes nothing. */
+/**
+ * Inserts the demo catalogue (@supergraph/demo-data) once; running it again changes nothing. No events: the
+ * orders seed writes the same facts into its read model, so the demo works without a broker.
+ */
 export async function seedDemoCatalog(db: CatalogDb): Promise<number> {
   const inserted = await db
-    .insert(catalog)
-    .values([...DEMO_CATALOG])
+    .insert(products)
+    .values(
+      DEMO_PRODUCTS.map((product, index) => ({
+        id: product.id,
+        sku: product.sku,
+        name: product.name,
+        description: product.description,
+        priceAmount: product.price,
+        currency: product.currency,
+        active: product.active,
+        version: product.version,
+        createdAt: new Date(Date.UTC(2026, 0, 1, 9, index)),
+        updatedAt: new Date(Date.UTC(2026, 0, 1, 9, index)),
+      })),
+    )
     .onConflictDoNothing()
-    .returning({ id: catalog.id });
+    .returning({ id: products.id });
   return inserted.length;
 }

@@ -5,8 +5,8 @@ import { outbox } from '../db/schema.ts';
 import type { CatalogEnv } from '../env.ts';
 
 /**
- * The catalog service's side of the events: its outbox relay (it publishes nothing yet; add event types to
- * packages/events' catalogue) and no consumer (add `consumer: { inbox, handlers }` to react to events).
+ * The catalog service's side of the events: its outbox relay publishes product.created, product.updated and
+ * product.archived (written by the admin mutations); it consumes nothing.
  */
 export function createCatalogEvents(deps: {
   env: CatalogEnv;

@@ -1,7 +1,12 @@
-CREATE TABLE "catalog" (
-	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
-	"name" text NOT NULL,
-	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+CREATE TABLE "idempotency_keys" (
+	"caller" text NOT NULL,
+	"key" text NOT NULL,
+	"field" text NOT NULL,
+	"fingerprint" text NOT NULL,
+	"response" jsonb NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "idempotency_keys_caller_key_field_pk" PRIMARY KEY("caller","key","field")
 );
 --> statement-breakpoint
 CREATE TABLE "outbox" (
@@ -14,4 +19,23 @@ CREATE TABLE "outbox" (
 	"published_at" timestamp (3) with time zone
 );
 --> statement-breakpoint
-CREATE INDEX "outbox_unpublished_seq_idx" ON "outbox" USING btree ("seq") WHERE "outbox"."published_at" is null;
+CREATE TABLE "products" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"sku" text NOT NULL,
+	"name" text NOT NULL,
+	"description" text,
+	"price_amount" integer NOT NULL,
+	"currency" text NOT NULL,
+	"active" boolean DEFAULT true NOT NULL,
+	"version" integer DEFAULT 1 NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "products_sku_unique" UNIQUE("sku"),
+	CONSTRAINT "products_price_amount_check" CHECK ("products"."price_amount" >= 0),
+	CONSTRAINT "products_currency_check" CHECK ("products"."currency" ~ '^[A-Z]{3}$'),
+	CONSTRAINT "products_version_check" CHECK ("products"."version" >= 1)
+);
+--> statement-breakpoint
+CREATE INDEX "idempotency_keys_expires_idx" ON "idempotency_keys" USING btree ("expires_at");--> statement-breakpoint
+CREATE INDEX "outbox_unpublished_seq_idx" ON "outbox" USING btree ("seq") WHERE "outbox"."published_at" is null;--> statement-breakpoint
+CREATE INDEX "products_active_created_idx" ON "products" USING btree ("active","created_at","id");
