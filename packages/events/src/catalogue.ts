@@ -79,7 +79,8 @@ export const EVENTS = {
   'product.updated': {
     version: 1,
     producer: 'catalog',
-    description: 'An admin changed a product (name, description or price); carries its new state and version.',
+    description:
+      'An admin changed a product (name, description or price); carries its new state and version.',
     payload: productFacts,
   },
   'product.archived': {

@@ -3,6 +3,7 @@ import type { Logger } from '@supergraph/service-kit/logger';
 import type { BatchObserver } from '@supergraph/service-kit/metrics';
 import type { OrdersDb } from './db/client.ts';
 import { createItemsLoader, createOrderLoader, createUserOrdersLoader } from './graphql/order/loaders.ts';
+import { createProductOrderCountLoader } from './graphql/product/loaders.ts';
 
 /** What every resolver gets: who is calling, per-request loaders and the database. */
 export interface OrdersContext {
@@ -16,6 +17,7 @@ export interface OrdersContext {
     order: ReturnType<typeof createOrderLoader>;
     items: ReturnType<typeof createItemsLoader>;
     userOrders: ReturnType<typeof createUserOrdersLoader>;
+    productOrderCount: ReturnType<typeof createProductOrderCountLoader>;
   };
 }
 
@@ -27,6 +29,7 @@ export function createContext(base: Omit<OrdersContext, 'loaders'>, batches?: Ba
       order: createOrderLoader(base.db, batches),
       items: createItemsLoader(base.db, batches),
       userOrders: createUserOrdersLoader(base.db, batches),
+      productOrderCount: createProductOrderCountLoader(base.db, batches),
     },
   };
 }

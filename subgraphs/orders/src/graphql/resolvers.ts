@@ -1,6 +1,7 @@
 import { DateTime } from '@supergraph/service-kit/graphql';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 import { orderResolvers } from './order/resolvers.ts';
+import { productResolvers } from './product/resolvers.ts';
 import { userResolvers } from './user/resolvers.ts';
 
 /** Every resolver of the orders subgraph, one map per type. */
@@ -10,5 +11,6 @@ export const resolvers: Resolvers = {
   Mutation: { ...orderResolvers.Mutation },
   Order: orderResolvers.Order,
   OrderItem: orderResolvers.OrderItem,
+  Product: productResolvers.Product,
   User: userResolvers.User,
 };
