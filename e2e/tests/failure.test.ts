@@ -1,3 +1,4 @@
+import { demoProduct } from '@supergraph/demo-data';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack, type SubgraphInterceptor, type SubgraphName } from './stack.ts';
@@ -172,7 +173,7 @@ describe('a subgraph that is down, slow or failing', () => {
       {
         input: {
           currency: 'USD',
-          items: [{ sku: 'RETRY-1', name: 'Not twice', quantity: 1, unitPrice: 100 }],
+          items: [{ productId: demoProduct('PEN-RED').id, quantity: 1 }],
         },
       },
       grace,

@@ -1,3 +1,4 @@
+import { demoProduct } from '@supergraph/demo-data';
 import { randomUUID } from 'node:crypto';
 import { graphql } from '@supergraph/testing';
 import { orders } from '@supergraph/orders/db-schema';
@@ -15,7 +16,7 @@ afterAll(async () => {
 });
 
 const PLACE_ORDER = `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id status total { amount } } }`;
-const INPUT = { currency: 'EUR', items: [{ sku: 'TEA', name: 'Tea', quantity: 3, unitPrice: 400 }] };
+const INPUT = { currency: 'EUR', items: [{ productId: demoProduct('CABLE-USBC').id, quantity: 3 }] };
 
 describe('Idempotency-Key through the gateway', () => {
   it('a retried placeOrder reaches orders again and answers the first order, placing one', async () => {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoUser } from '@supergraph/demo-data';
+import { demoProduct, demoUser } from '@supergraph/demo-data';
 import { orders } from '@supergraph/orders/db-schema';
 import { DEFAULT_MANIFEST_PATH, DEFAULT_SUPERGRAPH_PATH } from '@supergraph/router/env';
 import { IDEMPOTENCY_KEY_HEADER } from '@supergraph/service-kit/http';
@@ -238,7 +238,7 @@ describe('trusted documents, enforced', () => {
         async () => {
           const input = {
             currency: 'USD',
-            items: [{ sku: 'DSKY', name: 'DSKY keypad', quantity: 1, unitPrice: 4999 }],
+            items: [{ productId: demoProduct('MUG-BUG').id, quantity: 1 }],
           };
           const answer = await byId(stack, 'PlaceOrder', { input }, newcomer);
           expect(answer.body.errors).toBeUndefined();
@@ -309,7 +309,7 @@ describe('trusted documents, enforced', () => {
     const before = await ordersOfAlan();
     const input = {
       currency: 'EUR',
-      items: [{ sku: 'PUNCH', name: 'Punched card', quantity: 3, unitPrice: 25 }],
+      items: [{ productId: demoProduct('CABLE-USBC').id, quantity: 3 }],
     };
     const key = { [IDEMPOTENCY_KEY_HEADER]: randomUUID() };
 
