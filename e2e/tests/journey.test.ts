@@ -246,4 +246,17 @@ describe('the README example', () => {
     const response = await stack.query(query, {}, grace);
     expect(response.body).toEqual(JSON.parse(answer!));
   });
+
+  it('places the order the README places, at the catalogue’s price, and answers as the README shows', async () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const body = /-d '(\{"query":"mutation PlaceOrder[^']*)'/.exec(readme)?.[1];
+    const answer = [...readme.matchAll(/```json\n([\s\S]*?)\n```/g)][1]?.[1];
+    expect(body, 'the README sends PlaceOrder with curl').toBeDefined();
+    expect(answer, 'the README shows its answer as JSON, second').toBeDefined();
+    const { query } = JSON.parse(body!) as { query: string };
+
+    const grace = await stack.logIn('grace@example.com');
+    const response = await stack.query(query, {}, grace);
+    expect(response.body).toEqual(JSON.parse(answer!));
+  });
 });

@@ -159,6 +159,7 @@ describe('trusted documents, enforced', () => {
     const admin = await logInById(stack, ada.email);
     let placedId = '';
     let newcomer = '';
+    let productId = '';
     // In an order that makes each mutation meaningful: sign up, act as the newcomer, delete them last.
     const cases: [string, () => Promise<void>][] = [
       ['LogIn', async () => void (await logInById(stack, 'alan@example.com'))],
@@ -267,6 +268,72 @@ describe('trusted documents, enforced', () => {
         async () => {
           const answer = await byId(stack, 'CancelOrder', { id: placedId }, newcomer);
           expect(answer.body.data?.['cancelOrder']).toMatchObject({ id: placedId, status: 'CANCELLED' });
+        },
+      ],
+      [
+        'Products',
+        async () => {
+          const answer = await byId(stack, 'Products', { first: 2 });
+          expect(answer.body.errors).toBeUndefined();
+          expect((answer.body.data?.['products'] as { edges: unknown[] }).edges).toHaveLength(2);
+        },
+      ],
+      [
+        'Product',
+        async () => {
+          const answer = await byId(stack, 'Product', { id: demoProduct('KB-MECH').id });
+          expect(answer.body.data?.['product']).toMatchObject({ sku: 'KB-MECH', active: true });
+        },
+      ],
+      [
+        'ProductsWithOrderCounts',
+        async () => {
+          const answer = await byId(stack, 'ProductsWithOrderCounts', { first: 1 }, admin);
+          expect(answer.body.errors).toBeUndefined();
+          expect(answer.body.data?.['products']).toMatchObject({
+            edges: [{ node: { sku: 'BOOK-COBOL', orderCount: 1 } }],
+          });
+        },
+      ],
+      [
+        'OrdersWithProducts',
+        async () => {
+          const answer = await byId(stack, 'OrdersWithProducts', { first: 3 }, admin);
+          expect(answer.body.errors).toBeUndefined();
+          expect((answer.body.data?.['orders'] as { edges: unknown[] }).edges).toHaveLength(3);
+        },
+      ],
+      [
+        'OrderProductSkus',
+        async () => {
+          const answer = await byId(stack, 'OrderProductSkus', { id: placedId }, newcomer);
+          expect(answer.body.data?.['order']).toMatchObject({
+            items: [{ quantity: 1, product: { id: demoProduct('MUG-BUG').id, sku: 'MUG-BUG' } }],
+          });
+        },
+      ],
+      [
+        'CreateProduct',
+        async () => {
+          const input = { sku: 'TD-1', name: 'Trusted', price: { amount: 100, currency: 'USD' } };
+          const answer = await byId(stack, 'CreateProduct', { input }, admin);
+          expect(answer.body.errors).toBeUndefined();
+          productId = (answer.body.data?.['createProduct'] as { id: string }).id;
+        },
+      ],
+      [
+        'UpdateProduct',
+        async () => {
+          const input = { price: { amount: 150, currency: 'USD' } };
+          const answer = await byId(stack, 'UpdateProduct', { id: productId, input }, admin);
+          expect(answer.body.data?.['updateProduct']).toMatchObject({ price: { amount: 150 } });
+        },
+      ],
+      [
+        'ArchiveProduct',
+        async () => {
+          const answer = await byId(stack, 'ArchiveProduct', { id: productId }, admin);
+          expect(answer.body.data?.['archiveProduct']).toMatchObject({ id: productId, active: false });
         },
       ],
       [
@@ -462,6 +529,12 @@ describe('trusted documents, logged', () => {
       MyOrders: { first: 2 },
       // An order that does not exist.
       Order: { id: '00000000-0000-0000-0000-000000000000' },
+      Products: { first: 3, search: 'e' },
+      Product: { id: demoProduct('KB-MECH').id },
+      // A customer gets the products with orderCount refused (admins only), by id as by text.
+      ProductsWithOrderCounts: { first: 3 },
+      OrdersWithProducts: { first: 3 },
+      OrderProductSkus: { id: '10000000-0000-4000-8000-000000000001' },
     };
     const queries = MANIFEST.operations.filter(({ type }) => type === 'query');
     expect(queries.map(({ name }) => name).sort()).toEqual(Object.keys(variables).sort());
