@@ -40,11 +40,11 @@ describe('Idempotency-Key through the gateway', () => {
     expect(first.body.errors).toBeUndefined();
     expect(retry.body).toEqual(first.body);
     expect(stack.hits.orders - hitsBefore).toBe(2);
-    // Grace's EUR 12.00 orders: only the one the first call placed.
+    // Grace's EUR 29.70 orders (3 USB-C cables): only the one the first call placed.
     const placed = await stack.databases.orders.db
       .select({ id: orders.id })
       .from(orders)
-      .where(and(eq(orders.totalAmount, 1_200), eq(orders.currency, 'EUR')));
+      .where(and(eq(orders.totalAmount, 2_970), eq(orders.currency, 'EUR')));
     expect(placed).toEqual([{ id: first.body.data!.placeOrder.id }]);
   });
 });
