@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoUser } from '@supergraph/demo-data';
+import { demoProduct, demoUser } from '@supergraph/demo-data';
 import { orders } from '@supergraph/orders/db-schema';
 import { DEFAULT_MANIFEST_PATH, DEFAULT_SUPERGRAPH_PATH } from '@supergraph/router/env';
 import { IDEMPOTENCY_KEY_HEADER } from '@supergraph/service-kit/http';
@@ -198,6 +198,7 @@ describe('trusted documents, enforced', () => {
     };
     let placedId = '';
     let newcomer = '';
+    let productId = '';
     // In an order that makes each mutation meaningful: sign up, act as the newcomer, delete them last.
     const cases: [string, () => Promise<void>][] = [
       ['LogIn', async () => void (await logInById(stack, 'alan@example.com'))],
@@ -311,7 +312,7 @@ describe('trusted documents, enforced', () => {
         async () => {
           const input = {
             currency: 'USD',
-            items: [{ sku: 'DSKY', name: 'DSKY keypad', quantity: 1, unitPrice: 4999 }],
+            items: [{ productId: demoProduct('MUG-BUG').id, quantity: 1 }],
           };
           const answer = await byId(stack, 'PlaceOrder', { input }, newcomer);
           expect(answer.body.errors).toBeUndefined();
@@ -355,6 +356,72 @@ describe('trusted documents, enforced', () => {
         },
       ],
       [
+        'Products',
+        async () => {
+          const answer = await byId(stack, 'Products', { first: 2 });
+          expect(answer.body.errors).toBeUndefined();
+          expect((answer.body.data?.['products'] as { edges: unknown[] }).edges).toHaveLength(2);
+        },
+      ],
+      [
+        'Product',
+        async () => {
+          const answer = await byId(stack, 'Product', { id: demoProduct('KB-MECH').id });
+          expect(answer.body.data?.['product']).toMatchObject({ sku: 'KB-MECH', active: true });
+        },
+      ],
+      [
+        'ProductsWithOrderCounts',
+        async () => {
+          const answer = await byId(stack, 'ProductsWithOrderCounts', { first: 1 }, admin);
+          expect(answer.body.errors).toBeUndefined();
+          expect(answer.body.data?.['products']).toMatchObject({
+            edges: [{ node: { sku: 'BOOK-COBOL', orderCount: 1 } }],
+          });
+        },
+      ],
+      [
+        'OrdersWithProducts',
+        async () => {
+          const answer = await byId(stack, 'OrdersWithProducts', { first: 3 }, admin);
+          expect(answer.body.errors).toBeUndefined();
+          expect((answer.body.data?.['orders'] as { edges: unknown[] }).edges).toHaveLength(3);
+        },
+      ],
+      [
+        'OrderProductSkus',
+        async () => {
+          const answer = await byId(stack, 'OrderProductSkus', { id: placedId }, newcomer);
+          expect(answer.body.data?.['order']).toMatchObject({
+            items: [{ quantity: 1, product: { id: demoProduct('MUG-BUG').id, sku: 'MUG-BUG' } }],
+          });
+        },
+      ],
+      [
+        'CreateProduct',
+        async () => {
+          const input = { sku: 'TD-1', name: 'Trusted', price: { amount: 100, currency: 'USD' } };
+          const answer = await byId(stack, 'CreateProduct', { input }, admin);
+          expect(answer.body.errors).toBeUndefined();
+          productId = (answer.body.data?.['createProduct'] as { id: string }).id;
+        },
+      ],
+      [
+        'UpdateProduct',
+        async () => {
+          const input = { price: { amount: 150, currency: 'USD' } };
+          const answer = await byId(stack, 'UpdateProduct', { id: productId, input }, admin);
+          expect(answer.body.data?.['updateProduct']).toMatchObject({ price: { amount: 150 } });
+        },
+      ],
+      [
+        'ArchiveProduct',
+        async () => {
+          const answer = await byId(stack, 'ArchiveProduct', { id: productId }, admin);
+          expect(answer.body.data?.['archiveProduct']).toMatchObject({ id: productId, active: false });
+        },
+      ],
+      [
         'DeleteMe',
         async () => {
           const answer = await byId(stack, 'DeleteMe', {}, newcomer);
@@ -386,7 +453,7 @@ describe('trusted documents, enforced', () => {
     const before = await ordersOfAlan();
     const input = {
       currency: 'EUR',
-      items: [{ sku: 'PUNCH', name: 'Punched card', quantity: 3, unitPrice: 25 }],
+      items: [{ productId: demoProduct('CABLE-USBC').id, quantity: 3 }],
     };
     const key = { [IDEMPOTENCY_KEY_HEADER]: randomUUID() };
 
@@ -539,6 +606,12 @@ describe('trusted documents, logged', () => {
       MyOrders: { first: 2 },
       // An order that does not exist.
       Order: { id: '00000000-0000-0000-0000-000000000000' },
+      Products: { first: 3, search: 'e' },
+      Product: { id: demoProduct('KB-MECH').id },
+      // A customer gets the products with orderCount refused (admins only), by id as by text.
+      ProductsWithOrderCounts: { first: 3 },
+      OrdersWithProducts: { first: 3 },
+      OrderProductSkus: { id: '10000000-0000-4000-8000-000000000001' },
     };
     const queries = MANIFEST.operations.filter(({ type }) => type === 'query');
     expect(queries.map(({ name }) => name).sort()).toEqual(Object.keys(variables).sort());

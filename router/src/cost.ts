@@ -168,7 +168,20 @@ export type CostCheck = (
 export function createCostCheck(maxCost: number): CostCheck {
   const verdictOf = verdictCache();
   return (schema, document, variables, operationName) => {
-    const { cost, tooLong } = verdictOf(schema, document, variables, operationName);
+    let verdict: Verdict;
+    try {
+      verdict = verdictOf(schema, document, variables, operationName);
+    } catch (error) {
+      // graphql-query-complexity coerces the variables first and throws their coercion error (an unknown input
+      // field, a string for an Int): the client's mistake, so a 400 naming it rather than an internal error.
+      if (error instanceof GraphQLError) {
+        return new GraphQLError(error.message, {
+          extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+        });
+      }
+      throw error;
+    }
+    const { cost, tooLong } = verdict;
     if (tooLong) {
       return new GraphQLError(
         `"first" must be between 0 and ${MAX_PAGE_SIZE}; ${tooLong.field} asked for ${tooLong.first}.`,

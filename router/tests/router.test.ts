@@ -269,7 +269,11 @@ describe('gateway over HTTP', () => {
   beforeAll(async () => {
     probe = await startProbe(emptyAnswer);
     // Both subgraphs point at the probe: whatever the gateway sends to any subgraph is recorded.
-    gateway = await startGateway({ SUBGRAPH_USERS_URL: probe.url, SUBGRAPH_ORDERS_URL: probe.url });
+    gateway = await startGateway({
+      SUBGRAPH_USERS_URL: probe.url,
+      SUBGRAPH_ORDERS_URL: probe.url,
+      SUBGRAPH_CATALOG_URL: probe.url,
+    });
   });
   afterAll(async () => {
     await gateway?.close();
@@ -285,8 +289,11 @@ describe('gateway over HTTP', () => {
 
     expect(live.status).toBe(200);
     expect(ready.status).toBe(200);
-    // Both subgraphs point at the probe, which answers 200 on every path, `/health/ready` included.
-    expect(await ready.json()).toEqual({ status: 'ready', subgraphs: { users: 'up', orders: 'up' } });
+    // Every subgraph points at the probe, which answers 200 on every path, `/health/ready` included.
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      subgraphs: { users: 'up', orders: 'up', catalog: 'up' },
+    });
   });
 
   it.each([
@@ -437,7 +444,11 @@ describe('subgraph HTTP errors', () => {
 
   beforeAll(async () => {
     probe = await startProbe(() => answer);
-    gateway = await startGateway({ SUBGRAPH_USERS_URL: probe.url, SUBGRAPH_ORDERS_URL: probe.url });
+    gateway = await startGateway({
+      SUBGRAPH_USERS_URL: probe.url,
+      SUBGRAPH_ORDERS_URL: probe.url,
+      SUBGRAPH_CATALOG_URL: probe.url,
+    });
   });
   afterAll(async () => {
     await gateway?.close();
