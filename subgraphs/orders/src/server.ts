@@ -53,6 +53,8 @@ export async function buildOrdersService({ database, ...deps }: OrdersServiceDep
       maxPerConnection: deps.env.MAX_SUBSCRIPTIONS_PER_CONNECTION,
       // Each event runs with the loaders it was read with (shared by every subscriber of that event).
       eventContext: (context, update) => ({ ...context, loaders: (update as OrderUpdate).loaders }),
+      // When the change was committed: the gateway measures delivery latency from it.
+      eventExtensions: (update) => ({ occurredAt: (update as OrderUpdate).occurredAt }),
       available: () => feed.live,
     },
   });

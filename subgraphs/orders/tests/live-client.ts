@@ -9,6 +9,8 @@ import WebSocket from 'ws';
 /** What a subscription received, as it arrives: results, then how it ended. */
 export interface Received<TData> {
   results: FormattedExecutionResult<TData>[];
+  /** Each result's `extensions` (kept apart so results compare by data and errors alone). */
+  extensions: (Record<string, unknown> | undefined)[];
   /** Set once the server completed the subscription. */
   completed: boolean;
   /** Set when it ended with an error (graphql-ws `error` message, or the connection closing). */
@@ -55,6 +57,7 @@ export function connectAsGateway(
     subscribe(document, variables) {
       const received: Received<never> = {
         results: [],
+        extensions: [],
         completed: false,
         error: undefined,
         unsubscribe: () => {},
@@ -62,8 +65,10 @@ export function connectAsGateway(
       received.unsubscribe = client.subscribe<never>(
         { query: print(document), variables },
         {
-          next: (result) =>
-            void received.results.push(withoutLocations(result as FormattedExecutionResult<never>)),
+          next: ({ extensions, ...result }) => {
+            received.extensions.push(extensions as Record<string, unknown> | undefined);
+            received.results.push(withoutLocations(result as FormattedExecutionResult<never>));
+          },
           error: (error) => void (received.error = error),
           complete: () => void (received.completed = true),
         },

@@ -2,7 +2,7 @@ import { ADA, GRACE, startSubgraph, type Started } from '@supergraph/subgraph-te
 import { eventually } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ordersSubgraph } from '../src/subgraph.ts';
-import { oneLine } from './fixtures.ts';
+import { oneLine, PEN } from './fixtures.ts';
 import {
   MyOrderUpdatesDocument,
   PlaceOrderDocument,
@@ -59,8 +59,8 @@ describe('live updates without a broker', () => {
         myOrderUpdates: {
           id,
           status,
-          total: { amount: 200, currency: 'USD' },
-          items: [{ sku: 'SKU-1', quantity: 2 }],
+          total: { amount: 2 * PEN.price, currency: 'USD' },
+          items: [{ sku: PEN.sku, quantity: 2 }],
           user: { id: GRACE.userId },
         },
       },

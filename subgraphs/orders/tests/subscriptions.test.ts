@@ -22,7 +22,7 @@ import { loadEnv } from '../src/env.ts';
 import { createOrdersEvents } from '../src/events/index.ts';
 import { buildOrdersService } from '../src/server.ts';
 import { ordersSubgraph } from '../src/subgraph.ts';
-import { DEMO_ORDERS, oneLine, UNKNOWN_ID } from './fixtures.ts';
+import { DEMO_ORDERS, oneLine, PEN, UNKNOWN_ID } from './fixtures.ts';
 import {
   MyOrderUpdatesDocument,
   OrderUpdatedDocument,
@@ -154,10 +154,17 @@ describe('orderUpdated over graphql-ws', () => {
     const updates = grace.subscribe(OrderUpdatedDocument, { id });
     await untilSubscribed(b.origin, before + 1);
 
+    const sentAt = Date.now();
     await setStatus(id, 'PAID');
     await eventually(() => expect(updates.results).toHaveLength(1));
     await setStatus(id, 'SHIPPED');
     await eventually(() => expect(updates.results).toHaveLength(2));
+    // Each event says when its change was committed: the gateway's delivery latency is measured from it.
+    const committed = updates.extensions.map((extensions) => Date.parse(String(extensions?.['occurredAt'])));
+    expect(committed).toHaveLength(2);
+    expect(committed[0]).toBeGreaterThanOrEqual(sentAt - 1_000);
+    expect(committed[1]).toBeGreaterThanOrEqual(committed[0]!);
+    expect(committed[1]).toBeLessThanOrEqual(Date.now() + 1_000);
 
     expect(updates.results).toEqual([
       { data: { orderUpdated: { id, status: 'PAID', user: { id: GRACE.userId } } } },
@@ -242,8 +249,8 @@ describe('myOrderUpdates over graphql-ws', () => {
         myOrderUpdates: {
           id,
           status,
-          total: { amount: 100, currency: 'USD' },
-          items: [{ sku: 'SKU-1', quantity: 1 }],
+          total: { amount: PEN.price, currency: 'USD' },
+          items: [{ sku: PEN.sku, quantity: 1 }],
           user: { id: customer.userId },
         },
       },

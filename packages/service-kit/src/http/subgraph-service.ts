@@ -51,6 +51,8 @@ export interface SubgraphServiceOptions<TContext extends BaseContext> {
     maxPerConnection: number;
     /** The context one event executes with, from the subscription's (e.g. with fresh loaders). */
     eventContext(context: TContext, payload: unknown): TContext;
+    /** Extensions of one event's result, e.g. `{ occurredAt }` for the gateway's delivery latency. */
+    eventExtensions?(payload: unknown): Record<string, unknown> | undefined;
     /** False while events cannot be delivered: subscribing then fails with SERVICE_UNAVAILABLE. */
     available?(): boolean;
   };
@@ -126,6 +128,7 @@ export async function createSubgraphService<TContext extends BaseContext>(
         formatError: createErrorFormatter(logger, [TOO_MANY_SUBSCRIPTIONS]),
         context: (caller) => options.context({ ...caller, idempotencyKey: undefined }, metrics),
         eventContext: live.eventContext,
+        ...(live.eventExtensions ? { eventExtensions: live.eventExtensions } : {}),
         ...(live.available ? { available: live.available } : {}),
       })
     : undefined;

@@ -6,12 +6,16 @@ import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionRes
  * every event, so its DataLoaders would cache the first event's rows for the subscription's whole life (stale
  * data, growing memory); a context per event loads each event fresh, like a new request.
  *
+ * `eventExtensions(payload)`, when given, adds to each result's `extensions` (e.g. when the event happened, so
+ * the gateway can measure delivery latency from the commit).
+ *
  * The returned iterator's `return()` ends the source at once, even while it waits for its next event (an async
  * generator would queue it behind that wait), so a completed subscription is released immediately.
  */
 export async function subscribeWithEventContext<TContext>(
   args: ExecutionArgs,
   eventContext: (context: TContext, payload: unknown) => TContext,
+  eventExtensions?: (payload: unknown) => Record<string, unknown> | undefined,
 ): Promise<AsyncGenerator<ExecutionResult, void, void> | ExecutionResult> {
   const stream = await createSourceEventStream(args);
   if (!isAsyncIterable(stream)) return stream;
@@ -27,7 +31,11 @@ export async function subscribeWithEventContext<TContext>(
         rootValue: event.value,
         contextValue: eventContext(context, event.value),
       });
-      return { done: false, value: result };
+      const extensions = eventExtensions?.(event.value);
+      return {
+        done: false,
+        value: extensions ? { ...result, extensions: { ...result.extensions, ...extensions } } : result,
+      };
     },
     async return() {
       await source.return?.();

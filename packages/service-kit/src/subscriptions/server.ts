@@ -47,6 +47,8 @@ export interface SubscriptionServerOptions<TContext> {
   context(caller: ConnectionCaller & { logger: Logger }): TContext;
   /** The context one event is executed with (fresh loaders per event; see subscribeWithEventContext). */
   eventContext(context: TContext, payload: unknown): TContext;
+  /** Extensions added to one event's result (see subscribeWithEventContext). */
+  eventExtensions?(payload: unknown): Record<string, unknown> | undefined;
   /** False while the service cannot deliver events: a subscribe then fails with SERVICE_UNAVAILABLE. */
   available?(): boolean;
   /** The only path upgraded; default `/graphql`. */
@@ -202,7 +204,7 @@ export function createSubscriptionServer<TContext>(
           return [coded('Internal server error', ErrorCode.INTERNAL_SERVER_ERROR)];
         }
       },
-      subscribe: (args) => subscribeWithEventContext(args, options.eventContext),
+      subscribe: (args) => subscribeWithEventContext(args, options.eventContext, options.eventExtensions),
       onOperation(ctx, id, payload, _args, result) {
         // A refusal at subscribe time (NOT_FOUND, FORBIDDEN) is a single result, not a running subscription.
         if (!(Symbol.asyncIterator in result)) return;

@@ -8,6 +8,8 @@ export interface OrderChange {
   kind: 'placed' | 'statusChanged';
   orderId: string;
   userId: string;
+  /** When the change was committed (the event's `occurredAt`, ISO-8601). */
+  occurredAt: string;
 }
 
 /** Which changes one subscription wants. */
@@ -27,15 +29,27 @@ export type Audience =
 export interface OrderUpdate {
   order: OrderRow;
   loaders: OrdersContext['loaders'];
+  /** When the change was committed (ISO-8601). */
+  occurredAt: string;
 }
 
 /** The changes a catalogued event stands for (order.cancelled always comes with its order.statusChanged). */
 export function changeOf(event: AnyEvent): OrderChange | null {
   switch (event.type) {
     case 'order.placed':
-      return { kind: 'placed', orderId: event.payload.orderId, userId: event.payload.userId };
+      return {
+        kind: 'placed',
+        orderId: event.payload.orderId,
+        userId: event.payload.userId,
+        occurredAt: event.occurredAt,
+      };
     case 'order.statusChanged':
-      return { kind: 'statusChanged', orderId: event.payload.orderId, userId: event.payload.userId };
+      return {
+        kind: 'statusChanged',
+        orderId: event.payload.orderId,
+        userId: event.payload.userId,
+        occurredAt: event.occurredAt,
+      };
     default:
       return null;
   }
@@ -93,7 +107,7 @@ export function createOrderUpdates({
     if (!order) return;
     // Who is listening now (someone may have left while the order loaded); matched on the stored owner.
     for (const subscriber of audienceOf({ ...change, userId: order.userId }))
-      subscriber.push({ order, loaders });
+      subscriber.push({ order, loaders, occurredAt: change.occurredAt });
   }
 
   return {
