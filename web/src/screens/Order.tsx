@@ -1,0 +1,85 @@
+import { useQuery } from '@apollo/client/react';
+import { ErrorMessage, Loading } from '../components/ErrorMessage.tsx';
+import { Link } from '../components/Link.tsx';
+import { cancellable, OrderStatus } from '../components/OrderStatus.tsx';
+import { formatDate, formatMoney } from '../format/money.ts';
+import { OrderPageDocument } from '../generated/graphql.ts';
+import { paths } from '../routing/routes.ts';
+import { CancelOrder } from './CancelOrder.tsx';
+
+/** One order: its items with their subtotals, the total, and who placed it (from the users service). */
+export function Order({ id }: { id: string }) {
+  const { data, error, refetch } = useQuery(OrderPageDocument, { variables: { id } });
+  const order = data?.order;
+
+  return (
+    <main className="page">
+      <p>
+        <Link to={paths.orders}>← My orders</Link>
+      </p>
+      <h1>Order</h1>
+      {error && (
+        <ErrorMessage title="The order could not be loaded." error={error} retry={() => void refetch()} />
+      )}
+      {!data && !error && <Loading what="the order" />}
+      {data && order === null && !error && <p>There is no such order.</p>}
+      {order && (
+        <>
+          <dl className="facts">
+            <dt>Status</dt>
+            <dd aria-live="polite" data-testid="order-status">
+              <OrderStatus status={order.status} />
+            </dd>
+            <dt>Placed</dt>
+            <dd>{formatDate(order.createdAt)}</dd>
+            <dt>Customer</dt>
+            <dd>
+              {order.user.name}
+              {order.user.email && <> ({order.user.email})</>}
+            </dd>
+          </dl>
+          <table>
+            <caption className="visually-hidden">Items of the order</caption>
+            <thead>
+              <tr>
+                <th scope="col">SKU</th>
+                <th scope="col">Product</th>
+                <th scope="col" className="number">
+                  Quantity
+                </th>
+                <th scope="col" className="number">
+                  Unit price
+                </th>
+                <th scope="col" className="number">
+                  Subtotal
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {order.items.map((item, index) => (
+                <tr key={index}>
+                  <td>{item.sku}</td>
+                  <td>{item.name}</td>
+                  <td className="number">{item.quantity}</td>
+                  <td className="number">{formatMoney(item.unitPrice)}</td>
+                  <td className="number">{formatMoney(item.subtotal)}</td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row" colSpan={4}>
+                  Total
+                </th>
+                <td className="number" data-testid="order-total">
+                  {formatMoney(order.total)}
+                </td>
+              </tr>
+            </tfoot>
+          </table>
+          {cancellable(order.status) && <CancelOrder orderId={order.id} />}
+        </>
+      )}
+    </main>
+  );
+}
