@@ -11,7 +11,7 @@ interface Manifest {
 }
 
 /** The names of the operations in `operationsDir`'s `.graphql` files. */
-function operationNames(operationsDir: string): string[] {
+export function operationNames(operationsDir: string): string[] {
   return globSync('**/*.graphql', { cwd: operationsDir }).flatMap((file) =>
     parse(readFileSync(join(operationsDir, file), 'utf8')).definitions.flatMap((definition) =>
       definition.kind === Kind.OPERATION_DEFINITION && definition.name ? [definition.name.value] : [],

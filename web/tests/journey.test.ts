@@ -249,6 +249,7 @@ describe('an admin', () => {
     const customer = await openApp('/admin');
     await logIn(customer.page, 'grace@example.com');
     await customer.page.getByRole('heading', { name: 'Admins only' }).waitFor();
+    await checkScreen(customer.page, 'admins-only');
     await customer.context.close();
   });
 });
