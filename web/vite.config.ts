@@ -18,7 +18,7 @@ export default defineConfig(() => {
       }),
     ],
     // The gateway's CORS allow-list names http://localhost:3000 and http://127.0.0.1:3000 in development.
-    server: { port: env.WEB_PORT, strictPort: true, host: 'localhost' },
+    server: { port: env.WEB_PORT, strictPort: true, host: '127.0.0.1' },
     build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, reportCompressedSize: false },
   };
 });
