@@ -1,11 +1,7 @@
 import { commonEnv, parseEnv, port } from '@supergraph/service-kit/env';
 import { z } from 'zod';
 
-const gatewayUrl = z
-  .url({ protocol: /^https?$/ })
-  .describe(
-    'The gateway URL browsers call (`…/graphql`), written into the page; its origin is the only one the page may connect to (Content-Security-Policy).',
-  );
+const gatewayUrl = z.url({ protocol: /^https?$/ }).default('http://localhost:4000/graphql');
 
 /** The static server of the built app (`npm run serve -w @supergraph/web`, compose, Kubernetes). */
 export const webEnvSchema = z.object({
@@ -13,7 +9,9 @@ export const webEnvSchema = z.object({
   LOG_LEVEL: commonEnv.LOG_LEVEL,
   HOST: commonEnv.HOST,
   PORT: port(3000).describe('Port the app is served on.'),
-  GATEWAY_URL: gatewayUrl.default('http://localhost:4000/graphql'),
+  GATEWAY_URL: gatewayUrl.describe(
+    'The gateway URL browsers call (`…/graphql`), written into the page; its origin is the only one the page may connect to besides its own (Content-Security-Policy).',
+  ),
 });
 
 export type WebEnv = z.infer<typeof webEnvSchema>;
@@ -25,7 +23,9 @@ export const loadEnv = (source: Record<string, string | undefined>): WebEnv =>
 /** The Vite dev server (`npm run dev -w @supergraph/web`, started by `npm start`). */
 export const devEnvSchema = z.object({
   WEB_PORT: port(3000).describe('`npm start` and the dev server: port of the web app (Vite).'),
-  GATEWAY_URL: gatewayUrl.default('http://localhost:4000/graphql'),
+  GATEWAY_URL: gatewayUrl.describe(
+    'The dev server: the gateway URL written into the page (`npm start` sets it to its gateway).',
+  ),
 });
 
 export const loadDevEnv = (source: Record<string, string | undefined>) =>
