@@ -185,6 +185,22 @@ export const routerEnvSchema = z.object({
     .min(1_024)
     .default(100 * 1024)
     .describe('Largest request body accepted, in bytes (PAYLOAD_TOO_LARGE, HTTP 413).'),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .describe(
+      'Subscriptions one WebSocket connection may hold at once; one more is refused with TOO_MANY_SUBSCRIPTIONS (docs/subscriptions.md).',
+    ),
+  MAX_SUBSCRIPTIONS_PER_USER: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(50)
+    .describe(
+      'Subscriptions one user may hold at once on one gateway replica, over every connection and transport (TOO_MANY_SUBSCRIPTIONS).',
+    ),
   RATE_LIMIT_POINTS: z.coerce
     .number()
     .int()

@@ -5,6 +5,7 @@ import type { RouterEnv } from './env.ts';
 import { LimitCode, limitCodeOf } from './limits.ts';
 import { SUBGRAPH_UNAVAILABLE } from './signed-data-source.ts';
 import { UNAUTHORIZED_FIELD_OR_TYPE } from './authorization/filter.ts';
+import { SubscriptionCode } from './subscriptions/codes.ts';
 
 /**
  * The kit's formatter (known codes pass, anything else is masked and logged; SUBGRAPH_UNAVAILABLE tells the
@@ -17,6 +18,7 @@ export function createGatewayErrorFormatter(env: RouterEnv, logger: Logger) {
     ...Object.values(LimitCode),
     SUBGRAPH_UNAVAILABLE,
     UNAUTHORIZED_FIELD_OR_TYPE,
+    ...Object.values(SubscriptionCode),
   ]);
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     // Apollo raises an APQ hash mismatch (a client error, HTTP 400) without a code: give it one.

@@ -22,10 +22,13 @@ try {
   process.exit(1);
 }
 const http = await listen(router.app, env.PORT, env.HOST);
+router.attach(http.server);
 const metricsHttp = await listen(router.metricsApp, env.METRICS_PORT, env.HOST);
 logger.info({ url: `${http.url}/graphql`, metrics: `${metricsHttp.url}/metrics` }, 'gateway ready');
 
 onShutdownSignal(logger, async () => {
+  // Subscriptions first, with a retryable close: the HTTP server would otherwise wait for their streams.
+  await router.drainSubscriptions();
   // Long enough for a request that started just before the signal to reach its own deadline.
   await http.close(env.REQUEST_TIMEOUT_MS + 1_000);
   await metricsHttp.close(1_000);

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import type { RequestHandler } from 'express';
+import type { GraphQLFormattedError } from 'graphql';
 import type { RouterEnv } from './env.ts';
 
 /** The codes a client sees when an operation is refused for its shape; documented in docs/operations.md. */
@@ -42,6 +43,24 @@ export function armorProtection(env: RouterEnv) {
  * left for Apollo to report as GRAPHQL_PARSE_FAILED.
  */
 export function tokenLimit(maxTokens: number): RequestHandler {
+  const check = createTokenCheck(maxTokens);
+  return (req, res, next) => {
+    const body: unknown = req.body;
+    const query =
+      body && typeof body === 'object' && 'query' in body
+        ? body.query
+        : (req.query as Record<string, unknown>)['query'];
+    const refusal = check(query);
+    if (!refusal) return next();
+    res.status(400).json({ errors: [refusal] });
+  };
+}
+
+/**
+ * The token limit's verdict on an operation's text: the error to refuse it with, or undefined. Also what
+ * subscriptions over WebSocket (which never pass the HTTP screens) are checked with.
+ */
+export function createTokenCheck(maxTokens: number): (query: unknown) => GraphQLFormattedError | undefined {
   // Clients repeat the same few documents: remember the ones already counted as within the limit, so the
   // common case costs a map lookup instead of a second full lexing pass (Apollo parses the document too).
   const withinLimit = new Set<string>();
@@ -50,13 +69,8 @@ export function tokenLimit(maxTokens: number): RequestHandler {
     if (withinLimit.size >= 1_000) withinLimit.delete(withinLimit.values().next().value!);
     withinLimit.add(query);
   };
-  return (req, res, next) => {
-    const body: unknown = req.body;
-    const query =
-      body && typeof body === 'object' && 'query' in body
-        ? body.query
-        : (req.query as Record<string, unknown>)['query'];
-    if (typeof query !== 'string' || withinLimit.has(query)) return next();
+  return (query) => {
+    if (typeof query !== 'string' || withinLimit.has(query)) return undefined;
     let exceeded = false;
     try {
       new MaxTokensParserWLexer(query, { n: maxTokens, onReject: [() => (exceeded = true)] }).parseDocument();
@@ -65,16 +79,12 @@ export function tokenLimit(maxTokens: number): RequestHandler {
     }
     if (!exceeded) {
       remember(query);
-      return next();
+      return undefined;
     }
-    res.status(400).json({
-      errors: [
-        {
-          message: `The operation has more than ${maxTokens} tokens; split it or use fewer fields.`,
-          extensions: { code: LimitCode.tokens },
-        },
-      ],
-    });
+    return {
+      message: `The operation has more than ${maxTokens} tokens; split it or use fewer fields.`,
+      extensions: { code: LimitCode.tokens },
+    };
   };
 }
 

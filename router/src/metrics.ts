@@ -1,4 +1,4 @@
-import { DURATION_BUCKETS } from '@supergraph/service-kit/metrics';
+import { boundedLabel, DURATION_BUCKETS, operationLabelOf } from '@supergraph/service-kit/metrics';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { FetchObserver, FetchOutcome } from './subgraph-fetch.ts';
 import type { SubgraphHealth, SubgraphState } from './subgraph-health.ts';
@@ -72,6 +72,64 @@ export function createGatewayMetrics(
       for (const outcome of OUTCOMES) fetchDuration.remove({ subgraph, outcome });
       for (const state of STATES) transitions.remove({ subgraph, state });
       retries.remove({ subgraph });
+    },
+  };
+}
+
+/** What the subscriptions module reports; the operation label is bounded (operationLabelOf, boundedLabel). */
+export interface SubscriptionMetrics {
+  started(operation: string, transport: 'ws' | 'sse'): void;
+  ended(operation: string, transport: 'ws' | 'sse', reason: string): void;
+  /** An event delivered to a client, `seconds` after it occurred at its subgraph (or was received from it). */
+  delivered(operation: string, seconds: number): void;
+}
+
+/** Operation names are chosen by clients: past this many distinct ones, the label is `other`. */
+const SUBSCRIPTION_OPERATIONS = 100;
+
+export function createSubscriptionMetrics(registry: Registry): SubscriptionMetrics {
+  const label = boundedLabel(SUBSCRIPTION_OPERATIONS);
+  const operationOf = (name: string) => label(operationLabelOf(name === '' ? null : name));
+  const active = new Gauge({
+    name: 'graphql_subscriptions_active',
+    help: 'Subscriptions running now, by operation name and transport (ws: graphql-ws, sse: graphql-sse).',
+    labelNames: ['operation', 'transport'],
+    registers: [registry],
+  });
+  const ends = new Counter({
+    name: 'graphql_subscriptions_ended_total',
+    help:
+      'Subscriptions that ended, by operation and why: complete (the client or the subgraph completed it), interrupted ' +
+      '(the subgraph stream dropped), schemaReload, tokenExpired, shuttingDown, error (refused by the subgraph).',
+    labelNames: ['operation', 'transport', 'reason'],
+    registers: [registry],
+  });
+  const events = new Counter({
+    name: 'graphql_subscription_events_total',
+    help: 'Subscription events sent to clients, by operation.',
+    labelNames: ['operation'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'graphql_subscription_delivery_seconds',
+    help: "From an event's occurredAt at its subgraph (the payload's extensions; else its receipt at the gateway) to its result being sent to the client.",
+    labelNames: ['operation'],
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  return {
+    started(operation, transport) {
+      active.inc({ operation: operationOf(operation), transport });
+    },
+    ended(operation, transport, reason) {
+      const labels = { operation: operationOf(operation), transport };
+      active.dec(labels);
+      ends.inc({ ...labels, reason });
+    },
+    delivered(operation, seconds) {
+      const labels = { operation: operationOf(operation) };
+      events.inc(labels);
+      latency.observe(labels, seconds);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { RequestListener } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
@@ -16,7 +16,7 @@ import { createDeferSupport } from './defer/index.ts';
 import { landingPage } from './landing-page.ts';
 import { costLimitPlugin } from './cost.ts';
 import { armorProtection, tokenLimit } from './limits.ts';
-import { createGatewayMetrics } from './metrics.ts';
+import { createGatewayMetrics, createSubscriptionMetrics } from './metrics.ts';
 import type { DedupStats } from './inflight-dedup.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import {
@@ -32,6 +32,7 @@ import { createSubgraphRouting } from './subgraph-routing.ts';
 import { readSupergraph } from './supergraph.ts';
 import { watchedSupergraph } from './supergraph-watch.ts';
 import { trustedDocumentsFor } from './trusted-documents/setup.ts';
+import { createSubscriptions, type Subscriptions } from './subscriptions/index.ts';
 
 export type RouterApp = ReturnType<typeof createGraphQLApp>;
 
@@ -42,6 +43,15 @@ export interface Router {
   start(): Promise<void>;
   /** Stops Apollo, the gateway and the rate limiter. Close the HTTP server first so in-flight requests finish. */
   stop(): Promise<void>;
+  /** Serves subscriptions over WebSocket (graphql-ws) on the server's upgrades to `/graphql`; call after listening. */
+  attach(server: Server): void;
+  /**
+   * Ends every subscription with a retryable close and refuses new ones: call first on shutdown, before closing
+   * the HTTP server (which would otherwise wait for the open streams).
+   */
+  drainSubscriptions(): Promise<void>;
+  /** The subscriptions running now. */
+  readonly subscriptions: Pick<Subscriptions, 'active'>;
   /** Each subgraph's state (up, down, breaker open), as `/health/ready` reports it. */
   readonly health: SubgraphHealth;
   /** The gateway's Prometheus metrics. */
@@ -77,12 +87,14 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
     onRetired: (name) => gatewayMetrics.forget(name),
   });
   // A request's token is parsed and verified once, for the rate limiter, the response cache and the context.
-  const scopes = createRequestScopes(createAccessTokenVerifier(env.JWT_SECRET));
+  const verifyAccessToken = createAccessTokenVerifier(env.JWT_SECRET);
+  const scopes = createRequestScopes(verifyAccessToken);
+  const signInternalToken = createInternalTokenSigner(env.INTERNAL_SECRET);
   const armor = armorProtection(env);
   const formatError = createGatewayErrorFormatter(env, logger);
   const context = createContextBuilder({
     scopes,
-    signInternalToken: createInternalTokenSigner(env.INTERNAL_SECRET),
+    signInternalToken,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
   });
   // The seam of trusted documents (TRUSTED_DOCUMENTS): its manifest is watched with the supergraph, compiled
@@ -100,6 +112,31 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
   });
   // @defer: a seam around the gateway, its data sources and Apollo's response body (docs/defer.md).
   const defer = createDeferSupport({ formatError });
+  let apollo: ApolloServer<RouterContext> | undefined;
+  // Subscriptions (docs/subscriptions.md): planned with @defer's planner, run through Apollo's pipeline.
+  const subscriptions = createSubscriptions({
+    logger: logger.child({ component: 'subscriptions' }),
+    maxPerConnection: env.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    maxPerUser: env.MAX_SUBSCRIPTIONS_PER_USER,
+    maxTokens: env.MAX_TOKENS,
+    maxPayloadBytes: env.MAX_BODY_BYTES,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    validationRules: armor.validationRules,
+    authorization,
+    trusted,
+    planning: () => defer.planning(),
+    serviceMap: () => routing.serviceMap(),
+    subgraphUrl: (name) => routing.urls[name],
+    breakerOpen: (name) => health.state(name) === 'open',
+    verifyAccessToken,
+    signInternalToken,
+    formatError,
+    metrics: createSubscriptionMetrics(metrics.registry),
+    apollo: () => {
+      if (!apollo) throw new Error('The router has not started.');
+      return apollo;
+    },
+  });
   const gateway = createEnforcingGateway({
     supergraphSdl: env.SUPERGRAPH_WATCH
       ? watchedSupergraph(env.SUPERGRAPH_PATH, logger, { companion: trusted?.companion })
@@ -131,7 +168,6 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
     if (serving) logger.info({ subgraphs: routing.urls }, 'gateway routes to these subgraphs');
   });
 
-  let apollo: ApolloServer<RouterContext> | undefined;
   let rateLimiter: ReturnType<typeof createRateLimiter> | undefined;
   let responseCache: ResponseCache | undefined;
   let app: RouterApp | undefined;
@@ -162,7 +198,8 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
             });
       apollo = new ApolloServer<RouterContext>({
         // Authorization outside @defer: the deferred planner sees only what the caller may read.
-        gateway: authorization.gateway(defer.gateway(gateway)),
+        // Subscriptions outside authorization: they apply its decision to every event themselves.
+        gateway: subscriptions.gateway(authorization.gateway(defer.gateway(gateway))),
         logger: logger.child({ component: 'apollo-server' }),
         formatError,
         // Shutdown is ours (onShutdownSignal): Apollo's own handler re-raises SIGTERM and cuts it short.
@@ -224,6 +261,7 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
           ...(trusted ? [trusted.screen] : []),
           ...(responseCache ? [responseCache.front] : []),
           tokenLimit(env.MAX_TOKENS),
+          subscriptions.sse,
         ],
         context,
         readiness: async () => {
@@ -246,8 +284,12 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
         'gateway loaded the supergraph',
       );
     },
+    attach: (server) => subscriptions.attach(server),
+    drainSubscriptions: () => subscriptions.drain(),
+    subscriptions,
     async stop() {
       serving = false;
+      await subscriptions.drain();
       await apollo?.stop();
       await rateLimiter?.close();
       await responseCache?.close();

@@ -11,6 +11,9 @@ import { z } from 'zod';
  * retyped or made required) is a new version: consumers learn to read it first, then producers start to
  * write it. A consumer dead-letters a version it does not know rather than guess.
  */
+/** Where an order is in its life (the orders service's `OrderStatus`). */
+export const ORDER_STATUSES = ['PENDING', 'PAID', 'SHIPPED', 'CANCELLED'] as const;
+
 export const EVENTS = {
   'user.registered': {
     version: 1,
@@ -51,6 +54,18 @@ export const EVENTS = {
       orderId: z.uuid(),
       userId: z.uuid(),
       reason: z.enum(['REQUESTED', 'USER_DELETED']),
+    }),
+  },
+  'order.statusChanged': {
+    version: 1,
+    producer: 'orders',
+    description:
+      'An order moved from one status to another (paid, shipped or cancelled, by anyone or by a deletion). Written with every status change, next to order.cancelled for a cancellation.',
+    payload: z.object({
+      orderId: z.uuid(),
+      userId: z.uuid(),
+      from: z.enum(ORDER_STATUSES),
+      to: z.enum(ORDER_STATUSES),
     }),
   },
 } as const;

@@ -1,6 +1,7 @@
 export {
   EVENTS,
   EVENT_TYPES,
+  ORDER_STATUSES,
   InvalidEventError,
   createEvent,
   parseEvent,

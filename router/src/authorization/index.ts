@@ -40,7 +40,27 @@ export interface Authorization {
    * documents' fast path runs stored plans only then, and leaves every other request to the filtering path.
    */
   permits(request: DecisionRequest, identity: Identity): boolean;
+  /**
+   * What of the operation the caller may run, as the gateway's executor applies it: all of it; a filtered
+   * document, whose every result is completed by `complete` (the removed fields' nulls and errors); or
+   * nothing, with the result to answer. subscriptions/ applies it to each event.
+   */
+  screen(request: DecisionRequest, identity: Identity): Screened;
 }
+
+export type Screened =
+  | { kind: 'all' }
+  | {
+      kind: 'filtered';
+      document: DocumentNode;
+      operation: OperationDefinitionNode;
+      source: string;
+      queryHash: string;
+      complete<T extends { data?: Record<string, unknown> | null; errors?: readonly GraphQLError[] }>(
+        result: T,
+      ): T & { errors: GraphQLError[] };
+    }
+  | { kind: 'refused'; result: { data?: Record<string, unknown> | null; errors: GraphQLError[] } };
 
 /**
  * Declarative authorization (docs/authorization.md): the supergraph's @authenticated, @requiresScopes and
@@ -74,12 +94,37 @@ export function createAuthorization(options: { mode: AuthorizationMode }): Autho
     return decision;
   };
 
+  const screen = (request: DecisionRequest, identity: Identity): Screened => {
+    if (requirements.fields.size === 0 && requirements.types.size === 0) return { kind: 'all' };
+    const decision = decisionFor(request, identity);
+    if (!decision.document) return { kind: 'all' };
+    if (options.mode === 'reject') return { kind: 'refused', result: { errors: decision.errors } };
+    // Nothing left to execute: no subgraph is asked.
+    if (decision.empty) {
+      return { kind: 'refused', result: { data: fillRemoved({}, decision.tree), errors: decision.errors } };
+    }
+    const filtered = decision.document;
+    const source = print(filtered);
+    return {
+      kind: 'filtered',
+      document: filtered,
+      operation: filtered.definitions[0] as OperationDefinitionNode,
+      source,
+      // Apollo's plan cache is keyed by this: the filtered operation has its own plan.
+      queryHash: createHash('sha256').update(source).digest('hex'),
+      // The tree is shared by every request with this decision: filling never changes it, only the data.
+      complete: (result) => ({
+        ...result,
+        data: fillRemoved(result.data, decision.tree),
+        errors: [...decision.errors, ...(result.errors ?? [])],
+      }),
+    };
+  };
+
   const authorizing =
     (executor: GatewayExecutor): GatewayExecutor =>
     async (requestContext) => {
-      if (requirements.fields.size === 0 && requirements.types.size === 0) return executor(requestContext);
-      const identity = (requestContext.context as RouterContext).identity;
-      const decision = decisionFor(
+      const screened = screen(
         {
           schema: requestContext.schema,
           document: requestContext.document,
@@ -87,25 +132,13 @@ export function createAuthorization(options: { mode: AuthorizationMode }): Autho
           queryHash: requestContext.queryHash,
           variables: requestContext.request.variables,
         },
-        identity,
+        (requestContext.context as RouterContext).identity,
       );
-      if (!decision.document) return executor(requestContext);
-      if (options.mode === 'reject') return { errors: decision.errors };
-      // Nothing left to execute: no subgraph is asked.
-      if (decision.empty) return { data: fillRemoved({}, decision.tree), errors: decision.errors };
-      const filtered = decision.document;
-      const source = print(filtered);
-      const result = await executor({
-        ...requestContext,
-        document: filtered,
-        operation: filtered.definitions[0] as typeof requestContext.operation,
-        source,
-        // Apollo's plan cache is keyed by this: the filtered operation has its own plan.
-        queryHash: createHash('sha256').update(source).digest('hex'),
-      });
-      const errors: GraphQLError[] = [...decision.errors, ...((result.errors ?? []) as GraphQLError[])];
-      // The tree is shared by every request with this decision: filling never changes it, only the data.
-      return { ...result, data: fillRemoved(result.data, decision.tree), errors };
+      if (screened.kind === 'all') return executor(requestContext);
+      if (screened.kind === 'refused') return screened.result;
+      const { document, operation, source, queryHash } = screened;
+      const result = await executor({ ...requestContext, document, operation, source, queryHash });
+      return screened.complete({ ...result, errors: result.errors as GraphQLError[] | undefined });
     };
 
   return {
@@ -131,6 +164,7 @@ export function createAuthorization(options: { mode: AuthorizationMode }): Autho
             `@policy "${name}" is used in the supergraph but no policy function decides it (router/src/authorization/policies.ts)`,
         );
     },
+    screen,
     permits(request, identity) {
       if (requirements.fields.size === 0 && requirements.types.size === 0) return true;
       return decisionFor(request, identity).document === undefined;

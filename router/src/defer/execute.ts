@@ -13,7 +13,13 @@ import {
   type PlanNode,
 } from '@apollo/query-planner';
 import type { GatewayExecutionResult, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import { GraphQLError, Kind, OperationTypeNode, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  OperationTypeNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
 import { graphqlJs } from './graphql-js.ts';
 import type { ApolloResultShaping } from '../result-shaping/install.ts';
 import { captureFor, ensureCapturing } from './capture.ts';
@@ -262,12 +268,12 @@ const isPrefix = (prefix: ResponsePath, path: readonly (string | number)[] | und
   !!path && prefix.length <= path.length && prefix.every((step, index) => path[index] === step);
 
 /**
- * A deferred part's plan starts from the data of the part it is nested in: a first fetch to this pseudo
- * subgraph hands that data to Apollo's executor, which merges it into the part's own tree (by reference:
+ * A deferred part's plan starts from the data of the part it is nested in (and a subscription event's from
+ * the event the owning subgraph sent): a first fetch to this pseudo subgraph hands that data to Apollo's executor, which merges it into the part's own tree (by reference:
  * nothing is copied) before the part's own fetches read their entity keys from it.
  */
-const REPLAY_SERVICE = '__defer_replay__';
-const REPLAY_FETCH: FetchNode = {
+export const REPLAY_SERVICE = '__defer_replay__';
+export const REPLAY_FETCH: FetchNode = {
   kind: 'Fetch',
   serviceName: REPLAY_SERVICE,
   operation: '{__typename}',
@@ -276,8 +282,8 @@ const REPLAY_FETCH: FetchNode = {
   variableUsages: [],
 };
 
-function replayOf(data: ResultMap): GraphQLDataSource {
-  return { process: async () => ({ data }) };
+export function replayOf(data: ResultMap, errors?: readonly GraphQLFormattedError[]): GraphQLDataSource {
+  return { process: async () => ({ data, ...(errors ? { errors: [...errors] } : {}) }) };
 }
 
 /** Introspection inside an operation with @defer is answered the way Apollo's executor answers it. */

@@ -17,6 +17,13 @@ export interface DeferSupport {
   remember<T extends GraphQLDataSource>(name: string, dataSource: T): T;
   /** Turns a deferred request's answer into Apollo Server's incremental body; listed before the response cache. */
   plugin: ApolloServerPlugin<RouterContext>;
+  /**
+   * The planner and schemas of the supergraph served now, built on first use after each (re)load; shared with
+   * subscriptions/, whose plans (a subscription fetch, then the rest) it builds too. Undefined before a load.
+   */
+  planning(): DeferPlanning | undefined;
+  /** The data source of each subgraph, as Apollo's executor has them. */
+  readonly serviceMap: ServiceMap;
 }
 
 export interface DeferSupportOptions {
@@ -148,5 +155,7 @@ export function createDeferSupport({ formatError }: DeferSupportOptions): DeferS
       return dataSource;
     },
     plugin: { requestDidStart: () => Promise.resolve(listener) },
+    planning: planningNow,
+    serviceMap,
   };
 }

@@ -10,7 +10,8 @@ import { compileManifest, servedSchemaOf, type CompiledManifest, type Screening 
 import type { createFastPath } from './fast-path.ts';
 import { readManifest, type ManifestOperation } from './manifest-file.ts';
 import { createTrustedDocumentMetrics, type Refusal } from './metrics.ts';
-import { askedBy } from './request.ts';
+import { askedBy, askedIn, type Fields } from './request.ts';
+import type { GraphQLFormattedError } from 'graphql';
 
 export const NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST';
 
@@ -37,6 +38,11 @@ export interface TrustedDocuments {
   load(): Promise<void>;
   /** The gateway serves `coreSupergraphSdl` now: the manifest compiled for it is served. Returns the problems. */
   served(coreSupergraphSdl: string): string[];
+  /**
+   * The screen for an operation that does not come as an HTTP request (a WebSocket or SSE subscribe): the
+   * text to run (a manifest operation's by its id), or the refusal the screen would answer.
+   */
+  admit(fields: Fields): { query: string | undefined } | { refusal: GraphQLFormattedError };
 }
 
 const digestOf = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -84,6 +90,11 @@ export function createTrustedDocuments(options: TrustedDocumentsOptions): Truste
     );
   };
 
+  const unknownIdMessage = (id: string) =>
+    `No trusted document has the id ${id.slice(0, 80)}: this gateway executes only the operations of its manifest.`;
+  const FREE_TEXT_MESSAGE =
+    'This gateway executes only trusted documents: send the operation by its id (extensions.persistedQuery.sha256Hash or documentId), not its text.';
+
   const screen: RequestHandler = (req, res, next) => {
     const asked = askedBy(req);
     if (asked.kind === 'none') return next();
@@ -112,12 +123,7 @@ export function createTrustedDocuments(options: TrustedDocumentsOptions): Truste
         return;
       }
       if (!op && asked.query === undefined) {
-        if (mode === 'enforce')
-          return refuse(
-            res,
-            'unknown-id',
-            `No trusted document has the id ${asked.id.slice(0, 80)}: this gateway executes only the operations of its manifest.`,
-          );
+        if (mode === 'enforce') return refuse(res, 'unknown-id', unknownIdMessage(asked.id));
         noteUnknown('id', asked.id);
         if (asked.via === 'persistedQuery') return next(); // Apollo's APQ: not found, then registration
         res.status(400).json({
@@ -127,12 +133,7 @@ export function createTrustedDocuments(options: TrustedDocumentsOptions): Truste
       }
     }
     // Free text, with or without an id it claims (APQ registration).
-    if (mode === 'enforce')
-      return refuse(
-        res,
-        'free-text',
-        'This gateway executes only trusted documents: send the operation by its id (extensions.persistedQuery.sha256Hash or documentId), not its text.',
-      );
+    if (mode === 'enforce') return refuse(res, 'free-text', FREE_TEXT_MESSAGE);
     const named = (req.body as { operationName?: unknown } | undefined)?.operationName;
     noteUnknown('text', typeof named === 'string' ? named : digestOf(asked.query ?? ''));
     next();
@@ -185,8 +186,38 @@ export function createTrustedDocuments(options: TrustedDocumentsOptions): Truste
     },
   };
 
+  const admit: TrustedDocuments['admit'] = (fields) => {
+    const asked = askedIn(fields);
+    const refusal = (reason: Refusal, message: string, code = NOT_IN_LIST) => {
+      metrics.refused(reason);
+      return { refusal: { message, extensions: { code } } };
+    };
+    if (asked.kind === 'none') return { query: undefined };
+    if (asked.kind === 'id') {
+      const op = serving?.compiled.get(asked.id);
+      if (op && (asked.query === undefined || asked.query === op.body)) {
+        metrics.executed(op.id, op.name, 'apollo');
+        return { query: op.body };
+      }
+      if (!op && asked.query === undefined) {
+        if (mode === 'enforce') return refusal('unknown-id', unknownIdMessage(asked.id));
+        noteUnknown('id', asked.id);
+        // Apollo's APQ answers PERSISTED_QUERY_NOT_FOUND, and the client registers it.
+        if (asked.via === 'persistedQuery') return { query: undefined };
+        return {
+          refusal: { message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } },
+        };
+      }
+    }
+    if (mode === 'enforce') return refusal('free-text', FREE_TEXT_MESSAGE);
+    const named = (fields as { operationName?: unknown }).operationName;
+    noteUnknown('text', typeof named === 'string' ? named : digestOf(asked.query ?? ''));
+    return { query: asked.query };
+  };
+
   return {
     screen,
+    admit,
     apqCache,
     companion: { path: options.manifestPath, prepare },
     async load() {

@@ -13,7 +13,11 @@ export type Asked =
 const SHA256_PREFIX = 'sha256:';
 
 export function askedBy(req: Request): Asked {
-  const fields = fieldsOf(req);
+  return askedIn(fieldsOf(req));
+}
+
+/** What a GraphQL request's fields ask to run (a WebSocket or SSE subscribe payload has the same fields). */
+export function askedIn(fields: Fields): Asked {
   const query = typeof fields.query === 'string' ? fields.query : undefined;
   if (typeof fields.documentId === 'string' && fields.documentId) {
     const id = fields.documentId.startsWith(SHA256_PREFIX)
@@ -27,7 +31,7 @@ export function askedBy(req: Request): Asked {
   return { kind: 'none' };
 }
 
-interface Fields {
+export interface Fields {
   query?: unknown;
   documentId?: unknown;
   extensions?: unknown;

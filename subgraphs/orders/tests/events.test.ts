@@ -69,20 +69,30 @@ describe('the outbox of the orders service', () => {
     });
   });
 
-  it('cancelOrder commits an order.cancelled event with reason REQUESTED', async () => {
+  it('cancelOrder commits order.cancelled (reason REQUESTED) and order.statusChanged with the cancellation', async () => {
     const customer = newCustomer();
     const orderId = await placedOrderId(customer);
 
     await h.call(CancelOrderDocument, { id: orderId }, customer);
 
     const events = await outboxOf(orderId);
-    expect(events.map((row) => row.event.type)).toEqual(['order.placed', 'order.cancelled']);
+    expect(events.map((row) => row.event.type)).toEqual([
+      'order.placed',
+      'order.cancelled',
+      'order.statusChanged',
+    ]);
     expect(events[1]!.event.payload).toEqual({ orderId, userId: customer.userId, reason: 'REQUESTED' });
+    expect(events[2]!.event.payload).toEqual({
+      orderId,
+      userId: customer.userId,
+      from: 'PENDING',
+      to: 'CANCELLED',
+    });
   });
 });
 
 describe('applying user.deleted', () => {
-  it('cancels the PENDING orders, marks every order of the user, and publishes order.cancelled for each cancelled one', async () => {
+  it('cancels the PENDING orders, marks every order of the user, and publishes order.cancelled and order.statusChanged for each cancelled one', async () => {
     const customer = newCustomer();
     const pending = await placedOrderId(customer);
     const paid = await placedOrderId(customer);
@@ -100,6 +110,12 @@ describe('applying user.deleted', () => {
         payload: { orderId: pending, userId: customer.userId, reason: 'USER_DELETED' },
       }),
     );
+    expect((await outboxOf(pending)).map((row) => row.event)).toContainEqual(
+      expect.objectContaining({
+        type: 'order.statusChanged',
+        payload: { orderId: pending, userId: customer.userId, from: 'PENDING', to: 'CANCELLED' },
+      }),
+    );
     expect((await outboxOf(paid)).map((row) => row.event.type)).toEqual(['order.placed']);
   });
 
@@ -114,6 +130,7 @@ describe('applying user.deleted', () => {
     expect((await outboxOf(pending)).map((row) => row.event.type)).toEqual([
       'order.placed',
       'order.cancelled',
+      'order.statusChanged',
     ]);
     expect(await h.database.db.$count(inbox, eq(inbox.eventId, event.id))).toBe(1);
   });

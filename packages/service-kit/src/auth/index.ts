@@ -12,4 +12,5 @@ export {
   createAccessTokenVerifier,
   createInternalTokenVerifier,
   createInternalTokenSigner,
+  accessTokenExpiry,
 } from './token-cache.ts';

@@ -5,3 +5,4 @@ export {
   type ServiceMetrics,
   type BatchObserver,
 } from './service-metrics.ts';
+export { boundedLabel, operationLabelOf } from './labels.ts';

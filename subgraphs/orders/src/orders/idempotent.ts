@@ -1,6 +1,7 @@
 import type { IdempotencyCodec } from '@supergraph/service-kit/db';
-import type { OrderRow } from '../db/schema.ts';
+import type { OrderRow, OrderStatus } from '../db/schema.ts';
 import type { CancelOutcome, PlaceOutcome } from './queries.ts';
+import type { StatusChange } from './status.ts';
 
 /** A stored order row back from its JSON (timestamps travel as ISO strings). */
 function orderFromJson(stored: unknown): OrderRow {
@@ -25,4 +26,13 @@ export const placeOrderCodec: IdempotencyCodec<PlaceOutcome> = {
 export const cancelOrderCodec: IdempotencyCodec<CancelOutcome> = {
   store: (outcome) => (outcome.kind === 'cancelled' ? outcome.order : undefined),
   replay: (stored) => ({ kind: 'cancelled', order: orderFromJson(stored) }),
+};
+
+/** setOrderStatus keeps the order as it changed it (and the status it came from); a refusal keeps no key. */
+export const setOrderStatusCodec: IdempotencyCodec<StatusChange> = {
+  store: (outcome) => (outcome.kind === 'changed' ? { order: outcome.order, from: outcome.from } : undefined),
+  replay: (stored) => {
+    const { order, from } = stored as { order: unknown; from: OrderStatus };
+    return { kind: 'changed', order: orderFromJson(order), from };
+  },
 };

@@ -5,6 +5,7 @@ import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { OrdersDb } from '../db/client.ts';
 import { orderItems, orders, outbox, type OrderRow, type OrderStatus } from '../db/schema.ts';
 import { knownUserStatusOf, lockUser } from './known-users.ts';
+import { changeOrderStatus } from './status.ts';
 import type { PlaceOrder } from './validation.ts';
 
 export type OrderPageKey = TimeKey;
@@ -139,30 +140,22 @@ export type CancelOutcome =
   | { kind: 'forbidden' }
   | { kind: 'not-cancellable'; status: OrderStatus };
 
-const CANCELLABLE: readonly OrderStatus[] = ['PENDING', 'PAID'];
-
 /**
- * Cancels under a row lock, so a concurrent status change cannot slip between the check and the write, and
- * records order.cancelled in the same transaction.
+ * Cancels an order the caller may change, with its order.cancelled and order.statusChanged events, through
+ * the one status-change path (see changeOrderStatus: a concurrent change cannot slip in between).
  */
-export function cancelOrder(
+export async function cancelOrder(
   db: OrdersDb,
   id: string,
   mayChange: (order: OrderRow) => boolean,
 ): Promise<CancelOutcome> {
-  return db.transaction(async (tx) => {
-    const [current] = await tx.select().from(orders).where(eq(orders.id, id)).for('update');
-    if (!current) return { kind: 'not-found' };
-    if (!mayChange(current)) return { kind: 'forbidden' };
-    if (!CANCELLABLE.includes(current.status)) return { kind: 'not-cancellable', status: current.status };
-    const [order] = await tx.update(orders).set({ status: 'CANCELLED' }).where(eq(orders.id, id)).returning();
-    await enqueueEvents(tx, outbox, [
-      createEvent('order.cancelled', order!.id, {
-        orderId: order!.id,
-        userId: order!.userId,
-        reason: 'REQUESTED',
-      }),
-    ]);
-    return { kind: 'cancelled', order: order! };
-  });
+  const outcome = await changeOrderStatus(db, id, 'CANCELLED', mayChange);
+  switch (outcome.kind) {
+    case 'changed':
+      return { kind: 'cancelled', order: outcome.order };
+    case 'not-allowed':
+      return { kind: 'not-cancellable', status: outcome.from };
+    default:
+      return outcome;
+  }
 }

@@ -1,12 +1,13 @@
-import { createEvent, enqueueEvents } from '@supergraph/events';
+import { enqueueEvents } from '@supergraph/events';
 import type { OrdersDb } from '../db/client.ts';
 import { outbox } from '../db/schema.ts';
 import { lockUser, recordUserDeleted } from './known-users.ts';
 import { cancelOrdersOfDeletedUser } from './queries.ts';
+import { statusChangeEvents } from './status.ts';
 
 /**
  * The user is gone: refuse their new orders from now on, cancel their PENDING ones (each with its
- * order.cancelled event) and mark every one as a deleted user's. Runs in the caller's transaction.
+ * order.cancelled and order.statusChanged events) and mark every one as a deleted user's. Runs in the caller's transaction.
  */
 export async function applyUserDeleted(tx: OrdersDb, userId: string, occurredAt: Date): Promise<void> {
   await lockUser(tx, userId);
@@ -15,8 +16,6 @@ export async function applyUserDeleted(tx: OrdersDb, userId: string, occurredAt:
   await enqueueEvents(
     tx,
     outbox,
-    cancelled.map((order) =>
-      createEvent('order.cancelled', order.id, { orderId: order.id, userId, reason: 'USER_DELETED' }),
-    ),
+    cancelled.flatMap((order) => statusChangeEvents(order, 'PENDING', 'CANCELLED', 'USER_DELETED')),
   );
 }

@@ -1,4 +1,4 @@
-import { canAccessOwnedBy, requireUser } from '@supergraph/service-kit/auth';
+import { canAccessOwnedBy, requireAdmin, requireUser } from '@supergraph/service-kit/auth';
 import { badUserInput, forbidden, notFound } from '@supergraph/service-kit/errors';
 import { mutationCall, runIdempotent } from '@supergraph/service-kit/db';
 import {
@@ -12,9 +12,10 @@ import {
 import type { OrdersContext } from '../../context.ts';
 import { idempotencyKeys, type OrderRow } from '../../db/schema.ts';
 import type { Resolvers } from '../../generated/resolvers-types.ts';
-import { cancelOrderCodec, placeOrderCodec } from '../../orders/idempotent.ts';
+import { cancelOrderCodec, placeOrderCodec, setOrderStatusCodec } from '../../orders/idempotent.ts';
 import { money } from './mappers.ts';
 import { cancelOrder, insertOrder, listOrders } from '../../orders/queries.ts';
+import { changeOrderStatus } from '../../orders/status.ts';
 import { parsePlaceOrderInput } from '../../orders/validation.ts';
 
 /** Loads an order the caller may see: null when it does not exist, FORBIDDEN when it is someone else's. */
@@ -86,6 +87,39 @@ export const orderResolvers: Resolvers = {
           throw badUserInput(
             `Only PENDING or PAID orders can be cancelled; this order is ${outcome.status}.`,
             'id',
+          );
+      }
+    },
+
+    setOrderStatus: async (
+      _parent,
+      { id, status },
+      { identity, db, loaders, logger, idempotencyKey },
+      info,
+    ) => {
+      // The gateway refuses non-admins (@requiresScopes); checked again here, as every subgraph does.
+      const caller = requireAdmin(identity);
+      if (!isUuid(id)) throw notFound(`No order has id ${id}.`);
+      const outcome = await runIdempotent(
+        db,
+        idempotencyKeys,
+        mutationCall(info, idempotencyKey, caller.userId, { id: normalizeId(id), status }),
+        (tx) => changeOrderStatus(tx, id, status),
+        setOrderStatusCodec,
+      );
+      switch (outcome.kind) {
+        case 'changed':
+          loaders.order.clear(id).prime(id, outcome.order);
+          logger.info({ orderId: id, from: outcome.from, to: status }, 'order status changed');
+          return outcome.order;
+        case 'not-found':
+          throw notFound(`No order has id ${id}.`);
+        case 'forbidden':
+          throw forbidden('Only administrators can change the status of an order.');
+        case 'not-allowed':
+          throw badUserInput(
+            `An order cannot move from ${outcome.from} to ${outcome.to}; the allowed moves are PENDING → PAID → SHIPPED and PENDING or PAID → CANCELLED.`,
+            'status',
           );
       }
     },
