@@ -131,8 +131,10 @@ describe('a customer', () => {
     await nav(page, 'My orders');
     await until(() => row.first().locator('td').nth(1).textContent(), 'Cancelled');
 
-    // The page talked to its own origin and the gateway, and sent the gateway ids only, never query text.
-    expect([...requests.origins].sort()).toEqual([app.appUrl, new URL(app.stack.gatewayUrl).origin].sort());
+    // The page talked to its own origin and the gateway (HTTP, and WebSocket for the live updates), and sent
+    // the gateway ids only, never query text.
+    const gateway = new URL(app.stack.gatewayUrl).host;
+    expect([...requests.origins].sort()).toEqual([app.appUrl, `http://${gateway}`, `ws://${gateway}`].sort());
     expect(requests.gatewayBodies.length).toBeGreaterThan(5);
     for (const body of requests.gatewayBodies) {
       expect(body).toMatchObject({
@@ -226,6 +228,49 @@ describe('a customer', () => {
     await logIn(page, 'edsger@example.com');
     await page.getByRole('heading', { name: 'My account' }).waitFor();
     await context.close();
+  });
+});
+
+describe('live updates', () => {
+  it("an admin marks an order paid, then shipped, in another browser context: the customer's order page and list change without a reload", async () => {
+    const { signUp } = await sendById(app.stack.gatewayUrl, SignUpFormDocument, {
+      input: { email: 'watcher@example.com', name: 'Wanda Watcher', password: 'a long enough password' },
+    });
+    const { placeOrder } = await sendById(
+      app.stack.gatewayUrl,
+      PlaceOrderFormDocument,
+      {
+        input: { currency: 'USD', items: [{ sku: 'LAMP', name: 'Desk lamp', quantity: 1, unitPrice: 3999 }] },
+      },
+      signUp.token,
+    );
+
+    const customer = await openApp(`/orders/${placeOrder.id}`);
+    await logIn(customer.page, 'watcher@example.com', 'a long enough password');
+    expect(await customer.page.getByTestId('order-status').textContent()).toBe('Pending');
+    // The same customer's list, in a second tab of the same session.
+    const list = await customer.context.newPage();
+    await list.goto(`${app.appUrl}/orders`);
+    const listedStatus = list.locator(`tr[data-order-id="${placeOrder.id}"] td:nth-child(2)`);
+    await until(() => listedStatus.textContent(), 'Pending');
+
+    const admin = await openApp('/admin');
+    await logIn(admin.page, 'ada@example.com');
+    const row = admin.page.locator(`tr[data-order-id="${placeOrder.id}"]`);
+    await row.getByRole('button', { name: 'Mark paid' }).click();
+    await row.getByRole('button', { name: 'Mark shipped' }).waitFor();
+    expect(await row.locator('td').nth(1).textContent()).toBe('Paid');
+
+    await until(() => customer.page.getByTestId('order-status').textContent(), 'Paid');
+    await until(() => listedStatus.textContent(), 'Paid');
+    await row.getByRole('button', { name: 'Mark shipped' }).click();
+    await until(() => customer.page.getByTestId('order-status').textContent(), 'Shipped');
+    await until(() => listedStatus.textContent(), 'Shipped');
+    // Shipped orders can no longer be cancelled: the button went with the status.
+    expect(await customer.page.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
+    expect(customer.errors).toEqual([]);
+    await admin.context.close();
+    await customer.context.close();
   });
 });
 

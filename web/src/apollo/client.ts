@@ -1,10 +1,12 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { getMainDefinition } from '@apollo/client/utilities';
 import { Defer20220824Handler } from '@apollo/client/incremental';
 import { SetContextLink } from '@apollo/client/link/context';
 import { ErrorLink } from '@apollo/client/link/error';
 import { relayStylePagination } from '@apollo/client/utilities';
 import type { SessionStore } from '../auth/session.ts';
 import { isUnauthenticated } from './errors.ts';
+import { createSubscriptionLink } from './subscriptions.ts';
 import { trustedDocumentsLink } from './trusted-documents.ts';
 
 export interface ClientOptions {
@@ -36,8 +38,19 @@ export function createApolloClient({ gatewayUrl, session, trustedDocuments }: Cl
   // cannot send it cross-origin without a CORS preflight that the gateway's allow-list answers).
   const http = new HttpLink({ uri: gatewayUrl });
 
+  // Subscriptions over one WebSocket to the same URL; queries and mutations over HTTP.
+  const isSubscription = ({ query }: ApolloLink.Operation) => {
+    const definition = getMainDefinition(query);
+    return definition.kind === 'OperationDefinition' && definition.operation === 'subscription';
+  };
+  const transport = ApolloLink.split(
+    isSubscription,
+    createSubscriptionLink({ gatewayUrl, session, trustedDocuments }),
+    ApolloLink.from([...(trustedDocuments ? [trustedDocumentsLink()] : []), http]),
+  );
+
   const client: ApolloClient = new ApolloClient({
-    link: ApolloLink.from([expiry, auth, ...(trustedDocuments ? [trustedDocumentsLink()] : []), http]),
+    link: ApolloLink.from([expiry, auth, transport]),
     cache: new InMemoryCache({
       typePolicies: {
         Query: {

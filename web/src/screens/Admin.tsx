@@ -6,10 +6,11 @@ import { OrderStatus } from '../components/OrderStatus.tsx';
 import { formatDate, formatMoney } from '../format/money.ts';
 import { AdminUsersDocument } from '../generated/graphql.ts';
 import { paths } from '../routing/routes.ts';
+import { SetOrderStatus } from './SetOrderStatus.tsx';
 
 const PAGE_SIZE = 20;
 
-/** Every user with their latest orders (admins only; the gateway refuses anyone else). */
+/** Every user with their latest orders, each movable to its next status (admins only; the gateway refuses anyone else). */
 export function Admin() {
   const { data, error, fetchMore, refetch, networkStatus } = useQuery(AdminUsersDocument, {
     variables: { first: PAGE_SIZE },
@@ -42,6 +43,7 @@ export function Admin() {
                   <th scope="col" className="number">
                     Total
                   </th>
+                  <th scope="col">Next step</th>
                 </tr>
               </thead>
               <tbody>
@@ -54,6 +56,9 @@ export function Admin() {
                       <OrderStatus status={order.status} />
                     </td>
                     <td className="number">{formatMoney(order.total)}</td>
+                    <td>
+                      <SetOrderStatus orderId={order.id} status={order.status} />
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -4,17 +4,20 @@ import { ErrorMessage, Loading } from '../components/ErrorMessage.tsx';
 import { Link } from '../components/Link.tsx';
 import { OrderStatus } from '../components/OrderStatus.tsx';
 import { formatDate, formatMoney } from '../format/money.ts';
-import { MyOrdersPageDocument } from '../generated/graphql.ts';
+import { useLiveUpdates } from '../apollo/live.ts';
+import { MyOrdersPageDocument, MyOrdersPageUpdatesDocument } from '../generated/graphql.ts';
 import { paths } from '../routing/routes.ts';
 
 const PAGE_SIZE = 10;
 
-/** The caller's orders, newest first, a page at a time (cursor pagination: "Load more"). */
+/** The caller's orders, newest first, a page at a time (cursor pagination: "Load more"), kept live. */
 export function MyOrders() {
   const { data, error, fetchMore, refetch, networkStatus } = useQuery(MyOrdersPageDocument, {
     variables: { first: PAGE_SIZE },
     notifyOnNetworkStatusChange: true,
   });
+  // A listed order's new status shows without a reload.
+  useLiveUpdates(MyOrdersPageUpdatesDocument, {}, refetch);
   const connection = data?.orders;
 
   return (

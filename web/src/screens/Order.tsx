@@ -3,13 +3,16 @@ import { ErrorMessage, Loading } from '../components/ErrorMessage.tsx';
 import { Link } from '../components/Link.tsx';
 import { cancellable, OrderStatus } from '../components/OrderStatus.tsx';
 import { formatDate, formatMoney } from '../format/money.ts';
-import { OrderPageDocument } from '../generated/graphql.ts';
+import { useLiveUpdates } from '../apollo/live.ts';
+import { OrderPageDocument, OrderPageUpdatesDocument } from '../generated/graphql.ts';
 import { paths } from '../routing/routes.ts';
 import { CancelOrder } from './CancelOrder.tsx';
 
-/** One order: its items with their subtotals, the total, and who placed it (from the users service). */
+/** One order, live: its items with their subtotals, the total, and who placed it (from the users service). */
 export function Order({ id }: { id: string }) {
   const { data, error, refetch } = useQuery(OrderPageDocument, { variables: { id } });
+  // Its status changes (an admin marks it paid) show without a reload.
+  useLiveUpdates(OrderPageUpdatesDocument, { id }, refetch);
   const order = data?.order;
 
   return (

@@ -1,0 +1,18 @@
+import { startAppStack } from './tests/app-stack.ts';
+import { launchChromium, newContext, recordPageErrors } from './tests/browser.ts';
+const app = await startAppStack('web_debug');
+const browser = await launchChromium();
+const context = await newContext(browser);
+const page = await context.newPage();
+const errors = recordPageErrors(page);
+page.on('websocket', (ws) => { console.log('WS', ws.url()); ws.on('framesent', (f) => console.log('SENT', String(f.payload).slice(0, 300))); ws.on('framereceived', (f) => console.log('RECV', String(f.payload).slice(0, 300))); ws.on('close', () => console.log('WS closed')); });
+page.on('console', (m) => console.log('CONSOLE', m.type(), m.text()));
+await page.goto(app.appUrl + '/orders');
+await page.getByLabel('Email').fill('grace@example.com');
+await page.getByLabel('Password').fill('demo-password');
+await page.getByRole('button', { name: 'Log in' }).click();
+await page.locator('tbody tr').first().waitFor();
+await new Promise((r) => setTimeout(r, 3000));
+console.log('ERRORS', errors);
+await browser.close();
+await app.close();
