@@ -10,6 +10,8 @@ import { installLoopbackGuard } from './process/loopback-guard.ts';
 import { benchCacheStore } from './cache-store.ts';
 import { buildResults } from './report.ts';
 import { runBenchmark } from './run.ts';
+import { writeSubscriptionResults } from './subscriptions/output.ts';
+import { runSubscriptionScenario, subscriptionMarkdown } from './subscriptions/scenario.ts';
 
 const outbound = installLoopbackGuard();
 const startedAt = performance.now();
@@ -45,6 +47,33 @@ const cacheNote = !routerHasCache
     ? `answers kept ${cacheStore.description}; best case for a cache: one caller repeating one query, entries kept per caller as long as the subgraphs’ cache hints allow (CACHE_MAX_AGE_SECONDS, 30 s by default)`
     : 'not measured in this run (--configs without A+cache)';
 
+/** The subscriptions scenario, when asked for: its own results files, printed after the rest. */
+async function subscriptionScenario(): Promise<void> {
+  if (options.subscriptions === 'off') return;
+  const result = await runSubscriptionScenario({
+    subscribers: options.subscribers,
+    changesPerSecond: options.changesPerSecond,
+    seconds: options.subscriptionSeconds,
+    logLevel: options.logLevel,
+    databaseUrl: options.databaseUrl,
+    log,
+  });
+  const markdown = subscriptionMarkdown(result);
+  const written = await writeSubscriptionResults(result, markdown, options.outDir, argv);
+  console.log(markdown);
+  console.log(`written: ${written.join(', ')}`);
+}
+
+if (options.subscriptions === 'only') {
+  try {
+    await subscriptionScenario();
+  } catch (error) {
+    console.error(error);
+    process.exitCode = 1;
+  }
+  process.exit();
+}
+
 const meta = runMeta(options, argv, process.env, cacheNote);
 try {
   const input = await runBenchmark(options, meta, {
@@ -67,6 +96,7 @@ try {
     );
     process.exitCode = 1;
   }
+  await subscriptionScenario();
 } catch (error) {
   console.error(error);
   process.exitCode = 1;

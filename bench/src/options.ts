@@ -24,6 +24,11 @@ export interface BenchOptions {
   /** Redis for A+cache's answers (BENCH_REDIS_URL, default the local one). */
   cacheRedisUrl: string;
   dataset: DatasetOptions;
+  /** The subscriptions scenario (subscriptions/scenario.ts): with the rest, not at all, or alone. */
+  subscriptions: 'on' | 'off' | 'only';
+  subscribers: number;
+  changesPerSecond: number;
+  subscriptionSeconds: number;
 }
 
 export const USAGE = `npm run bench [-- options]
@@ -41,6 +46,13 @@ writes bench/results/<date>.{json,md} (and latest.{json,md}).
   --sizes <list>       e.g. 1,100 (${SIZES.join(',')})
   --configs <list>     e.g. A,D,E — D' and A' may be written Dn and An
                        (${CONFIGURATIONS.map(({ id }) => id).join(',')}); A+cache runs at N=10, A' at N=10 and 100
+  --subscriptions <on|off|only>
+                       the subscriptions scenario: 1,000 graphql-ws subscribers, 50 status changes/s for
+                       30 s (full: on, quick: off; only = nothing else)
+  --subscribers <n>    its subscribers (1000)
+  --changes <n>        its status changes per second (50)
+  --subscription-seconds <s>
+                       how long it changes statuses (30)
   --log-level <level>  LOG_LEVEL of our gateway, subgraphs and monolith (info, as in production)
   --out <dir>          where results are written (bench/results)
   --help
@@ -93,6 +105,10 @@ export function parseOptions(
       sizes: { type: 'string' },
       configs: { type: 'string' },
       'log-level': { type: 'string' },
+      subscriptions: { type: 'string' },
+      subscribers: { type: 'string' },
+      changes: { type: 'string' },
+      'subscription-seconds': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -114,8 +130,16 @@ export function parseOptions(
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new Error(`--log-level: "${logLevel}" is not a pino level`);
   }
+  const subscriptions = values.subscriptions ?? (quick ? 'off' : 'on');
+  if (subscriptions !== 'on' && subscriptions !== 'off' && subscriptions !== 'only') {
+    throw new Error(`--subscriptions: on, off or only, got "${subscriptions}"`);
+  }
   return {
     help: values.help,
+    subscriptions,
+    subscribers: positive('subscribers', values.subscribers, 1_000, { integer: true }),
+    changesPerSecond: positive('changes', values.changes, 50),
+    subscriptionSeconds: positive('subscription-seconds', values['subscription-seconds'], 30),
     mode: quick ? 'quick' : 'full',
     rounds: positive('rounds', values.rounds, quick ? 1 : 3, { integer: true }),
     durationSeconds: positive('duration', values.duration, quick ? 1.25 : 10),

@@ -155,6 +155,8 @@ export async function startStack(label: string, options: StackOptions = {}) {
   await router.start();
   cleanups.unshift(() => router.stop());
   const gatewayServer = await listen(router.app, 0, '127.0.0.1');
+  // Subscriptions over WebSocket at the same /graphql, as router/src/index.ts serves them.
+  router.attach(gatewayServer.server);
   const gatewayUrl = `${gatewayServer.url}/graphql`;
   // The gateway's metrics live on their own internal port, as METRICS_PORT gives them in production.
   const gatewayMetricsServer = await listen(router.metricsApp, 0, '127.0.0.1');
@@ -197,6 +199,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
     },
     async close() {
       // Closing a server twice is harmless, so a test may already have closed the gateway or a subgraph.
+      await router.drainSubscriptions();
       await gatewayServer.close(1_000);
       await gatewayMetricsServer.close(0);
       for (const { server } of Object.values(subgraphs).reverse()) await server.close(1_000);

@@ -18,8 +18,10 @@ import { SCHEMA_DIR as USERS_SCHEMA_DIR } from '@supergraph/users/server';
 // (read-only). A `./context` export in each subgraph's package.json would make these workspace imports.
 import {
   createContext as createOrdersContext,
+  createLoaders as createOrdersLoaders,
   type OrdersContext,
 } from '../../../subgraphs/orders/src/context.ts';
+import { createOrderUpdates } from '../../../subgraphs/orders/src/live/order-updates.ts';
 import {
   createContext as createUsersContext,
   type UsersContext,
@@ -97,6 +99,11 @@ export async function startMonolith(options: MonolithOptions): Promise<RunningSe
   sql.orders.reset();
 
   const logger = createLogger('monolith', options.logLevel);
+  // The monolith serves no subscriptions: orders' live updates stay empty (nothing feeds them).
+  const ordersLive = createOrderUpdates({
+    createLoaders: () => createOrdersLoaders(ordersDatabase.db),
+    logger,
+  });
   const schema = buildMonolithSchema<MonolithContext>(
     [
       {
@@ -145,7 +152,7 @@ export async function startMonolith(options: MonolithOptions): Promise<RunningSe
           db: usersDatabase.db,
           tokens: { secret: secrets.JWT_SECRET, ttlSeconds: usersEnv.ACCESS_TOKEN_TTL_SECONDS },
         }),
-        orders: createOrdersContext({ ...shared, db: ordersDatabase.db }),
+        orders: createOrdersContext({ ...shared, db: ordersDatabase.db, live: ordersLive }),
       };
     },
   });

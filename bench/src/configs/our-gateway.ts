@@ -43,10 +43,13 @@ export async function startOurGateway(options: OurGatewayOptions): Promise<Runni
   const router = buildRouter(env, logger);
   await router.start();
   const server = await listen(router.app, 0, '127.0.0.1');
+  // Subscriptions over WebSocket, as router/src/index.ts serves them (the subscriptions scenario uses them).
+  router.attach(server.server);
   return {
     url: `${server.url}/graphql`,
     ...NO_COUNTERS,
     async stop() {
+      await router.drainSubscriptions();
       await server.close(1_000);
       await router.stop();
     },

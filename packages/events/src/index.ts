@@ -28,3 +28,9 @@ export {
 export { consumerEnv, eventsEnv, type ConsumerEnv, type EventsEnv } from './env.ts';
 export { createServiceEvents, type ServiceEvents, type ServiceEventsOptions } from './service.ts';
 export { SUBSCRIPTIONS } from './subscriptions.ts';
+export {
+  createBroadcastSubscription,
+  type BroadcastSubscription,
+  type BroadcastSubscriptionOptions,
+} from './broadcast.ts';
+export { createOutboxTail, type OutboxTail, type OutboxTailOptions } from './outbox-tail.ts';

@@ -5,6 +5,7 @@ import { INTERNAL_TOKEN_HEADER, signInternalToken, type Identity } from '@superg
 import { createQueryCounter, type QueryCounter } from '@supergraph/service-kit/db';
 import { listen, type RunningServer } from '@supergraph/service-kit/http';
 import { createLogger, type Logger } from '@supergraph/service-kit/logger';
+import type { SubscriptionServer } from '@supergraph/service-kit/subscriptions';
 import { createTestDatabase, graphql, testSecrets, type GraphQLResponse } from '@supergraph/testing';
 
 /** What the harness reads from a subgraph's env: the gateway's secret, and the log level (silent unless overridden). */
@@ -20,6 +21,7 @@ export interface SubgraphRecipe<TEnv extends SubgraphEnv, TDatabase extends Open
   buildService(deps: { env: TEnv; logger: Logger; database: TDatabase }): Promise<{
     app: RequestListener;
     stop(): Promise<void>;
+    websocket?: SubscriptionServer | undefined;
   }>;
 }
 
@@ -42,6 +44,8 @@ export interface RawResponse {
 export interface RunningSubgraph<TEnv, TDatabase> {
   /** The GraphQL endpoint, `http://127.0.0.1:<port>/graphql`. */
   url: string;
+  /** The same endpoint for WebSocket subscriptions, `ws://127.0.0.1:<port>/graphql`. */
+  wsUrl: string;
   /** The service's origin, for `/health/*` and `/metrics`. */
   origin: string;
   env: TEnv;
@@ -100,6 +104,7 @@ export async function startSubgraph<TEnv extends SubgraphEnv, TDatabase extends 
     await recipe.seed(database);
     service = await recipe.buildService({ env: config, logger, database });
     server = await listen(service.app, 0, '127.0.0.1');
+    if (service.websocket) server.server.on('upgrade', service.websocket.upgrade);
   } catch (error) {
     // A start that fails half-way must not leave a PostgreSQL database behind.
     await database.close().catch(() => {});
@@ -124,6 +129,7 @@ export async function startSubgraph<TEnv extends SubgraphEnv, TDatabase extends 
 
   return {
     url,
+    wsUrl: url.replace(/^http/, 'ws'),
     origin: server.url,
     env: config,
     counter,
@@ -146,6 +152,8 @@ export async function startSubgraph<TEnv extends SubgraphEnv, TDatabase extends 
     },
     async close() {
       try {
+        // As the process does on SIGTERM: subscriptions end with 1001 before the HTTP server closes.
+        await service.websocket?.close();
         await server.close(1_000);
         await service.stop();
       } finally {

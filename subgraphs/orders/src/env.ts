@@ -10,6 +10,25 @@ export const envSchema = z.object({
   ...eventsEnv,
   /** Retries of a failing event before it goes to the dead-letter queue. */
   ...consumerEnv,
+  /** Live order updates (subscriptions over graphql-ws): see docs/subgraph-subscriptions.md. */
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(1_000)
+    .describe(
+      'Subscriptions one gateway connection may hold at once (a defensive cap: the gateway enforces the per-client limits); one more is refused with TOO_MANY_SUBSCRIPTIONS.',
+    ),
+  SUBSCRIPTIONS_OUTBOX_POLL_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(10_000)
+    .default(100)
+    .describe(
+      'Without a broker (AMQP_URL unset), how often live updates read new events from the outbox; with one they arrive from the broker.',
+    ),
 });
 
 export type OrdersEnv = z.infer<typeof envSchema>;

@@ -1,4 +1,5 @@
 import type { RequestListener } from 'node:http';
+import type { SubscriptionServer } from '../subscriptions/server.ts';
 import { guardDriverFaults } from '../db/driver-fault-guard.ts';
 import { waitForDatabase } from '../db/wait-for-database.ts';
 import type { Logger } from '../logger.ts';
@@ -10,7 +11,8 @@ export interface SubgraphProcess {
   env: { PORT: number; HOST: string; NODE_ENV: string; SEED_DEMO_DATA: boolean };
   logger: Logger;
   database: { kind: string; migrate(): Promise<void>; close(): Promise<void> };
-  service: { app: RequestListener; stop(): Promise<void> };
+  /** `websocket`: a subgraph that serves subscriptions takes the HTTP server's upgrades. */
+  service: { app: RequestListener; stop(): Promise<void>; websocket?: SubscriptionServer | undefined };
   /** Outbox relay and consumers: started once the database is migrated, stopped on shutdown. */
   events: { start(): Promise<void>; stop(): Promise<void> };
   /** Inserts the demo data idempotently; returns how many rows it added. Never run in production. */
@@ -21,18 +23,22 @@ export interface SubgraphProcess {
 /**
  * A subgraph process's life: listen first (so that while the database is unreachable the service answers
  * /health/ready with 503 and keeps retrying — "not ready", not a crash loop), then migrate, seed outside
- * production, start events; on SIGTERM/SIGINT stop in reverse order, letting in-flight requests finish. An
+ * production, start events; on SIGTERM/SIGINT stop in reverse order, ending WebSocket subscriptions with 1001
+ * and letting in-flight requests finish. An
  * error the database driver throws outside any query is logged, not an exit (`guardDriverFaults`).
  */
 export async function runSubgraph(process: SubgraphProcess): Promise<void> {
   const { name, env, logger, database, service, events } = process;
   guardDriverFaults(logger);
   const server = await listen(service.app, env.PORT, env.HOST);
+  if (service.websocket) server.server.on('upgrade', service.websocket.upgrade);
   logger.info({ url: `${server.url}/graphql`, database: database.kind }, `${name} subgraph listening`);
   const stopping = new AbortController();
 
   onShutdownSignal(logger, async () => {
     stopping.abort();
+    // Subscriptions first, with 1001 Going Away: the HTTP server's close would wait for them forever.
+    await service.websocket?.close();
     await server.close();
     await service.stop();
     await events.stop();

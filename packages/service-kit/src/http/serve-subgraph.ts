@@ -1,5 +1,6 @@
 import type { RequestListener } from 'node:http';
 import { createLogger, type Logger } from '../logger.ts';
+import type { SubscriptionServer } from '../subscriptions/server.ts';
 import { runSubgraph, type SubgraphProcess } from './run-subgraph.ts';
 
 /**
@@ -14,6 +15,8 @@ export interface SubgraphDefinition<TEnv extends SubgraphProcess['env'] & { LOG_
   buildService(deps: { env: TEnv; logger: Logger; database: TDatabase }): Promise<{
     app: RequestListener;
     stop(): Promise<void>;
+    /** A subgraph with subscriptions: its graphql-ws endpoint on the same port. */
+    websocket?: SubscriptionServer | undefined;
   }>;
   createEvents(deps: { env: TEnv; logger: Logger; database: TDatabase }): SubgraphProcess['events'];
   /** Inserts the demo data idempotently; returns how many rows it added. */

@@ -13,6 +13,11 @@ import { identityOf, requireGatewaySignature } from './gateway-guard.ts';
 import { createGraphQLApp } from './graphql-app.ts';
 import { IDEMPOTENCY_KEY_HEADER } from './idempotency-key.ts';
 import { requestInfoPlugin } from './request-info.ts';
+import {
+  createSubscriptionServer,
+  TOO_MANY_SUBSCRIPTIONS,
+  type SubscriptionServer,
+} from '../subscriptions/server.ts';
 
 /** What every subgraph request carries before the service adds its own (loaders, db). */
 export interface SubgraphRequestBase {
@@ -37,6 +42,28 @@ export interface SubgraphServiceOptions<TContext extends BaseContext> {
   resolvers: object;
   /** Builds the per-request context from the verified caller; `metrics` counts DataLoader batches. */
   context: (base: SubgraphRequestBase, metrics: ServiceMetrics) => TContext;
+  /**
+   * For a subgraph with a `Subscription` type: serve it over graphql-ws on the same port and `/graphql`
+   * (see subscriptions/server.ts). Each subscription's context is `context(...)` as for a request.
+   */
+  subscriptions?: {
+    /** Subscriptions one gateway connection may hold at once. */
+    maxPerConnection: number;
+    /** The context one event executes with, from the subscription's (e.g. with fresh loaders). */
+    eventContext(context: TContext, payload: unknown): TContext;
+    /** False while events cannot be delivered: subscribing then fails with SERVICE_UNAVAILABLE. */
+    available?(): boolean;
+  };
+}
+
+/** A running subgraph service: its HTTP app, and its WebSocket endpoint when it serves subscriptions. */
+export interface SubgraphService {
+  app: ReturnType<typeof createGraphQLApp>;
+  /** Attach `websocket.upgrade` to the HTTP server's `upgrade` event; `websocket.close()` before closing it. */
+  websocket: SubscriptionServer | undefined;
+  metrics: ServiceMetrics;
+  /** Ends the WebSocket connections (1001) and stops Apollo. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -46,7 +73,7 @@ export interface SubgraphServiceOptions<TContext extends BaseContext> {
  */
 export async function createSubgraphService<TContext extends BaseContext>(
   options: SubgraphServiceOptions<TContext>,
-) {
+): Promise<SubgraphService & { apollo: ApolloServer<TContext> }> {
   const { env, logger, database, metrics = createServiceMetrics(options.name) } = options;
   metrics.observeDatabase(database.usage);
   // The generated resolver types are stricter than Apollo's resolver map type; this is the one boundary cast.
@@ -88,7 +115,30 @@ export async function createSubgraphService<TContext extends BaseContext>(
         metrics,
       ),
   });
-  return { app, apollo, metrics, stop: () => apollo.stop() };
+  const live = options.subscriptions;
+  const websocket = live
+    ? createSubscriptionServer<TContext>({
+        schema,
+        secret: env.INTERNAL_SECRET,
+        logger,
+        maxPerConnection: live.maxPerConnection,
+        registry: metrics.registry,
+        formatError: createErrorFormatter(logger, [TOO_MANY_SUBSCRIPTIONS]),
+        context: (caller) => options.context({ ...caller, idempotencyKey: undefined }, metrics),
+        eventContext: live.eventContext,
+        ...(live.available ? { available: live.available } : {}),
+      })
+    : undefined;
+  return {
+    app,
+    apollo,
+    metrics,
+    websocket,
+    async stop() {
+      await websocket?.close();
+      await apollo.stop();
+    },
+  };
 }
 
 export { runSubgraph, type SubgraphProcess } from './run-subgraph.ts';

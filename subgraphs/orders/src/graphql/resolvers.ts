@@ -1,5 +1,6 @@
 import { DateTime } from '@supergraph/service-kit/graphql';
 import type { Resolvers } from '../generated/resolvers-types.ts';
+import { liveResolvers } from './live/resolvers.ts';
 import { orderResolvers } from './order/resolvers.ts';
 import { userResolvers } from './user/resolvers.ts';
 
@@ -8,6 +9,7 @@ export const resolvers: Resolvers = {
   DateTime,
   Query: { ...orderResolvers.Query },
   Mutation: { ...orderResolvers.Mutation },
+  Subscription: { ...liveResolvers.Subscription },
   Order: orderResolvers.Order,
   OrderItem: orderResolvers.OrderItem,
   User: userResolvers.User,

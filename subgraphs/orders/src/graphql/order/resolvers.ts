@@ -19,7 +19,10 @@ import { changeOrderStatus } from '../../orders/status.ts';
 import { parsePlaceOrderInput } from '../../orders/validation.ts';
 
 /** Loads an order the caller may see: null when it does not exist, FORBIDDEN when it is someone else's. */
-async function visibleOrder(id: string, { identity, loaders }: OrdersContext): Promise<OrderRow | null> {
+export async function visibleOrder(
+  id: string,
+  { identity, loaders }: OrdersContext,
+): Promise<OrderRow | null> {
   requireUser(identity);
   const order = await loaders.order.load(id);
   if (order && !canAccessOwnedBy(identity, order.userId))

@@ -1,0 +1,315 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { bearerHeaders, benchSecrets } from '../auth.ts';
+import { createBenchDatabases } from '../databases.ts';
+import { buildDataset, type DatasetOptions } from '../dataset.ts';
+import { spawnServer, type ServerProcess } from '../process/pool.ts';
+import { quantile, round } from '../stats.ts';
+import { changesOf, type Change } from './plan.ts';
+
+/** 120 users with 20 to 22 orders each: 1,890 status changes available (PENDING → PAID → SHIPPED). */
+const SCENARIO_DATASET: DatasetOptions = { users: 120, minOrdersPerUser: 20 };
+
+const SUBSCRIPTION = 'subscription MyOrderUpdates { myOrderUpdates { id status user { name } } }';
+const SET_STATUS =
+  'mutation SetOrderStatus($id: ID!, $status: OrderStatus!) { setOrderStatus(id: $id, status: $status) { id status } }';
+
+export interface SubscriptionScenarioOptions {
+  subscribers: number;
+  changesPerSecond: number;
+  seconds: number;
+  logLevel: string;
+  databaseUrl: string | undefined;
+  log: (line: string) => void;
+}
+
+export interface SubscriptionScenarioResult {
+  subscribers: number;
+  customers: number;
+  changesPerSecond: number;
+  seconds: number;
+  changesMade: number;
+  changesFailed: number;
+  expectedDeliveries: number;
+  delivered: number;
+  lost: number;
+  duplicates: number;
+  /** From the mutation's answer (its commit happened before) to the subscriber's receipt, ms. */
+  latencyFromAnswerMs: { p50: number | null; p99: number | null; max: number | null };
+  /** From the mutation's request being sent (an upper bound of commit → client), ms. */
+  latencyFromSendMs: { p50: number | null; p99: number | null; max: number | null };
+  gateway: {
+    rssIdleMb: number | null;
+    rssSubscribedMb: number | null;
+    rssEndMb: number | null;
+    rssAddedPer1000Mb: number | null;
+    cpuSecondsDuringRun: number | null;
+  };
+  database: 'postgres' | 'pglite';
+}
+
+interface Subscriber {
+  client: Client;
+  ownerId: string;
+  /** `${orderId}:${status}` → when it arrived (performance.now()). */
+  received: Map<string, number>;
+  duplicates: number;
+  stop: () => void;
+}
+
+const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
+
+/**
+ * `subscribers` graphql-ws clients on one gateway (each its own WebSocket, as browsers have), spread over
+ * the dataset's customers, each subscribed to `myOrderUpdates { id status user { name } }`; an admin then
+ * moves orders along their lifecycle through the gateway at `changesPerSecond` for `seconds`. Every change
+ * must reach every subscriber of its owner: lost deliveries, latency, and the gateway's memory per
+ * subscriber are what it reports. Real servers, each in its own process; orders tails its outbox.
+ */
+export async function runSubscriptionScenario(
+  options: SubscriptionScenarioOptions,
+): Promise<SubscriptionScenarioResult> {
+  const { log } = options;
+  const secrets = benchSecrets();
+  const dataset = buildDataset(SCENARIO_DATASET);
+  const changes = changesOf(dataset);
+  const customers = dataset.users.filter((user) => user.role === 'CUSTOMER');
+  const measured = Math.round(options.changesPerSecond * options.seconds);
+  if (customers.length + measured > changes.length) {
+    throw new Error(
+      `the scenario's dataset allows ${changes.length} status changes; ${customers.length} priming + ${measured} measured asked`,
+    );
+  }
+  const databases = await createBenchDatabases(options.databaseUrl, 'subscriptions');
+  const logDir = join(tmpdir(), `bench-subscriptions-${Date.now()}`);
+  const servers: ServerProcess[] = [];
+  const subscribers: Subscriber[] = [];
+  try {
+    const subgraph = (name: 'users' | 'orders') => ({
+      name,
+      secrets,
+      database: databases[name],
+      seed: SCENARIO_DATASET,
+      nodeEnv: 'production' as const,
+      logLevel: options.logLevel,
+    });
+    log('subscriptions: starting users, orders and the gateway');
+    const [users, orders] = await Promise.all([
+      spawnServer('subs-users', { server: 'users', subgraph: subgraph('users') }, { logDir }),
+      spawnServer('subs-orders', { server: 'orders', subgraph: subgraph('orders') }, { logDir }),
+    ]);
+    servers.push(users, orders);
+    const gateway = await spawnServer(
+      'subs-gateway',
+      {
+        server: 'gateway-ours',
+        gateway: {
+          secrets,
+          subgraphUrls: { users: users.url, orders: orders.url },
+          logLevel: options.logLevel,
+          identity: null,
+          internalTokenHeader: 'x-internal-token',
+          cacheEnv: {},
+        },
+      },
+      { logDir },
+    );
+    servers.push(gateway);
+
+    const admin = await bearerHeaders(secrets, { userId: dataset.admin.id, role: 'ADMIN' });
+    const setStatus = async (change: Change) => {
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...admin },
+        body: JSON.stringify({ query: SET_STATUS, variables: { id: change.orderId, status: change.status } }),
+      });
+      const body = (await response.json()) as { errors?: unknown[] };
+      if (!response.ok || body.errors) throw new Error(JSON.stringify(body.errors ?? response.status));
+    };
+    // Warm the gateway's plans and the subgraphs' connections before measuring its idle memory.
+    for (let i = 0; i < 20; i++) {
+      await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...admin },
+        body: JSON.stringify({ query: '{ me { name orders(first: 5) { edges { node { status } } } } }' }),
+      });
+    }
+    await sleep(1_000);
+    const idle = await gateway.stats();
+
+    log(`subscriptions: opening ${options.subscribers} graphql-ws subscriptions`);
+    const tokens = new Map<string, string>();
+    for (const customer of customers) {
+      const { authorization } = await bearerHeaders(secrets, { userId: customer.id, role: 'CUSTOMER' });
+      tokens.set(customer.id, authorization!);
+    }
+    for (let index = 0; index < options.subscribers; index++) {
+      const owner = customers[index % customers.length]!;
+      const client = createClient({
+        url: gateway.url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { Authorization: tokens.get(owner.id)! },
+      });
+      const subscriber: Subscriber = {
+        client,
+        ownerId: owner.id,
+        received: new Map(),
+        duplicates: 0,
+        stop: () => {},
+      };
+      subscriber.stop = client.subscribe<{ myOrderUpdates: { id: string; status: string } }>(
+        { query: SUBSCRIPTION },
+        {
+          next: ({ data }) => {
+            if (!data) return;
+            const key = `${data.myOrderUpdates.id}:${data.myOrderUpdates.status}`;
+            if (subscriber.received.has(key)) subscriber.duplicates += 1;
+            else subscriber.received.set(key, performance.now());
+          },
+          error: (error) => log(`subscriptions: a subscription failed: ${JSON.stringify(error)}`),
+          complete: () => {},
+        },
+      );
+      subscribers.push(subscriber);
+      // Opened in small bursts, as real clients arrive: not 1,000 handshakes in one tick.
+      if (index % 50 === 49) await sleep(20);
+    }
+    const byOwner = new Map<string, Subscriber[]>();
+    for (const subscriber of subscribers) {
+      byOwner.set(subscriber.ownerId, [...(byOwner.get(subscriber.ownerId) ?? []), subscriber]);
+    }
+
+    // Priming: one change per customer, until each of their subscribers has it — every subscription is live.
+    const priming = changes.slice(0, customers.length);
+    const waitFor = async (batch: readonly Change[], timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const missing = batch.reduce(
+          (sum, change) =>
+            sum +
+            (byOwner.get(change.ownerId) ?? []).filter(
+              (subscriber) => !subscriber.received.has(`${change.orderId}:${change.status}`),
+            ).length,
+          0,
+        );
+        if (missing === 0 || Date.now() > deadline) return missing;
+        await sleep(100);
+      }
+    };
+    await sleep(2_000);
+    for (const change of priming) await setStatus(change);
+    const notPrimed = await waitFor(priming, 30_000);
+    if (notPrimed > 0) throw new Error(`${notPrimed} priming deliveries never arrived`);
+    await sleep(1_000);
+    const subscribed = await gateway.stats();
+    log(`subscriptions: all live; ${measured} changes at ${options.changesPerSecond}/s`);
+
+    const run = changes.slice(customers.length, customers.length + measured);
+    const sentAt = new Map<Change, number>();
+    const answeredAt = new Map<Change, number>();
+    let failed = 0;
+    const started = performance.now();
+    const interval = 1_000 / options.changesPerSecond;
+    const inFlight: Promise<void>[] = [];
+    for (const [index, change] of run.entries()) {
+      const due = started + index * interval;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      sentAt.set(change, performance.now());
+      inFlight.push(
+        setStatus(change).then(
+          () => void answeredAt.set(change, performance.now()),
+          (error: unknown) => {
+            failed += 1;
+            log(`subscriptions: a change failed: ${String(error).slice(0, 200)}`);
+          },
+        ),
+      );
+    }
+    await Promise.all(inFlight);
+    const lostAfterWait = await waitFor(run, 10_000);
+    const end = await gateway.stats();
+
+    const fromAnswer: number[] = [];
+    const fromSend: number[] = [];
+    let expected = 0;
+    let delivered = 0;
+    for (const change of run) {
+      if (!answeredAt.has(change)) continue;
+      for (const subscriber of byOwner.get(change.ownerId) ?? []) {
+        expected += 1;
+        const at = subscriber.received.get(`${change.orderId}:${change.status}`);
+        if (at === undefined) continue;
+        delivered += 1;
+        fromAnswer.push(at - answeredAt.get(change)!);
+        fromSend.push(at - sentAt.get(change)!);
+      }
+    }
+    const summary = (values: number[]) => ({
+      p50: values.length ? round(quantile(values, 0.5), 1) : null,
+      p99: values.length ? round(quantile(values, 0.99), 1) : null,
+      max: values.length ? round(Math.max(...values), 1) : null,
+    });
+    const cpuSeconds =
+      (end.cpuUserUs + end.cpuSystemUs - subscribed.cpuUserUs - subscribed.cpuSystemUs) / 1e6;
+    const result: SubscriptionScenarioResult = {
+      subscribers: options.subscribers,
+      customers: customers.length,
+      changesPerSecond: options.changesPerSecond,
+      seconds: options.seconds,
+      changesMade: run.length - failed,
+      changesFailed: failed,
+      expectedDeliveries: expected,
+      delivered,
+      lost: expected - delivered,
+      duplicates: subscribers.reduce((sum, subscriber) => sum + subscriber.duplicates, 0),
+      latencyFromAnswerMs: summary(fromAnswer),
+      latencyFromSendMs: summary(fromSend),
+      gateway: {
+        rssIdleMb: mb(idle.rssBytes),
+        rssSubscribedMb: mb(subscribed.rssBytes),
+        rssEndMb: mb(end.rssBytes),
+        rssAddedPer1000Mb: mb(((subscribed.rssBytes - idle.rssBytes) * 1_000) / options.subscribers),
+        cpuSecondsDuringRun: round(cpuSeconds, 2),
+      },
+      database: databases.kind,
+    };
+    if (lostAfterWait !== result.lost) log(`subscriptions: ${lostAfterWait} still missing after waiting`);
+    return result;
+  } finally {
+    for (const subscriber of subscribers) subscriber.stop();
+    await Promise.all(
+      subscribers.map((subscriber) => Promise.resolve(subscriber.client.dispose()).catch(() => {})),
+    );
+    for (const server of servers.reverse()) await server.stop().catch(() => {});
+    await databases.drop();
+  }
+}
+
+/** The scenario's lines in the results' Markdown. */
+export function subscriptionMarkdown(result: SubscriptionScenarioResult): string {
+  const { gateway } = result;
+  return [
+    '## Subscriptions',
+    '',
+    `${result.subscribers} graphql-ws subscribers (one WebSocket each, over ${result.customers} customers, ` +
+      `\`myOrderUpdates { id status user { name } }\`) on one gateway; an admin changes ${result.changesPerSecond} ` +
+      `order statuses per second for ${result.seconds} s through the gateway (${result.database}).`,
+    '',
+    '| measure | value |',
+    '| --- | --- |',
+    `| status changes made (failed) | ${result.changesMade} (${result.changesFailed}) |`,
+    `| deliveries expected / delivered | ${result.expectedDeliveries} / ${result.delivered} |`,
+    `| **lost deliveries** | **${result.lost}** (duplicates: ${result.duplicates}) |`,
+    `| **p99 latency, mutation answered → client** | **${result.latencyFromAnswerMs.p99} ms** (p50 ${result.latencyFromAnswerMs.p50}, max ${result.latencyFromAnswerMs.max}) |`,
+    `| p99 latency, mutation sent → client (upper bound of commit → client) | ${result.latencyFromSendMs.p99} ms (p50 ${result.latencyFromSendMs.p50}, max ${result.latencyFromSendMs.max}) |`,
+    `| gateway RSS idle → ${result.subscribers} subscribed → end | ${gateway.rssIdleMb} → ${gateway.rssSubscribedMb} → ${gateway.rssEndMb} MB |`,
+    `| **gateway RSS added per 1,000 subscribers** | **${gateway.rssAddedPer1000Mb} MB** |`,
+    `| gateway CPU during the run | ${gateway.cpuSecondsDuringRun} s in ${result.seconds} s |`,
+    '',
+  ].join('\n');
+}
