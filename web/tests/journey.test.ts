@@ -1,3 +1,4 @@
+import { deleteTopology, testAmqpUrl, uniquePrefix } from '@supergraph/events/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlaceOrderFormDocument, SignUpFormDocument } from '../src/generated/graphql.ts';
@@ -10,14 +11,21 @@ import { sendById } from './trusted-api.ts';
  * A customer's journey through the production build, in Chromium, against the whole stack: the gateway enforces
  * trusted documents, so every operation the page sends must be one the manifest lists, by id.
  */
+// Order updates reach the gateway's subscriptions through RabbitMQ (docs/subscriptions.md).
+const amqpUrl = testAmqpUrl();
+const prefix = uniquePrefix('web-journey');
 let app: AppStack;
 let browser: Browser;
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startAppStack('web_journey'), launchChromium()]);
+  [app, browser] = await Promise.all([
+    startAppStack('web_journey', { events: { amqpUrl, prefix } }),
+    launchChromium(),
+  ]);
 });
 afterAll(async () => {
   await browser?.close();
   await app?.close();
+  await deleteTopology(amqpUrl, prefix, ['orders']);
 });
 
 async function openApp(path = '/') {
@@ -134,7 +142,9 @@ describe('a customer', () => {
     // The page talked to its own origin and the gateway (HTTP, and WebSocket for the live updates), and sent
     // the gateway ids only, never query text.
     const gateway = new URL(app.stack.gatewayUrl).host;
-    expect([...requests.origins].sort()).toEqual([app.appUrl, `http://${gateway}`, `ws://${gateway}`].sort());
+    expect([...requests.origins].sort(), JSON.stringify([...requests.origins])).toEqual(
+      [app.appUrl, `http://${gateway}`, `ws://${gateway}`].sort(),
+    );
     expect(requests.gatewayBodies.length).toBeGreaterThan(5);
     for (const body of requests.gatewayBodies) {
       expect(body).toMatchObject({
@@ -247,25 +257,31 @@ describe('live updates', () => {
 
     const customer = await openApp(`/orders/${placeOrder.id}`);
     await logIn(customer.page, 'watcher@example.com', 'a long enough password');
-    expect(await customer.page.getByTestId('order-status').textContent()).toBe('Pending');
-    // The same customer's list, in a second tab of the same session.
-    const list = await customer.context.newPage();
-    await list.goto(`${app.appUrl}/orders`);
-    const listedStatus = list.locator(`tr[data-order-id="${placeOrder.id}"] td:nth-child(2)`);
-    await until(() => listedStatus.textContent(), 'Pending');
+    const status = customer.page.getByTestId('order-status');
+    await until(() => status.textContent(), 'Pending');
 
     const admin = await openApp('/admin');
     await logIn(admin.page, 'ada@example.com');
     const row = admin.page.locator(`tr[data-order-id="${placeOrder.id}"]`);
+    // From here the customer's page asks the gateway nothing over HTTP: the change arrives on the WebSocket.
+    const asked = customer.requests.gatewayBodies.length;
     await row.getByRole('button', { name: 'Mark paid' }).click();
     await row.getByRole('button', { name: 'Mark shipped' }).waitFor();
     expect(await row.locator('td').nth(1).textContent()).toBe('Paid');
+    await until(() => status.textContent(), 'Paid');
+    expect(customer.requests.gatewayBodies.slice(asked), JSON.stringify(customer.requests.gatewayBodies.slice(asked))).toEqual([]);
 
-    await until(() => customer.page.getByTestId('order-status').textContent(), 'Paid');
-    await until(() => listedStatus.textContent(), 'Paid');
+    // The list is live too (navigating inside the app, no reload).
+    await nav(customer.page, 'My orders');
+    const listed = customer.page.locator(`tr[data-order-id="${placeOrder.id}"] td:nth-child(2)`);
+    await until(() => listed.textContent(), 'Paid');
+    const listedAsked = customer.requests.gatewayBodies.length;
     await row.getByRole('button', { name: 'Mark shipped' }).click();
-    await until(() => customer.page.getByTestId('order-status').textContent(), 'Shipped');
-    await until(() => listedStatus.textContent(), 'Shipped');
+    await until(() => listed.textContent(), 'Shipped');
+    expect(customer.requests.gatewayBodies.slice(listedAsked)).toEqual([]);
+    await checkScreen(admin.page, 'admin-live');
+    await listed.locator('..').getByRole('link').click();
+    await until(() => status.textContent(), 'Shipped');
     // Shipped orders can no longer be cancelled: the button went with the status.
     expect(await customer.page.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
     expect(customer.errors).toEqual([]);

@@ -5,7 +5,9 @@ import { codeOf, graphQLErrorsOf } from './errors.ts';
 
 // Ends the gateway causes that a new subscription cures (docs/subscriptions.md, "How a subscription ends").
 const RESTARTABLE = new Set(['SUBSCRIPTION_INTERRUPTED', 'SUBSCRIPTION_SCHEMA_RELOAD', 'SHUTTING_DOWN']);
-const RESTART_AFTER_MS = 1_000;
+// Backoff between re-subscribes (a gateway whose orders service cannot stream would otherwise be asked every second).
+const FIRST_RESTART_MS = 1_000;
+const MAX_RESTART_MS = 30_000;
 
 /**
  * Keeps a screen live: the subscription's results go into the cache (the orders it names re-render by id).
@@ -18,12 +20,17 @@ export function useLiveUpdates<TData, TVariables extends Record<string, unknown>
   refetch: () => unknown,
 ): void {
   const restartTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const restartDelay = useRef(FIRST_RESTART_MS);
   const { restart } = useSubscription(document as TypedDocumentNode<TData, Record<string, unknown>>, {
     variables,
+    onData() {
+      restartDelay.current = FIRST_RESTART_MS;
+    },
     onError(error) {
       void refetch();
       if (graphQLErrorsOf(error).some((graphQLError) => RESTARTABLE.has(codeOf(graphQLError) ?? ''))) {
-        restartTimer.current = setTimeout(() => restart(), RESTART_AFTER_MS);
+        restartTimer.current = setTimeout(() => restart(), restartDelay.current);
+        restartDelay.current = Math.min(restartDelay.current * 2, MAX_RESTART_MS);
       }
     },
   });
