@@ -11,11 +11,18 @@ import {
   type ServiceDatabase,
 } from '@supergraph/db-provision';
 import { eventually, freePort } from '@supergraph/testing';
+import { subscribeWs, wsClient } from '@supergraph/testing/subscriptions';
+import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { parse } from 'yaml';
 import { interpolate } from './compose-file.ts';
 import { gatewayClient, type GatewayClient } from './gateway-client.ts';
-import { MyOrdersDocument, PlaceOrderDocument, SignUpDocument } from '../src/generated/operations.ts';
+import {
+  MyOrderUpdatesDocument,
+  MyOrdersDocument,
+  PlaceOrderDocument,
+  SignUpDocument,
+} from '../src/generated/operations.ts';
 import { machinePostgresUrl } from '@supergraph/testing/machine-services';
 
 /**
@@ -225,10 +232,24 @@ describe('the docker-compose services as plain processes', () => {
     });
   });
 
-  it('shuts every process down cleanly on SIGTERM: exit code 0', async () => {
+  it('shuts every process down cleanly on SIGTERM: exit code 0, the gateway ending its subscriptions with 1001 first', async () => {
     onTestFailed(printOutput);
+    const token = await gatewayClient(gatewayUrl).logIn(`compose-${run}@example.com`, 'a-long-password');
+    const client = wsClient(gatewayUrl, token);
+    const live = subscribeWs(client, { query: print(MyOrderUpdatesDocument) });
+    // The subscription is running once orders holds it (its gauge, on its /metrics).
+    await eventually(async () => {
+      const text = await (await fetch(`http://127.0.0.1:${ports.orders}/metrics`)).text();
+      expect(text).toMatch(/^subgraph_subscriptions_active(?:\{[^}]*\})? 1$/m);
+    });
+    const gateway = children.gateway!;
+    gateway.process.kill('SIGTERM');
+    // Retryable: graphql-ws reconnects on 1001 (to another replica, in a deployment).
+    expect(await live.ended).toEqual({ kind: 'error', code: 1001 });
+    await client.dispose();
     const exits = Object.entries(children).map(async ([name, child]) => {
-      child.process.kill('SIGTERM');
+      // The gateway has its signal already: a second one would make it exit at once (1).
+      if (child !== gateway) child.process.kill('SIGTERM');
       const timeout = setTimeout(() => child.process.kill('SIGKILL'), 15_000);
       const [code, signal] = await child.exited;
       clearTimeout(timeout);

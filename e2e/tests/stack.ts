@@ -120,6 +120,8 @@ export async function startStack(label: string, options: StackOptions = {}) {
   });
   cleanups.unshift(() => orders.stop());
   const ordersServer = await serve('orders', orders.app);
+  // Its subscriptions over graphql-ws on the same port, as runSubgraph serves them.
+  ordersServer.server.on('upgrade', orders.websocket.upgrade);
   const events = options.events
     ? {
         users: createUsersEvents({ env: usersEnv, logger, database: usersDatabase }),
@@ -192,6 +194,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
       const { app, server } = subgraphs[name];
       if (server.server.listening) return;
       subgraphs[name].server = await serve(name, app, server.port);
+      if (name === 'orders') subgraphs[name].server.server.on('upgrade', orders.websocket.upgrade);
     },
     /** Closes the gateway's HTTP server like a shutdown does: in-flight requests get `graceMs` to finish. */
     closeGateway(graceMs?: number) {

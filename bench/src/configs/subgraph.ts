@@ -7,6 +7,7 @@ import { createQueryCounter } from '@supergraph/service-kit/db';
 import { buildUsersService } from '@supergraph/users/server';
 import { openUsersDatabase } from '@supergraph/users/db';
 import { loadEnv as loadUsersEnv } from '@supergraph/users/env';
+import type { SubscriptionServer } from '@supergraph/service-kit/subscriptions';
 import type { BenchSecrets } from '../auth.ts';
 import type { DatabaseTarget } from '../databases.ts';
 import { buildDataset, type DatasetOptions } from '../dataset.ts';
@@ -45,7 +46,11 @@ export async function startSubgraph(options: SubgraphOptions): Promise<RunningSe
   const sql = createQueryCounter();
   const dataset = seed ? buildDataset(seed) : undefined;
 
-  let service: { app: Parameters<typeof countingGraphQLRequests>[0]; stop(): Promise<void> };
+  let service: {
+    app: Parameters<typeof countingGraphQLRequests>[0];
+    websocket?: SubscriptionServer | undefined;
+    stop(): Promise<void>;
+  };
   let close: () => Promise<void>;
   if (name === 'users') {
     const usersEnv = loadUsersEnv(env);
@@ -66,6 +71,8 @@ export async function startSubgraph(options: SubgraphOptions): Promise<RunningSe
 
   const counting = countingGraphQLRequests(service.app);
   const server = await listen(counting.handler, 0, '127.0.0.1');
+  // orders serves its subscriptions over graphql-ws on the same port (the subscriptions scenario).
+  if (service.websocket) server.server.on('upgrade', service.websocket.upgrade);
   return {
     url: `${server.url}/graphql`,
     counters: () => ({ graphqlRequests: counting.count(), sql: { [name]: sql.count } }),
@@ -74,6 +81,7 @@ export async function startSubgraph(options: SubgraphOptions): Promise<RunningSe
       sql.reset();
     },
     async stop() {
+      await service.websocket?.close();
       await server.close(1_000);
       await service.stop();
       await close();

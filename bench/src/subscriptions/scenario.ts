@@ -200,7 +200,23 @@ export async function runSubscriptionScenario(
         await sleep(100);
       }
     };
-    await sleep(2_000);
+    // Every subscription must have reached orders (its gauge says so) before anything changes.
+    const metricsUrl = orders.url.replace(/\/graphql$/, '/metrics');
+    const atOrders = async () => {
+      const text = await (await fetch(metricsUrl)).text();
+      return [...text.matchAll(/^subgraph_subscriptions_active(?:\{[^}]*\})? (\d+)/gm)].reduce(
+        (sum, match) => sum + Number(match[1]),
+        0,
+      );
+    };
+    const subscribedBy = Date.now() + 120_000;
+    let holding = await atOrders();
+    while (holding < options.subscribers) {
+      if (Date.now() > subscribedBy) throw new Error(`orders holds ${holding} of the subscriptions`);
+      await sleep(200);
+      holding = await atOrders();
+    }
+    log(`subscriptions: orders holds all ${holding}`);
     for (const change of priming) await setStatus(change);
     const notPrimed = await waitFor(priming, 30_000);
     if (notPrimed > 0) throw new Error(`${notPrimed} priming deliveries never arrived`);
