@@ -142,9 +142,9 @@ describe('a customer', () => {
     // The page talked to its own origin and the gateway (HTTP, and WebSocket for the live updates), and sent
     // the gateway ids only, never query text.
     const gateway = new URL(app.stack.gatewayUrl).host;
-    expect([...requests.origins].sort(), JSON.stringify([...requests.origins])).toEqual(
-      [app.appUrl, `http://${gateway}`, `ws://${gateway}`].sort(),
-    );
+    const allowed = [app.appUrl, `http://${gateway}`, `ws://${gateway}`];
+    expect([...requests.origins].filter((origin) => !allowed.includes(origin))).toEqual([]);
+    expect([...requests.origins]).toEqual(expect.arrayContaining([app.appUrl, `http://${gateway}`]));
     expect(requests.gatewayBodies.length).toBeGreaterThan(5);
     for (const body of requests.gatewayBodies) {
       expect(body).toMatchObject({
@@ -269,7 +269,7 @@ describe('live updates', () => {
     await row.getByRole('button', { name: 'Mark shipped' }).waitFor();
     expect(await row.locator('td').nth(1).textContent()).toBe('Paid');
     await until(() => status.textContent(), 'Paid');
-    expect(customer.requests.gatewayBodies.slice(asked), JSON.stringify(customer.requests.gatewayBodies.slice(asked))).toEqual([]);
+    expect(customer.requests.gatewayBodies.slice(asked)).toEqual([]);
 
     // The list is live too (navigating inside the app, no reload).
     await nav(customer.page, 'My orders');
