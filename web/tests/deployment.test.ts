@@ -43,7 +43,8 @@ describe('docker-compose.yml', () => {
   });
 
   it("points the page at the gateway's published port, and the gateway's CORS allow-list at the app's origin", () => {
-    for (const variables of [{}, { GATEWAY_PORT: '4100', WEB_PORT: '8080' }]) {
+    const settings: Record<string, string>[] = [{}, { GATEWAY_PORT: '4100', WEB_PORT: '8080' }];
+    for (const variables of settings) {
       const all = services(variables);
       const gatewayPort = all['gateway']!.ports![0]!.split(':')[0];
       const webPort = all['web']!.ports![0]!.split(':')[0];
