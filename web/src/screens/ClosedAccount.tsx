@@ -15,6 +15,7 @@ const WATCH_MS = 1_000;
 export function ClosedAccount() {
   const session = useSessionStore();
   const { data, error, startPolling, stopPolling } = useQuery(ClosedAccountOrdersDocument, {
+    variables: { first: 50 },
     fetchPolicy: 'network-only',
   });
   const orders = data?.orders.edges.map(({ node }) => node) ?? [];
