@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One parameterised image for every service: `--build-arg SERVICE=users|orders|router`.
+# One parameterised image for every service: `--build-arg SERVICE=users|orders|router|catalog`.
 # Only that workspace and what it depends on are copied in (turbo prune), so a change elsewhere in the
 # monorepo does not invalidate its layers. Services run their TypeScript directly on Node 24.
 ARG NODE_IMAGE=node:24-bookworm-slim

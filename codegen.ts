@@ -127,7 +127,12 @@ const config: CodegenConfig = {
         Order: '../graphql/order/mappers.ts#OrderModel',
         OrderItem: '../graphql/order/mappers.ts#OrderItemModel',
         User: '../graphql/user/mappers.ts#UserReference',
+        Product: '../graphql/product/mappers.ts#ProductReference',
       },
+    }),
+    ...subgraphTargets('catalog', {
+      contextType: '../context.ts#CatalogContext',
+      mappers: { Product: '../graphql/product/mappers.ts#ProductModel' },
     }),
     'e2e/src/generated/operations.ts': typedDocuments('e2e/operations'),
     'web/src/generated/': webClient,

@@ -10,6 +10,8 @@ import { installLoopbackGuard } from './process/loopback-guard.ts';
 import { benchCacheStore } from './cache-store.ts';
 import { buildResults } from './report.ts';
 import { runBenchmark } from './run.ts';
+import { runMix, type MixRun } from './mix/run.ts';
+import type { ReportInput } from './report.ts';
 import { writeSubscriptionResults } from './subscriptions/output.ts';
 import { runSubscriptionScenario, subscriptionMarkdown } from './subscriptions/scenario.ts';
 
@@ -38,9 +40,12 @@ if (!routerHasCache) options.configs = options.configs.filter((id) => id !== 'A+
 // Likewise A' (A without its in-flight deduplication) exists only while the router has that switch.
 if (!ROUTER_ENV_KEYS.includes('DEDUPLICATE_INFLIGHT'))
   options.configs = options.configs.filter((id) => id !== "A'");
-const cacheStore = options.configs.includes('A+cache')
-  ? await benchCacheStore(options.cacheRedisUrl)
-  : undefined;
+if (!routerHasCache) options.mix.configs = options.mix.configs.filter((id) => id !== 'A+cache');
+const cacheStore =
+  (options.traffic.identical && options.configs.includes('A+cache')) ||
+  (options.traffic.mix && options.mix.configs.includes('A+cache'))
+    ? await benchCacheStore(options.cacheRedisUrl)
+    : undefined;
 const cacheNote = !routerHasCache
   ? 'response cache not implemented yet'
   : cacheStore
@@ -76,12 +81,41 @@ if (options.subscriptions === 'only') {
 
 const meta = runMeta(options, argv, process.env, cacheNote);
 try {
-  const input = await runBenchmark(options, meta, {
-    log,
-    outbound,
-    cacheNote,
-    cacheEnv: cacheStore?.env ?? { RESPONSE_CACHE: 'memory' },
-  });
+  const cacheEnv = cacheStore?.env ?? { RESPONSE_CACHE: 'memory' };
+  // The mix first: it is the headline, and it runs on a machine not yet warmed by the identical requests.
+  const mix: MixRun[] = [];
+  if (options.traffic.mix) {
+    for (const database of options.mix.databases) {
+      mix.push(
+        await runMix(
+          {
+            configs: options.mix.configs,
+            rounds: options.rounds,
+            durationSeconds: options.mix.durationSeconds,
+            warmupSeconds: options.mix.warmupSeconds,
+            connections: options.connections,
+            soakSeconds: options.mix.soakSeconds,
+            logLevel: options.logLevel,
+            cacheEnv,
+          },
+          database === 'postgres' ? options.mix.postgresUrl : undefined,
+          log,
+        ),
+      );
+    }
+  }
+  const input: ReportInput = options.traffic.identical
+    ? await runBenchmark(options, meta, { log, outbound, cacheNote, cacheEnv })
+    : {
+        meta,
+        samples: [],
+        probes: [],
+        peakRssMB: {},
+        soak: { skipped: '--traffic mix' },
+        outbound: { 'load-generator': outbound() },
+        cacheNote,
+      };
+  input.mix = mix;
   // The machine is shared: how busy it was is part of what the numbers mean.
   Object.assign(meta.machine, { loadAverageAtEnd: os.loadavg().map((load) => Math.round(load * 100) / 100) });
   const results = buildResults(input);

@@ -10,6 +10,7 @@ export type ServerId =
   | 'gateway-ours-nodedup'
   | 'gateway-hive'
   | 'gateway-hive-nodedup'
+  | 'gateway-hive-rust'
   | 'gateway-apollo-bare'
   | 'monolith'
   | 'users'

@@ -37,7 +37,7 @@ export interface DatasetOrder {
 export interface Dataset {
   users: DatasetUser[];
   orders: DatasetOrder[];
-  /** The user every request is made as: an ADMIN, so `users` and everybody's orders are visible. */
+  /** The user every identical request is made as: an ADMIN, so `users` and everybody's orders are visible. */
   admin: DatasetUser;
 }
 
@@ -46,6 +46,8 @@ export interface DatasetOptions {
   users: number;
   /** Orders of user i: `minOrdersPerUser + (i % 3)`. */
   minOrdersPerUser: number;
+  /** Every `adminEvery`-th user (index 0, k, 2k …) is an ADMIN; default: only the first. */
+  adminEvery?: number;
 }
 
 /** Enough for N = 100 on every operation: 120 users with 5 to 7 orders each (720 orders, ~1,440 items). */
@@ -61,16 +63,26 @@ export function stableId(kind: number, index: number): string {
   return `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${(index + 1).toString(16).padStart(12, '0')}`;
 }
 
-export function buildDataset({ users: userCount, minOrdersPerUser }: DatasetOptions): Dataset {
+/**
+ * The traffic mix's data (bench/src/mix/): 1,000 distinct users, each with a token of its own, 3 to 5 orders
+ * each, one admin in a hundred (the admin lists' callers).
+ */
+export const MIX_DATASET: DatasetOptions = { users: 1_000, minOrdersPerUser: 3, adminEvery: 100 };
+
+export function buildDataset({
+  users: userCount,
+  minOrdersPerUser,
+  adminEvery = Number.POSITIVE_INFINITY,
+}: DatasetOptions): Dataset {
   if (userCount < 1 || minOrdersPerUser < 1)
     throw new Error('the dataset needs at least one user and one order each');
   const users: DatasetUser[] = Array.from({ length: userCount }, (_, index) => {
-    const label = String(index + 1).padStart(3, '0');
+    const label = String(index + 1).padStart(userCount > 999 ? 4 : 3, '0');
     return {
       id: stableId(0xbe0c0001, index),
       email: `bench-${label}@example.com`,
       name: `Bench User ${label}`,
-      role: index === 0 ? 'ADMIN' : 'CUSTOMER',
+      role: index % adminEvery === 0 ? 'ADMIN' : 'CUSTOMER',
       passwordHash: 'scrypt$16384$8$1$unused$unused',
       createdAt: new Date(USERS_EPOCH + index * 60_000),
     };

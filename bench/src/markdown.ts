@@ -2,6 +2,7 @@ import { REQUEST_TIMEOUT_SECONDS } from './load.ts';
 import { CONFIGURATIONS, type ConfigId } from './configurations.ts';
 import { OPERATIONS } from './operations.ts';
 import type { BenchResults, HeadlineDetail } from './report.ts';
+import { renderMix } from './mix/markdown.ts';
 
 type Rounded = { median: number | null; min: number | null; max: number | null };
 
@@ -21,6 +22,12 @@ const table = (header: string[], rows: string[][]) =>
   ].join('\n');
 
 const HEADLINE_LABELS: Record<keyof BenchResults['headline'], string> = {
+  mixCpuVsHive: 'mix: gateway CPU/req, Hive ÷ ours (D/A)',
+  mixCpuVsHiveRust: 'mix: gateway CPU/req, Hive Rust planner ÷ ours (D-rust/A)',
+  mixCpuVsBareApollo: 'mix: gateway CPU/req, bare Apollo ÷ ours (E/A)',
+  mixThroughputVsHive: 'mix: requests/s, ours ÷ Hive (A/D)',
+  mixGatewayTax: 'mix: gateway tax, requests/s A/B',
+  mixP99OverP50: 'mix: A p99 ÷ p50',
   vsHiveGateway: 'vs Hive Gateway (A/D)',
   vsHiveGatewayNoDedup: "vs Hive Gateway, no dedup (A/D')",
   vsBareApolloGateway: 'vs bare Apollo Gateway (A/E)',
@@ -95,6 +102,16 @@ export function renderMarkdown(results: BenchResults): string {
     '',
   );
 
+  lines.push(...renderMix(results.mix));
+  const notes = meta['notes'];
+  const noteLines =
+    Array.isArray(notes) && notes.length > 0
+      ? ['## Notes', '', ...notes.map((note) => `- ${String(note)}`), '']
+      : [];
+  if (results.cells.length === 0) {
+    lines.push('Not measured in this run (`--traffic mix`).', '', ...noteLines);
+    return lines.join('\n');
+  }
   lines.push('## Every cell', '');
   lines.push(
     'req/s: successful responses per second. CPU ms/req: CPU time per request received, of the process clients talk to ("front": the gateway; the users subgraph for B; the monolith for C) and of the whole server side (front + subgraphs). RSS: peak of the front process over the run. Fetches and SQL per op: from a lone request (under load in brackets when different).',
@@ -222,8 +239,6 @@ export function renderMarkdown(results: BenchResults): string {
     ),
     '',
   );
-  const notes = meta['notes'];
-  if (Array.isArray(notes) && notes.length > 0)
-    lines.push('## Notes', '', ...notes.map((note) => `- ${String(note)}`), '');
+  lines.push(...noteLines);
   return lines.join('\n');
 }

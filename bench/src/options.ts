@@ -2,6 +2,10 @@ import { parseArgs } from 'node:util';
 import { CONFIGURATIONS, isConfigId, type ConfigId } from './configurations.ts';
 import { FULL_DATASET, type DatasetOptions } from './dataset.ts';
 import { OPERATIONS, SIZES, type OperationId } from './operations.ts';
+import { isMixConfigId, MIX_CONFIGURATIONS, type MixConfigId } from './mix/configurations.ts';
+
+/** The machine's PostgreSQL: where the traffic mix runs unless BENCH_DATABASE_URL says otherwise. */
+export const MACHINE_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface BenchOptions {
   mode: 'quick' | 'full';
@@ -24,6 +28,18 @@ export interface BenchOptions {
   /** Redis for A+cache's answers (BENCH_REDIS_URL, default the local one). */
   cacheRedisUrl: string;
   dataset: DatasetOptions;
+  /** What traffic is measured: the mix (the headline), identical requests (the dedup best case), or both. */
+  traffic: { mix: boolean; identical: boolean };
+  mix: {
+    configs: MixConfigId[];
+    /** Where the subgraphs keep their data, the headline's first. */
+    databases: ('postgres' | 'pglite')[];
+    /** Admin URL of the PostgreSQL the mix creates its databases in (BENCH_DATABASE_URL, else the machine's). */
+    postgresUrl: string;
+    durationSeconds: number;
+    warmupSeconds: number;
+    soakSeconds: number;
+  };
   /** The subscriptions scenario (subscriptions/scenario.ts): with the rest, not at all, or alone. */
   subscriptions: 'on' | 'off' | 'only';
   subscribers: number;
@@ -46,6 +62,13 @@ writes bench/results/<date>.{json,md} (and latest.{json,md}).
   --sizes <list>       e.g. 1,100 (${SIZES.join(',')})
   --configs <list>     e.g. A,D,E — D' and A' may be written Dn and An
                        (${CONFIGURATIONS.map(({ id }) => id).join(',')}); A+cache runs at N=10, A' at N=10 and 100
+  --traffic <kind>     mix (the headline: 1,000 users, weighted operations), identical (one admin repeating
+                       one query: the dedup best case) or both (default)
+  --mix-configs <list> configurations of the mix (${MIX_CONFIGURATIONS.map(({ id }) => id).join(',')})
+  --mix-databases <l>  postgres,pglite (full) or postgres (quick): the first is the headline's
+  --mix-duration <s>   seconds of mix load per configuration and round (full: 10, quick: 3)
+  --mix-warmup <s>     seconds of unrecorded mix load per configuration first (full: 5, quick: 1)
+  --mix-soak <s>       zero-error soak of A on the mix (full: 60, quick: 0 = skipped)
   --subscriptions <on|off|only>
                        the subscriptions scenario: 1,000 graphql-ws subscribers, 50 status changes/s for
                        30 s (full: on, quick: off; only = nothing else)
@@ -57,7 +80,8 @@ writes bench/results/<date>.{json,md} (and latest.{json,md}).
   --out <dir>          where results are written (bench/results)
   --help
 
-Environment: BENCH_DATABASE_URL=postgres://… runs on PostgreSQL (fresh databases, dropped afterwards);
+Environment: BENCH_DATABASE_URL=postgres://… runs on PostgreSQL (fresh databases, dropped afterwards): the
+identical requests only when it is set (else PGlite), the mix always (default: ${MACHINE_POSTGRES_URL});
 BENCH_REDIS_URL (redis://127.0.0.1:6379) is where A+cache keeps its answers (process memory if no Redis
 answers there); BENCH_CPU_PROFILE_DIR=<dir> makes every server write a V8 CPU profile there, and
 BENCH_HEAP_PROFILE_DIR=<dir> an allocation profile (every sampled allocation, collected or not).`;
@@ -105,6 +129,12 @@ export function parseOptions(
       sizes: { type: 'string' },
       configs: { type: 'string' },
       'log-level': { type: 'string' },
+      traffic: { type: 'string' },
+      'mix-configs': { type: 'string' },
+      'mix-databases': { type: 'string' },
+      'mix-duration': { type: 'string' },
+      'mix-warmup': { type: 'string' },
+      'mix-soak': { type: 'string' },
       subscriptions: { type: 'string' },
       subscribers: { type: 'string' },
       changes: { type: 'string' },
@@ -130,12 +160,37 @@ export function parseOptions(
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new Error(`--log-level: "${logLevel}" is not a pino level`);
   }
+  const traffic = values.traffic ?? 'both';
+  if (!['mix', 'identical', 'both'].includes(traffic))
+    throw new Error(`--traffic: "${traffic}" is not mix, identical or both`);
+  const mixConfigs = values['mix-configs']
+    ? list(values['mix-configs'])
+    : MIX_CONFIGURATIONS.map(({ id }) => id);
+  for (const id of mixConfigs)
+    if (!isMixConfigId(id)) throw new Error(`--mix-configs: unknown configuration "${id}"`);
+  const mixDatabases = values['mix-databases']
+    ? list(values['mix-databases'])
+    : quick
+      ? ['postgres']
+      : ['postgres', 'pglite'];
+  for (const database of mixDatabases)
+    if (database !== 'postgres' && database !== 'pglite')
+      throw new Error(`--mix-databases: "${database}" is not postgres or pglite`);
   const subscriptions = values.subscriptions ?? (quick ? 'off' : 'on');
   if (subscriptions !== 'on' && subscriptions !== 'off' && subscriptions !== 'only') {
     throw new Error(`--subscriptions: on, off or only, got "${subscriptions}"`);
   }
   return {
     help: values.help,
+    traffic: { mix: traffic !== 'identical', identical: traffic !== 'mix' },
+    mix: {
+      configs: mixConfigs as MixConfigId[],
+      databases: mixDatabases as ('postgres' | 'pglite')[],
+      postgresUrl: env['BENCH_DATABASE_URL'] || MACHINE_POSTGRES_URL,
+      durationSeconds: positive('mix-duration', values['mix-duration'], quick ? 3 : 10),
+      warmupSeconds: positive('mix-warmup', values['mix-warmup'], quick ? 1 : 5, { zero: true }),
+      soakSeconds: positive('mix-soak', values['mix-soak'], quick ? 0 : 60, { zero: true }),
+    },
     subscriptions,
     subscribers: positive('subscribers', values.subscribers, 1_000, { integer: true }),
     changesPerSecond: positive('changes', values.changes, 50),

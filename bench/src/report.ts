@@ -3,6 +3,8 @@ import type { CellSample } from './measure.ts';
 import type { OperationId } from './operations.ts';
 import type { OutboundAttempt } from './process/loopback-guard.ts';
 import { round, spread, type Spread } from './stats.ts';
+import { mixHeadline, summariseMix, type MixHeadline, type MixTable } from './mix/report.ts';
+import type { MixRun } from './mix/run.ts';
 
 /** What a run records, before it is summarised. */
 export interface ReportInput {
@@ -16,6 +18,8 @@ export interface ReportInput {
   outbound: Record<string, readonly OutboundAttempt[]>;
   /** What the cache speed-up means in this run, or why there is none. */
   cacheNote: string;
+  /** The traffic mix, once per database (PostgreSQL first: the headline's); empty when not run. */
+  mix?: readonly MixRun[];
 }
 
 export interface ProbeRecord {
@@ -74,7 +78,7 @@ export interface RatioSummary {
   frontCpu: number | null;
 }
 
-export interface Headline {
+export interface Headline extends MixHeadline {
   vsHiveGateway: number | null;
   vsHiveGatewayNoDedup: number | null;
   vsBareApolloGateway: number | null;
@@ -111,6 +115,9 @@ export interface BenchResults {
   outbound: ReportInput['outbound'];
   probes: readonly ProbeRecord[];
   samples: readonly CellSample[];
+  /** The traffic mix's tables, the headline's database first. */
+  mix: MixTable[];
+  mixSamples: readonly MixRun['samples'][number][];
 }
 
 const rounded = (value: Spread, digits = 2): Rounded => ({
@@ -336,8 +343,25 @@ export function buildResults(input: ReportInput): BenchResults {
       ...withoutDedup(vs, lowest.op, 10),
     };
   };
-  const rss = input.peakRssMB['gateway-ours'];
+  // Our gateway's peak over everything it served: the identical requests and the mix.
+  const mixRuns = input.mix ?? [];
+  const peaks = [
+    ...(input.peakRssMB['gateway-ours'] === undefined
+      ? []
+      : [{ value: input.peakRssMB['gateway-ours'], where: 'identical requests' }]),
+    ...mixRuns.flatMap((run) =>
+      run.peakRssMB['gateway-ours'] === undefined
+        ? []
+        : [{ value: run.peakRssMB['gateway-ours'], where: `the mix on ${run.database}` }],
+    ),
+  ];
+  const peak = peaks.reduce<(typeof peaks)[number] | undefined>(
+    (max, candidate) => (!max || candidate.value > max.value ? candidate : max),
+    undefined,
+  );
+  const headlineMix = mixRuns.find((run) => run.database === 'postgres') ?? mixRuns[0];
   const details: Record<keyof Headline, HeadlineDetail> = {
+    ...mixHeadline(headlineMix),
     vsHiveGateway: lowestDetail(
       'D',
       'lowest A/D requests/s ratio over O1–O4 at N=10 (>1: our gateway serves more)',
@@ -367,8 +391,12 @@ export function buildResults(input: ReportInput): BenchResults {
     cacheSpeedup: cacheSpeedup(input.samples, input.cacheNote),
     sqlGrowth: sqlGrowth(input.probes),
     gatewayRssMB: {
-      value: rss === undefined ? null : round(rss, 1),
-      definition: 'peak resident memory of our gateway process over the whole run (getrusage maxrss), MB',
+      value: peak ? round(peak.value, 1) : null,
+      definition:
+        'peak resident memory of our gateway (A) over the whole run (getrusage maxrss), MB: the highest of its processes (identical requests, the mix on each database)',
+      ...(peak
+        ? { basis: `on ${peak.where} (of ${peaks.map((p) => `${p.where} ${round(p.value, 1)}`).join(', ')})` }
+        : {}),
     },
   };
   const headline = Object.fromEntries(
@@ -396,6 +424,8 @@ export function buildResults(input: ReportInput): BenchResults {
   }
   if ('errors' in input.soak && input.soak.errors.total > 0)
     invalidReasons.push(`soak: ${input.soak.errors.total} failed requests`);
+  const mix = mixRuns.map(summariseMix);
+  for (const table of mix) invalidReasons.push(...table.problems);
   for (const [process, attempts] of Object.entries(input.outbound)) {
     if (attempts.length > 0) {
       invalidReasons.push(
@@ -420,5 +450,9 @@ export function buildResults(input: ReportInput): BenchResults {
     outbound: input.outbound,
     probes: input.probes,
     samples: input.samples,
+    mix,
+    mixSamples: mixRuns.flatMap((run) =>
+      run.samples.map((sample) => ({ ...sample, database: run.database })),
+    ),
   };
 }

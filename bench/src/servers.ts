@@ -17,6 +17,11 @@ export interface GatewaySpec {
   internalTokenHeader: string;
   /** What turns our gateway's response cache on for A+cache (RESPONSE_CACHE and where it keeps answers). */
   cacheEnv: Record<string, string>;
+  /**
+   * The traffic mix: the bare gateways (which verify no client token) forward the x-internal-token each client
+   * sends for its own user, instead of the harness's one identity.
+   */
+  forwardClientToken?: boolean;
 }
 
 /** The current internal token for the bare gateways: re-signed before it expires. */
@@ -43,8 +48,14 @@ export function nodeFlagsFor(spec: ServerSpec): string[] {
  */
 export async function startServer(spec: ServerSpec, tokens?: TokenSource): Promise<RunningServer> {
   const tokenSource = async (gateway: GatewaySpec) =>
-    tokens ??
-    (await import('./auth.ts')).internalTokenSource(gateway.secrets.INTERNAL_SECRET, gateway.identity);
+    gateway.forwardClientToken
+      ? undefined
+      : (tokens ??
+        (await import('./auth.ts')).internalTokenSource(gateway.secrets.INTERNAL_SECRET, gateway.identity));
+  const internalToken = async (gateway: GatewaySpec) => {
+    const value = await tokenSource(gateway);
+    return { header: gateway.internalTokenHeader, ...(value ? { value } : {}) };
+  };
   switch (spec.server) {
     case 'users':
     case 'orders':
@@ -67,15 +78,17 @@ export async function startServer(spec: ServerSpec, tokens?: TokenSource): Promi
       });
     case 'gateway-hive':
     case 'gateway-hive-nodedup':
+    case 'gateway-hive-rust':
       return (await import('./configs/hive-gateway.ts')).startHiveGateway({
         supergraphSdl: await supergraphFor(spec.gateway.subgraphUrls),
-        internalToken: { header: spec.gateway.internalTokenHeader, value: await tokenSource(spec.gateway) },
-        deduplicateInflightRequests: spec.server === 'gateway-hive',
+        internalToken: await internalToken(spec.gateway),
+        deduplicateInflightRequests: spec.server !== 'gateway-hive-nodedup',
+        rustPlanner: spec.server === 'gateway-hive-rust',
       });
     case 'gateway-apollo-bare':
       return (await import('./configs/bare-apollo-gateway.ts')).startBareApolloGateway({
         supergraphSdl: await supergraphFor(spec.gateway.subgraphUrls),
-        internalToken: { header: spec.gateway.internalTokenHeader, value: await tokenSource(spec.gateway) },
+        internalToken: await internalToken(spec.gateway),
       });
   }
 }

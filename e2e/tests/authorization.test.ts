@@ -67,7 +67,7 @@ describe('an anonymous caller', () => {
       ['mutation { updateMe(input: { name: "X" }) { id } }', 'Mutation.updateMe', null, 'updateMe'],
       ['mutation { deleteMe }', 'Mutation.deleteMe', null, 'deleteMe'],
       [
-        'mutation { placeOrder(input: { currency: "USD", items: [{ sku: "A", name: "A", quantity: 1, unitPrice: 1 }] }) { id } }',
+        'mutation { placeOrder(input: { currency: "USD", items: [{ productId: "20000000-0000-4000-8000-000000000004", quantity: 1 }] }) { id } }',
         'Mutation.placeOrder',
         null,
         'placeOrder',

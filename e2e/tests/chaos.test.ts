@@ -1,3 +1,4 @@
+import { demoProduct } from '@supergraph/demo-data';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { uniquePrefix, withChannel } from '@supergraph/events/testing';
 import { signAccessToken } from '@supergraph/service-kit/auth';
 import { freePort } from '@supergraph/testing';
 import postgres from 'postgres';
+import { rememberDemoProduct } from './fixtures/known-product.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { machinePostgresUrl } from '@supergraph/testing/machine-services';
 
@@ -267,6 +269,9 @@ describe('chaos: faults under concurrent placeOrder load with idempotency keys',
     start(services.users);
     start(services.orders);
     await Promise.all([readyAfter(services.users), readyAfter(services.orders)]);
+    // This test is about faults of orders, the broker and the gateway: catalog does not run, orders is told the
+    // one product the customers order.
+    await rememberDemoProduct(databases.orders.url, 'CABLE-USBC');
     start(services.gateway);
     await readyAfter(services.gateway);
   }, 120_000);
@@ -368,7 +373,7 @@ describe('chaos: faults under concurrent placeOrder load with idempotency keys',
           {
             input: {
               currency: 'EUR',
-              items: [{ sku: `W${index}`, name: 'Chaos', quantity: 1, unitPrice: 100 }],
+              items: [{ productId: demoProduct('CABLE-USBC').id, quantity: 1 }],
             },
           },
           { authorization: `Bearer ${session.token}`, 'idempotency-key': order.key },

@@ -224,7 +224,7 @@ describe('the GitHub Actions workflow', () => {
 
   it('builds each service only when its own workspace is affected, after the checks, pushing only on main', () => {
     const jobs = imageJobs();
-    expect(jobs.map(({ args }) => args['SERVICE']).sort()).toEqual(['orders', 'router', 'users']);
+    expect(jobs.map(({ args }) => args['SERVICE']).sort()).toEqual(['catalog', 'orders', 'router', 'users']);
     for (const { name, job, build, args } of jobs) {
       const service = args['SERVICE']!;
       const needs = [job.needs ?? []].flat();

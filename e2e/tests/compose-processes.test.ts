@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { deleteTopology, testAmqpUrl, uniquePrefix } from '@supergraph/events/testing';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -18,11 +18,13 @@ import { parse } from 'yaml';
 import { interpolate } from './compose-file.ts';
 import { gatewayClient, type GatewayClient } from './gateway-client.ts';
 import {
+  CreateProductDocument,
   MyOrderUpdatesDocument,
   MyOrdersDocument,
   PlaceOrderDocument,
   SignUpDocument,
 } from '../src/generated/operations.ts';
+import { signAccessToken } from '@supergraph/service-kit/auth';
 import { machinePostgresUrl } from '@supergraph/testing/machine-services';
 
 /**
@@ -41,7 +43,8 @@ interface ComposeService {
 }
 
 /** The compose services run here: one orders replica is enough, so the gateway is pointed straight at it. */
-const RUN = { users: 'users', orders: 'orders-a', gateway: 'gateway' } as const;
+const RUN = { users: 'users', orders: 'orders-a', catalog: 'catalog', gateway: 'gateway' } as const;
+type Subgraph = Exclude<Name, 'gateway'>;
 type Name = keyof typeof RUN;
 
 /** What `.env` would hold: the values docker-compose interpolates. */
@@ -51,13 +54,14 @@ const dotEnv: Record<string, string> = {
   INTERNAL_SECRET: randomBytes(32).toString('hex'),
   USERS_DB_PASSWORD: randomBytes(12).toString('hex'),
   ORDERS_DB_PASSWORD: randomBytes(12).toString('hex'),
+  CATALOG_DB_PASSWORD: randomBytes(12).toString('hex'),
   // The broker here is the machine's RabbitMQ with its default account.
   RABBITMQ_USER: 'guest',
   RABBITMQ_PASSWORD: 'guest',
 };
 /** Exchanges, queues and Redis keys of this run only, so parallel runs and the machine's other users never mix. */
 const eventsPrefix = uniquePrefix('compose');
-const databaseOf = (service: 'users' | 'orders') => {
+const databaseOf = (service: Subgraph) => {
   const spec = SERVICE_DATABASES.find((candidate) => candidate.service === service)!;
   const password = dotEnv[spec.passwordVariable]!;
   return {
@@ -75,7 +79,7 @@ interface Child {
 
 describe('the docker-compose services as plain processes', () => {
   const children: Partial<Record<Name, Child>> = {};
-  const databases: Partial<Record<'users' | 'orders', ServiceDatabase>> = {};
+  const databases: Partial<Record<Subgraph, ServiceDatabase>> = {};
   const ports = {} as Record<Name, number>;
   let gatewayUrl = '';
 
@@ -103,6 +107,7 @@ describe('the docker-compose services as plain processes', () => {
       'users:4001': `127.0.0.1:${ports.users}`,
       // In compose the gateway reaches orders through orders-lb; here it goes straight to the one replica.
       'orders-lb:4002': `127.0.0.1:${ports.orders}`,
+      'catalog:4003': `127.0.0.1:${ports.catalog}`,
       'rabbitmq:5672': '127.0.0.1:5672',
       'redis:6379': '127.0.0.1:6379',
     };
@@ -123,9 +128,11 @@ describe('the docker-compose services as plain processes', () => {
     if ('REDIS_URL' in environment) environment['REDIS_KEY_PREFIX'] = eventsPrefix;
     // The gateway's internal metrics port (default 9464, not published by compose): any free one here.
     if (name === 'gateway') environment['METRICS_PORT'] = '0';
-    expect(environment['PORT']).toBe({ users: '4001', orders: '4002', gateway: '4000' }[name]);
+    expect(environment['PORT']).toBe(
+      { users: '4001', orders: '4002', catalog: '4003', gateway: '4000' }[name],
+    );
     environment['PORT'] = String(ports[name]);
-    if (name === 'users' || name === 'orders') {
+    if (name !== 'gateway') {
       // The URL names the compose database container, role and database: the ones db-provision creates.
       const { spec, password } = databaseOf(name);
       expect(environment['DATABASE_URL']).toBe(
@@ -173,6 +180,7 @@ describe('the docker-compose services as plain processes', () => {
     try {
       databases.users = await provisionServiceDatabase(adminUrl, databaseOf('users').provision);
       databases.orders = await provisionServiceDatabase(adminUrl, databaseOf('orders').provision);
+      databases.catalog = await provisionServiceDatabase(adminUrl, databaseOf('catalog').provision);
       for (const name of Object.keys(RUN) as Name[]) ports[name] = await freePort();
       gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
 
@@ -182,7 +190,8 @@ describe('the docker-compose services as plain processes', () => {
       // In compose order: each service once what it depends on is healthy.
       start('users', compose.services[RUN.users]!);
       start('orders', compose.services[RUN.orders]!);
-      await Promise.all([ready('users'), ready('orders')]);
+      start('catalog', compose.services[RUN.catalog]!);
+      await Promise.all([ready('users'), ready('orders'), ready('catalog')]);
       start('gateway', compose.services[RUN.gateway]!);
       await ready('gateway');
     } catch (error) {
@@ -201,12 +210,26 @@ describe('the docker-compose services as plain processes', () => {
     if (!adminUrl) return;
     await deleteTopology(testAmqpUrl(), eventsPrefix, ['orders']);
     await dropServiceDatabase(adminUrl, databaseOf('orders').provision);
+    await dropServiceDatabase(adminUrl, databaseOf('catalog').provision);
     await dropServiceDatabase(adminUrl, databaseOf('users').provision);
   });
 
-  it('serves a new customer: sign up, place an order, read it back with its user through the gateway', async () => {
+  it('serves a new customer: sign up, place an order of a product an admin added, read it back with its user through the gateway', async () => {
     onTestFailed(printOutput);
-    // NODE_ENV=production, as in compose: no demo users, so the customer signs up.
+    // NODE_ENV=production, as in compose: no demo catalogue, so an admin adds a product (a token signed with the
+    // deployment's JWT_SECRET, as an operator's would be), and orders learns it through the broker.
+    const admin = await signAccessToken(
+      { userId: randomUUID(), role: 'ADMIN' },
+      { secret: dotEnv['JWT_SECRET']!, ttlSeconds: 300 },
+    );
+    const product = await request(
+      CreateProductDocument,
+      { input: { sku: `BOOK-${run}`, name: 'A book', price: { amount: 1_250, currency: 'EUR' } } },
+      admin,
+    );
+    expect(product.body.errors).toBeUndefined();
+    const productId = product.body.data!.createProduct.id;
+    // No demo users either, so the customer signs up.
     const email = `compose-${run}@example.com`;
     const signUp = await request(SignUpDocument, {
       input: { email, name: 'Compose Customer', password: 'a-long-password' },
@@ -214,14 +237,19 @@ describe('the docker-compose services as plain processes', () => {
     expect(signUp.body.errors).toBeUndefined();
     const token = signUp.body.data!.signUp.token;
 
-    const placed = await request(
-      PlaceOrderDocument,
-      {
-        input: { currency: 'EUR', items: [{ sku: 'BOOK-1', name: 'A book', quantity: 2, unitPrice: 1_250 }] },
+    // product.created travels catalog's outbox → relay → RabbitMQ → orders' read model.
+    const placed = await eventually(
+      async () => {
+        const response = await request(
+          PlaceOrderDocument,
+          { input: { currency: 'EUR', items: [{ productId, quantity: 2 }] } },
+          token,
+        );
+        expect(response.body.errors).toBeUndefined();
+        return response;
       },
-      token,
+      { timeoutMs: 20_000 },
     );
-    expect(placed.body.errors).toBeUndefined();
     expect(placed.body.data?.placeOrder.total).toEqual({ amount: 2_500, currency: 'EUR' });
 
     const mine = await request(MyOrdersDocument, { first: 5 }, token);
@@ -255,6 +283,11 @@ describe('the docker-compose services as plain processes', () => {
       clearTimeout(timeout);
       return [name, code ?? signal] as const;
     });
-    expect(Object.fromEntries(await Promise.all(exits))).toEqual({ users: 0, orders: 0, gateway: 0 });
+    expect(Object.fromEntries(await Promise.all(exits))).toEqual({
+      users: 0,
+      orders: 0,
+      catalog: 0,
+      gateway: 0,
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { demoProduct } from '@supergraph/demo-data';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { dropServiceDatabase, provisionServiceDatabase } from '@supergraph/db-pr
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit/auth';
 import { freePort, graphql } from '@supergraph/testing';
 import postgres from 'postgres';
+import { rememberDemoProduct } from './fixtures/known-product.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { machinePostgresUrl } from '@supergraph/testing/machine-services';
 
@@ -65,6 +67,8 @@ describe('database blips under concurrent writes (real PostgreSQL)', () => {
         throw new Error(`orders did not start:\n${output.join('')}`);
       await sleep(100);
     }
+    // No catalog here (SEED_DEMO_DATA=false): orders is told the one product the writers order.
+    await rememberDemoProduct(url, 'CABLE-USBC');
   });
 
   afterAll(async () => {
@@ -97,7 +101,7 @@ describe('database blips under concurrent writes (real PostgreSQL)', () => {
         const response = await graphql<{ placeOrder: { id: string } }>(
           `${baseUrl}/graphql`,
           PLACE_ORDER,
-          { input: { currency: 'EUR', items: [{ sku: 'BLIP', name: 'Blip', quantity: 1, unitPrice: 100 }] } },
+          { input: { currency: 'EUR', items: [{ productId: demoProduct('CABLE-USBC').id, quantity: 1 }] } },
           headers,
         );
         const id = response.body.data?.placeOrder?.id;

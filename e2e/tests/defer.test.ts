@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { Defer20220824Handler } from '@apollo/client/incremental';
-import { DEMO_USERS } from '@supergraph/demo-data';
+import { DEMO_PRODUCTS, DEMO_USERS } from '@supergraph/demo-data';
 import { graphql } from '@supergraph/testing';
 import { deferAtRandom, deferEachField } from '@supergraph/testing/defer-placements';
 import {
@@ -159,6 +159,11 @@ describe('@defer through the gateway', () => {
       UserOrders: { id: DEMO_USERS[0].id },
       Users: { first: 3 },
       UsersWithOrders: { first: 2 },
+      Products: { first: 3 },
+      Product: { id: DEMO_PRODUCTS[0].id },
+      ProductsWithOrderCounts: { first: 3 },
+      OrdersWithProducts: { first: 3 },
+      OrderProductSkus: { id: gracesOrder },
     };
     const folder = join(import.meta.dirname, '..', 'operations');
     const queries: { name: string; source: string }[] = [];

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
+import { ENV_KEYS as CATALOG_ENV_KEYS } from '@supergraph/catalog/env';
 import { ENV_KEYS as ORDERS_ENV_KEYS } from '@supergraph/orders/env';
 import {
   DEFAULT_MANIFEST_PATH,
@@ -32,6 +33,12 @@ const readsOneOf = (keys: readonly string[]) => (key: string) => keys.includes(k
 const NODE_SERVICES = {
   users: { port: 4001, reads: readsOneOf(USERS_ENV_KEYS), workspace: 'users', dir: 'subgraphs/users' },
   orders: { port: 4002, reads: readsOneOf(ORDERS_ENV_KEYS), workspace: 'orders', dir: 'subgraphs/orders' },
+  catalog: {
+    port: 4003,
+    reads: readsOneOf(CATALOG_ENV_KEYS),
+    workspace: 'catalog',
+    dir: 'subgraphs/catalog',
+  },
   gateway: {
     port: 4000,
     // NODE_OPTIONS is read by Node itself: the gateway's heap sizing (router/src/heap.ts), checked below.
@@ -62,6 +69,7 @@ describe('docker-compose.yml', () => {
   const REPLICAS: Record<keyof typeof NODE_SERVICES, readonly string[]> = {
     users: ['users'],
     orders: ['orders-a', 'orders-b'],
+    catalog: ['catalog'],
     gateway: ['gateway'],
   };
   const nodeContainers = Object.entries(NODE_SERVICES).flatMap(([name, spec]) =>
@@ -74,6 +82,7 @@ describe('docker-compose.yml', () => {
     INTERNAL_SECRET: 'y'.repeat(64),
     USERS_DB_PASSWORD: 'u',
     ORDERS_DB_PASSWORD: 'o',
+    CATALOG_DB_PASSWORD: 'c',
     RABBITMQ_PASSWORD: 'r',
   };
 
@@ -160,7 +169,11 @@ describe('docker-compose.yml', () => {
     expect(compose.services['gateway']?.environment?.['SUBGRAPH_ORDERS_URL']).toBe(
       `http://orders-lb:${NODE_SERVICES.orders.port}/graphql`,
     );
+    expect(compose.services['gateway']?.environment?.['SUBGRAPH_CATALOG_URL']).toBe(
+      `http://catalog:${NODE_SERVICES.catalog.port}/graphql`,
+    );
     expect(Object.keys(compose.services['gateway']?.depends_on ?? {}).sort()).toEqual([
+      'catalog',
       'orders-lb',
       'redis',
       'users',
@@ -367,5 +380,6 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     const config = (byKind('ConfigMap')[0] as unknown as ConfigMap).data ?? {};
     expect(config['SUBGRAPH_USERS_URL']).toBe('http://users.supergraph.svc.cluster.local:4001/graphql');
     expect(config['SUBGRAPH_ORDERS_URL']).toBe('http://orders.supergraph.svc.cluster.local:4002/graphql');
+    expect(config['SUBGRAPH_CATALOG_URL']).toBe('http://catalog.supergraph.svc.cluster.local:4003/graphql');
   });
 });

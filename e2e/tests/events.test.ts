@@ -1,3 +1,4 @@
+import { demoProduct } from '@supergraph/demo-data';
 import { deleteTopology, testAmqpUrl, uniquePrefix } from '@supergraph/events/testing';
 import { eventually } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +29,7 @@ afterAll(async () => {
 });
 
 const ORDER: PlaceOrderMutationVariables = {
-  input: { currency: 'USD', items: [{ sku: 'FLOPPY', name: 'Floppy disk', quantity: 2, unitPrice: 300 }] },
+  input: { currency: 'USD', items: [{ productId: demoProduct('PEN-RED').id, quantity: 2 }] },
 };
 
 describe('deleting an account, across the services', () => {

@@ -1,3 +1,4 @@
+import { demoProduct } from '@supergraph/demo-data';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack, type SubgraphInterceptor, type SubgraphName } from './stack.ts';
@@ -172,7 +173,7 @@ describe('a subgraph that is down, slow or failing', () => {
       {
         input: {
           currency: 'USD',
-          items: [{ sku: 'RETRY-1', name: 'Not twice', quantity: 1, unitPrice: 100 }],
+          items: [{ productId: demoProduct('PEN-RED').id, quantity: 1 }],
         },
       },
       grace,
@@ -209,7 +210,7 @@ describe('the circuit breaker', () => {
     const grace = await breaker.logIn('grace@example.com');
     expect(await readiness(breaker)).toEqual({
       status: 200,
-      body: { status: 'ready', subgraphs: { users: 'up', orders: 'up' } },
+      body: { status: 'ready', subgraphs: { users: 'up', orders: 'up', catalog: 'up' } },
     });
 
     await breaker.stopSubgraph('orders');
@@ -231,7 +232,7 @@ describe('the circuit breaker', () => {
     expect(breaker.hits.orders).toBe(hitsWhileOpen);
     expect(await readiness(breaker)).toEqual({
       status: 200,
-      body: { status: 'degraded', subgraphs: { users: 'up', orders: 'open' } },
+      body: { status: 'degraded', subgraphs: { users: 'up', orders: 'open', catalog: 'up' } },
     });
 
     // Back: orders is ready as soon as it listens; the gateway's next readiness probe closes the breaker.
@@ -252,7 +253,10 @@ describe('the circuit breaker', () => {
     expect(breaker.hits.orders).toBeGreaterThan(hitsWhileOpen);
     await expect
       .poll(() => readiness(breaker), { timeout: 10_000, interval: 200 })
-      .toEqual({ status: 200, body: { status: 'ready', subgraphs: { users: 'up', orders: 'up' } } });
+      .toEqual({
+        status: 200,
+        body: { status: 'ready', subgraphs: { users: 'up', orders: 'up', catalog: 'up' } },
+      });
   });
 
   it('reports a stopped subgraph as down (degraded), and is unready only when no subgraph answers', async () => {
@@ -260,15 +264,20 @@ describe('the circuit breaker', () => {
     try {
       await expect
         .poll(() => readiness(breaker), { timeout: 10_000, interval: 200 })
-        .toEqual({ status: 200, body: { status: 'degraded', subgraphs: { users: 'down', orders: 'up' } } });
+        .toEqual({
+          status: 200,
+          body: { status: 'degraded', subgraphs: { users: 'down', orders: 'up', catalog: 'up' } },
+        });
       await breaker.stopSubgraph('orders');
+      await breaker.stopSubgraph('catalog');
       await expect
         .poll(() => readiness(breaker), { timeout: 10_000, interval: 200 })
         .toEqual({
           status: 503,
-          body: { status: 'unavailable', subgraphs: { users: 'down', orders: 'down' } },
+          body: { status: 'unavailable', subgraphs: { users: 'down', orders: 'down', catalog: 'down' } },
         });
       await breaker.startSubgraph('orders');
+      await breaker.startSubgraph('catalog');
     } finally {
       await breaker.startSubgraph('users');
     }

@@ -1,3 +1,4 @@
+import { demoProduct } from '@supergraph/demo-data';
 import { randomUUID } from 'node:crypto';
 import { graphql } from '@supergraph/testing';
 import { orders } from '@supergraph/orders/db-schema';
@@ -15,7 +16,7 @@ afterAll(async () => {
 });
 
 const PLACE_ORDER = `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id status total { amount } } }`;
-const INPUT = { currency: 'EUR', items: [{ sku: 'TEA', name: 'Tea', quantity: 3, unitPrice: 400 }] };
+const INPUT = { currency: 'EUR', items: [{ productId: demoProduct('CABLE-USBC').id, quantity: 3 }] };
 
 describe('Idempotency-Key through the gateway', () => {
   it('a retried placeOrder reaches orders again and answers the first order, placing one', async () => {
@@ -39,11 +40,11 @@ describe('Idempotency-Key through the gateway', () => {
     expect(first.body.errors).toBeUndefined();
     expect(retry.body).toEqual(first.body);
     expect(stack.hits.orders - hitsBefore).toBe(2);
-    // Grace's EUR 12.00 orders: only the one the first call placed.
+    // Grace's EUR 29.70 orders (3 USB-C cables): only the one the first call placed.
     const placed = await stack.databases.orders.db
       .select({ id: orders.id })
       .from(orders)
-      .where(and(eq(orders.totalAmount, 1_200), eq(orders.currency, 'EUR')));
+      .where(and(eq(orders.totalAmount, 2_970), eq(orders.currency, 'EUR')));
     expect(placed).toEqual([{ id: first.body.data!.placeOrder.id }]);
   });
 });

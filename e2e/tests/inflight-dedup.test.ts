@@ -51,7 +51,7 @@ describe('in-flight deduplication of subgraph fetches', () => {
 
   it('never shares mutations: each one runs', async () => {
     const place =
-      'mutation { placeOrder(input: { currency: "USD", items: [{ sku: "D", name: "Dup", quantity: 1, unitPrice: 1 }] }) { id } }';
+      'mutation { placeOrder(input: { currency: "USD", items: [{ productId: "20000000-0000-4000-8000-000000000004", quantity: 1 }] }) { id } }';
     const before = stack.hits.orders;
     const placed = await Promise.all(
       Array.from({ length: 3 }, () => stack.query<{ placeOrder: { id: string } }>(place, {}, grace)),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { print } from 'graphql';
+import { demoProduct } from '@supergraph/demo-data';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   MyOrdersDocument,
@@ -44,8 +45,8 @@ describe('a customer journey through the gateway', () => {
         input: {
           currency: 'USD',
           items: [
-            { sku: 'CORE-ROPE', name: 'Core rope memory', quantity: 2, unitPrice: 1500 },
-            { sku: 'DSKY', name: 'DSKY keypad', quantity: 1, unitPrice: 4999 },
+            { productId: demoProduct('BOOK-COBOL').id, quantity: 2 },
+            { productId: demoProduct('MUG-BUG').id, quantity: 1 },
           ],
         },
       },
@@ -56,10 +57,10 @@ describe('a customer journey through the gateway', () => {
         placeOrder: {
           id: expect.any(String),
           status: 'PENDING',
-          total: { amount: 7999, currency: 'USD' },
+          total: { amount: 9248, currency: 'USD' },
           items: [
-            { sku: 'CORE-ROPE', quantity: 2, subtotal: { amount: 3000 } },
-            { sku: 'DSKY', quantity: 1, subtotal: { amount: 4999 } },
+            { sku: 'BOOK-COBOL', quantity: 2, subtotal: { amount: 7998 } },
+            { sku: 'MUG-BUG', quantity: 1, subtotal: { amount: 1250 } },
           ],
         },
       },
@@ -78,7 +79,7 @@ describe('a customer journey through the gateway', () => {
                 node: {
                   id: placedId,
                   status: 'PENDING',
-                  total: { amount: 7999, currency: 'USD' },
+                  total: { amount: 9248, currency: 'USD' },
                   user: { name: 'Margaret Hamilton' },
                 },
               },
@@ -188,7 +189,7 @@ describe('errors a client can act on', () => {
     const before = await stack.request(OrdersDocument, { first: 100 }, grace);
     const response = await stack.request(
       PlaceOrderDocument,
-      { input: { currency: 'USD', items: [{ sku: 'X', name: 'X', quantity: 0, unitPrice: 100 }] } },
+      { input: { currency: 'USD', items: [{ productId: demoProduct('PEN-RED').id, quantity: 0 }] } },
       grace,
     );
     expect(response.body.errors?.[0]?.extensions).toMatchObject({
@@ -239,6 +240,19 @@ describe('the README example', () => {
     const answer = /```json\n([\s\S]*?)\n```/.exec(readme)?.[1];
     expect(body, 'the README sends MyOrders with curl').toBeDefined();
     expect(answer, 'the README shows the answer as JSON').toBeDefined();
+    const { query } = JSON.parse(body!) as { query: string };
+
+    const grace = await stack.logIn('grace@example.com');
+    const response = await stack.query(query, {}, grace);
+    expect(response.body).toEqual(JSON.parse(answer!));
+  });
+
+  it('places the order the README places, at the catalogue’s price, and answers as the README shows', async () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const body = /-d '(\{"query":"mutation PlaceOrder[^']*)'/.exec(readme)?.[1];
+    const answer = [...readme.matchAll(/```json\n([\s\S]*?)\n```/g)][1]?.[1];
+    expect(body, 'the README sends PlaceOrder with curl').toBeDefined();
+    expect(answer, 'the README shows its answer as JSON, second').toBeDefined();
     const { query } = JSON.parse(body!) as { query: string };
 
     const grace = await stack.logIn('grace@example.com');

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { products } from '@supergraph/catalog/db-schema';
 import { orderItems, orders } from '@supergraph/orders/db-schema';
 import { users } from '@supergraph/users/db-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OrdersWithUsersDocument, UsersWithOrdersDocument } from '../src/generated/operations.ts';
+import {
+  OrdersWithProductsDocument,
+  OrdersWithUsersDocument,
+  ProductsWithOrderCountsDocument,
+  UsersWithOrdersDocument,
+} from '../src/generated/operations.ts';
 import { startStack, type Stack } from './stack.ts';
 
 let stack: Stack;
@@ -29,10 +35,37 @@ beforeAll(async () => {
     createdAt: new Date(base + index * 1000),
   }));
   await stack.databases.orders.db.insert(orders).values(placed);
+  // Each order's first line is a product of its own and its second a product every order shares, so N orders
+  // refer to N + 1 distinct products of the catalog.
+  const catalogue = [...customers.map((_, index) => `LOAD-${index}`), 'LOAD-SHARED'].map((sku) => ({
+    id: randomUUID(),
+    sku,
+    name: `Product ${sku}`,
+    priceAmount: 100,
+    currency: 'USD',
+  }));
+  await stack.databases.catalog.db.insert(products).values(catalogue);
+  const shared = catalogue.at(-1)!;
   await stack.databases.orders.db.insert(orderItems).values(
-    placed.flatMap((order) => [
-      { orderId: order.id, position: 0, sku: 'A', name: 'Widget', quantity: 1, unitPrice: 100 },
-      { orderId: order.id, position: 1, sku: 'B', name: 'Gadget', quantity: 2, unitPrice: 100 },
+    placed.flatMap((order, index) => [
+      {
+        orderId: order.id,
+        position: 0,
+        productId: catalogue[index]!.id,
+        sku: catalogue[index]!.sku,
+        name: 'Widget',
+        quantity: 1,
+        unitPrice: 100,
+      },
+      {
+        orderId: order.id,
+        position: 1,
+        productId: shared.id,
+        sku: shared.sku,
+        name: 'Gadget',
+        quantity: 2,
+        unitPrice: 100,
+      },
     ]),
   );
   adminToken = await stack.logIn('ada@example.com');
@@ -48,9 +81,15 @@ async function statementsFor<TResult>(
 ) {
   stack.sql.users.reset();
   stack.sql.orders.reset();
+  stack.sql.catalog.reset();
   const response = await stack.request(document, { first }, adminToken);
   expect(response.body.errors).toBeUndefined();
-  return { data: response.body.data!, users: stack.sql.users.count, orders: stack.sql.orders.count };
+  return {
+    data: response.body.data!,
+    users: stack.sql.users.count,
+    orders: stack.sql.orders.count,
+    catalog: stack.sql.catalog.count,
+  };
 }
 
 describe('no N+1 across the federation hop', () => {
@@ -78,6 +117,34 @@ describe('no N+1 across the federation hop', () => {
       { users: 1, orders: 2 },
       { users: 1, orders: 2 },
       { users: 1, orders: 2 },
+    ]);
+  });
+
+  it('O5: lists 1, 10 and 100 orders with their lines and products in the same number of statements per subgraph', async () => {
+    const results = [];
+    for (const first of [1, 10, 100]) results.push(await statementsFor(OrdersWithProductsDocument, first));
+    expect(results.map(({ data }) => data.orders.edges.length)).toEqual([1, 10, 100]);
+    // Every line's product came back from the catalog: 100 orders name 101 distinct products.
+    const lines = results[2]!.data.orders.edges.flatMap(({ node }) => node.items);
+    expect(lines.every((line) => line.product?.name === `Product ${line.sku}`)).toBe(true);
+    expect(new Set(lines.map((line) => line.product!.id)).size).toBe(101);
+    // orders: one page query + one items query; catalog: one batched entity lookup; users: none.
+    expect(results.map(({ users, orders, catalog }) => ({ users, orders, catalog }))).toEqual([
+      { users: 0, orders: 2, catalog: 1 },
+      { users: 0, orders: 2, catalog: 1 },
+      { users: 0, orders: 2, catalog: 1 },
+    ]);
+  });
+
+  it('lists 1, 10 and 100 products with their order counts in one statement per subgraph', async () => {
+    const results = [];
+    for (const first of [1, 10, 100])
+      results.push(await statementsFor(ProductsWithOrderCountsDocument, first));
+    expect(results.map(({ data }) => data.products.edges.length)).toEqual([1, 10, 100]);
+    expect(results.map(({ users, orders, catalog }) => ({ users, orders, catalog }))).toEqual([
+      { users: 0, orders: 1, catalog: 1 },
+      { users: 0, orders: 1, catalog: 1 },
+      { users: 0, orders: 1, catalog: 1 },
     ]);
   });
 });

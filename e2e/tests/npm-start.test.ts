@@ -1,3 +1,4 @@
+import { demoProduct } from '@supergraph/demo-data';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -128,7 +129,7 @@ describe('npm start', () => {
     const token = signUp.body.data!.signUp.token;
     const placed = await client.request(
       PlaceOrderDocument,
-      { input: { currency: 'EUR', items: [{ sku: 'MUG', name: 'Mug', quantity: 1, unitPrice: 1200 }] } },
+      { input: { currency: 'EUR', items: [{ productId: demoProduct('CABLE-USBC').id, quantity: 1 }] } },
       token,
     );
     expect(placed.body.errors).toBeUndefined();

@@ -23,7 +23,7 @@ const { createLogger } = await import('@supergraph/service-kit/logger');
 const { startStack } = await import('./stack.ts');
 
 /** Every line a service logged, as written (JSON text) — what a log shipper would see. */
-const logs: Record<ServiceName, string[]> = { gateway: [], users: [], orders: [] };
+const logs: Record<ServiceName, string[]> = { gateway: [], users: [], orders: [], catalog: [] };
 const loggerFor = (service: ServiceName) =>
   createLogger(service, 'trace', { write: (line: string) => void logs[service].push(line) });
 const requestLines = (service: ServiceName) =>
@@ -40,7 +40,12 @@ const received: Record<'users' | 'orders', Record<string, string | string[] | un
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack('observability', {
-    loggers: { gateway: loggerFor('gateway'), users: loggerFor('users'), orders: loggerFor('orders') },
+    loggers: {
+      gateway: loggerFor('gateway'),
+      users: loggerFor('users'),
+      orders: loggerFor('orders'),
+      catalog: loggerFor('catalog'),
+    },
   });
   for (const name of ['users', 'orders'] as const) {
     stack.intercept(name, (req) => {
@@ -68,6 +73,7 @@ async function scrape(service: ServiceName): Promise<PrometheusSample[]> {
     gateway: stack.gatewayMetricsUrl,
     users: new URL('/metrics', stack.usersUrl).toString(),
     orders: new URL('/metrics', stack.ordersUrl).toString(),
+    catalog: new URL('/metrics', stack.catalogUrl).toString(),
   }[service];
   const response = await fetch(url);
   expect(response.status).toBe(200);

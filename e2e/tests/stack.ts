@@ -1,4 +1,9 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { openCatalogDatabase } from '@supergraph/catalog/db';
+import { loadEnv as loadCatalogEnv } from '@supergraph/catalog/env';
+import { createCatalogEvents } from '@supergraph/catalog/events';
+import { seedDemoCatalog } from '@supergraph/catalog/seed';
+import { buildCatalogService } from '@supergraph/catalog/server';
 import { buildOrdersService } from '@supergraph/orders/server';
 import { openOrdersDatabase } from '@supergraph/orders/db';
 import { loadEnv as loadOrdersEnv } from '@supergraph/orders/env';
@@ -20,23 +25,24 @@ import { seedDemoUsers } from '@supergraph/users/seed';
 import { gatewayClient } from './gateway-client.ts';
 
 /**
- * The whole supergraph for a test: both subgraphs on databases of their own (PGlite, or fresh PostgreSQL
- * databases with TEST_DATABASE_URL), seeded with the demo data, and the gateway in front — every one a real
- * HTTP server on a free port. Tests talk to the gateway only.
+ * The whole supergraph for a test: every subgraph (users, orders, catalog) on a database of its own (PGlite, or
+ * fresh PostgreSQL databases with TEST_DATABASE_URL), seeded with the demo data, and the gateway in front — every
+ * one a real HTTP server on a free port. Tests talk to the gateway only.
  */
 export interface StackOptions {
   /** Extra gateway configuration, e.g. NODE_ENV=production or tight limits. */
   gateway?: Record<string, string>;
   /**
    * Events between the services over a real RabbitMQ: each subgraph runs its outbox relay (and orders its
-   * consumer), polling fast. `prefix` names every exchange and queue: unique per run; the test deletes them.
+   * consumer, of users' and catalog's events), polling fast. `prefix` names every exchange and queue: unique per
+   * run; the test deletes them.
    */
   events?: { amqpUrl: string; prefix: string };
   /** Each service's logger (default: silent), e.g. on a stream the test reads. */
   loggers?: Partial<Record<ServiceName, Logger>>;
 }
 
-export type SubgraphName = 'users' | 'orders';
+export type SubgraphName = 'users' | 'orders' | 'catalog';
 export type ServiceName = SubgraphName | 'gateway';
 
 /**
@@ -51,7 +57,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
   const logger = createLogger('e2e', 'silent');
   const loggerOf = (name: ServiceName) => options.loggers?.[name] ?? logger;
   // GraphQL requests that reached each subgraph: proves that a refused operation never left the gateway.
-  const hits = { users: 0, orders: 0 };
+  const hits = { users: 0, orders: 0, catalog: 0 };
   const interceptors: Partial<Record<SubgraphName, SubgraphInterceptor>> = {};
   const cleanups: (() => Promise<void>)[] = [];
 
@@ -122,17 +128,42 @@ export async function startStack(label: string, options: StackOptions = {}) {
   const ordersServer = await serve('orders', orders.app);
   // Its subscriptions over graphql-ws on the same port, as runSubgraph serves them.
   ordersServer.server.on('upgrade', orders.websocket.upgrade);
+
+  const catalogDb = await createTestDatabase(`${label}_catalog`);
+  cleanups.push(() => catalogDb.drop());
+  const catalogEnv = loadCatalogEnv({
+    ...common,
+    ...eventsConfig,
+    DATABASE_URL: catalogDb.url,
+    DATA_DIR: catalogDb.dataDir,
+  });
+  const catalogSql = createQueryCounter();
+  const catalogDatabase = await openCatalogDatabase(catalogEnv, catalogSql.record);
+  cleanups.unshift(() => catalogDatabase.close());
+  await catalogDatabase.migrate();
+  await seedDemoCatalog(catalogDatabase.db);
+  const catalog = await buildCatalogService({
+    env: catalogEnv,
+    logger: loggerOf('catalog'),
+    database: catalogDatabase,
+  });
+  cleanups.unshift(() => catalog.stop());
+  const catalogServer = await serve('catalog', catalog.app);
+
   const events = options.events
     ? {
         users: createUsersEvents({ env: usersEnv, logger, database: usersDatabase }),
         orders: createOrdersEvents({ env: ordersEnv, logger, database: ordersDatabase }),
+        catalog: createCatalogEvents({ env: catalogEnv, logger, database: catalogDatabase }),
       }
     : null;
   if (events) {
     await events.orders.start();
     await events.users.start();
-    // Stopped before the databases close; orders' queue exists before users publishes anything.
+    await events.catalog.start();
+    // Stopped before the databases close; orders' queue exists before users or catalog publish anything.
     cleanups.unshift(
+      () => events.catalog.stop(),
       () => events.users.stop(),
       () => events.orders.stop(),
     );
@@ -141,6 +172,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
   const subgraphs: Record<SubgraphName, { app: RequestListener; server: RunningServer }> = {
     users: { app: users.app, server: usersServer },
     orders: { app: orders.app, server: ordersServer },
+    catalog: { app: catalog.app, server: catalogServer },
   };
 
   const routerEnv = loadRouterEnv({
@@ -149,6 +181,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
     SANDBOX_USER_ID: demoUser('grace@example.com').id,
     SUBGRAPH_USERS_URL: `${usersServer.url}/graphql`,
     SUBGRAPH_ORDERS_URL: `${ordersServer.url}/graphql`,
+    SUBGRAPH_CATALOG_URL: `${catalogServer.url}/graphql`,
     ...options.gateway,
   });
   // As router/src/index.ts does at start (process-wide: the last stack started in this process decides).
@@ -170,10 +203,11 @@ export async function startStack(label: string, options: StackOptions = {}) {
     gatewayMetricsUrl: `${gatewayMetricsServer.url}/metrics`,
     usersUrl: `${usersServer.url}/graphql`,
     ordersUrl: `${ordersServer.url}/graphql`,
-    sql: { users: usersSql, orders: ordersSql },
+    catalogUrl: `${catalogServer.url}/graphql`,
+    sql: { users: usersSql, orders: ordersSql, catalog: catalogSql },
     hits,
     secrets,
-    databases: { users: usersDatabase, orders: ordersDatabase },
+    databases: { users: usersDatabase, orders: ordersDatabase, catalog: catalogDatabase },
     /** The subgraphs' relays and consumer, when started with `events`. */
     events,
     query,

@@ -1,3 +1,4 @@
+import { demoProduct } from '@supergraph/demo-data';
 import { deleteTopology, testAmqpUrl, uniquePrefix } from '@supergraph/events/testing';
 import {
   subscribeSse,
@@ -168,7 +169,7 @@ describe('live order updates through the gateway', () => {
     await subscriptionsAtOrders(1);
     const placed = await stack.request(
       PlaceOrderDocument,
-      { input: { currency: 'EUR', items: [{ sku: 'TAPE', name: 'Tape', quantity: 1, unitPrice: 900 }] } },
+      { input: { currency: 'EUR', items: [{ productId: demoProduct('CABLE-USBC').id, quantity: 1 }] } },
       token,
     );
     expect(placed.body.errors).toBeUndefined();

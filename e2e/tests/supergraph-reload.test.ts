@@ -148,7 +148,7 @@ describe('supergraph hot reload', () => {
       await expect
         .poll(async () => (await loyalty()).body.data?.me.loyaltyPoints, { timeout: 10_000 })
         .toBe(36);
-      expect(await readiness()).toEqual({ users: 'up', orders: 'up', inventory: 'up' });
+      expect(await readiness()).toEqual({ users: 'up', orders: 'up', catalog: 'up', inventory: 'up' });
       expect(await metricLines('inventory')).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/^subgraph_state\{subgraph="inventory",state="up"[^}]*\} 1$/),
@@ -162,7 +162,7 @@ describe('supergraph hot reload', () => {
       await expect
         .poll(async () => (await loyalty()).body.errors?.[0]?.extensions?.['code'], { timeout: 10_000 })
         .toBe('GRAPHQL_VALIDATION_FAILED');
-      expect(await readiness()).toEqual({ users: 'up', orders: 'up' });
+      expect(await readiness()).toEqual({ users: 'up', orders: 'up', catalog: 'up' });
       // Its fetch metrics go once requests begun on the previous supergraph are over (REQUEST_TIMEOUT_MS).
       await expect.poll(() => metricLines('inventory'), { timeout: 10_000, interval: 250 }).toEqual([]);
       const requestsWhenRemoved = inventoryRequests;

@@ -1,6 +1,15 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { MAX_PAGE_SIZE } from '@supergraph/service-kit/graphql';
-import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import {
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  visit,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValueNode,
+} from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { LimitCode } from './limits.ts';
 
@@ -42,26 +51,70 @@ function judge(
   return { cost, tooLong: oversized[0] };
 }
 
-/** Verdicts kept per document; a document with more distinct variable sets than this starts its list over. */
+/** Verdicts kept per document; a document with more distinct cost-relevant variable sets starts its list over. */
 const VERDICTS_PER_DOCUMENT = 64;
 /**
  * Verdicts kept in all (each key at most MAX_VARIABLES_KEY_LENGTH characters: a few MB at most); past it the
  * cache starts over, so a client inventing variable sets for thousands of documents can't grow it.
  */
 const MAX_VERDICTS = 4_096;
-/** Variables longer than this (as JSON) are judged every time rather than kept as a key. */
+/** Cost-relevant variables longer than this (as JSON) are judged every time rather than kept as a key. */
 const MAX_VARIABLES_KEY_LENGTH = 1_024;
 
+/** The variables in an argument's value, however deeply nested in lists and input objects. */
+function variablesIn(value: ValueNode, into: Set<string>): void {
+  if (value.kind === Kind.VARIABLE) into.add(value.name.value);
+  else if (value.kind === Kind.LIST) for (const item of value.values) variablesIn(item, into);
+  else if (value.kind === Kind.OBJECT) for (const field of value.fields) variablesIn(field.value, into);
+}
+
 /**
- * The verdict depends only on the schema, the parsed document, the operation name and the variables, and
- * working it out walks the whole document with a TypeInfo (about an eighth of what the gateway allocated per
- * request at O1 N=10, measured with BENCH_HEAP_PROFILE_DIR). Apollo hands every request for the same query the
- * same cached DocumentNode, so verdicts are kept per schema and document, dropped with them, and keyed by the
- * operation name and the variables' JSON. A key with other variables (even ones the operation ignores) is
- * just another entry, judged on its own.
+ * The variables a verdict can depend on: those in any field's `first` argument (listEstimator) and in any
+ * directive's arguments (`@include(if:)` / `@skip(if:)` decide which fields count). Every other variable — ids,
+ * cursors, inputs — changes neither the cost nor the page sizes, so requests differing only there share one
+ * verdict. Found once per document (cached with it).
+ */
+function costVariablesOf(document: DocumentNode): readonly string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Field(field) {
+      for (const argument of field.arguments ?? [])
+        if (argument.name.value === 'first') variablesIn(argument.value, names);
+    },
+    Directive(directive) {
+      for (const argument of directive.arguments ?? []) variablesIn(argument.value, names);
+    },
+  });
+  return [...names].sort();
+}
+
+/** Whether `variables` coerce to the operation's variable definitions (what getComplexity checks first). */
+function coerces(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  operationName: string | undefined,
+): boolean {
+  const operation = getOperationAST(document, operationName);
+  if (!operation?.variableDefinitions?.length) return true;
+  return getVariableValues(schema, operation.variableDefinitions, variables).errors === undefined;
+}
+
+interface DocumentVerdicts {
+  costVariables: readonly string[];
+  verdicts: Map<string, Verdict>;
+}
+
+/**
+ * The verdict depends only on the schema, the parsed document, the operation name and the cost-relevant
+ * variables (costVariablesOf), and working it out walks the whole document with a TypeInfo (about an eighth of
+ * what the gateway allocated per request at O1 N=10, measured with BENCH_HEAP_PROFILE_DIR). Apollo hands every
+ * request for the same query the same cached DocumentNode, so verdicts are kept per schema and document,
+ * dropped with them, and keyed by the operation name and the JSON of the cost-relevant variables' values (an
+ * absent one is left out of the JSON, so it keys apart from an explicit null, as coercion treats them).
  */
 function verdictCache() {
-  let bySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Verdict>>>();
+  let bySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, DocumentVerdicts>>();
   let kept = 0;
   return (
     schema: GraphQLSchema,
@@ -69,15 +122,22 @@ function verdictCache() {
     variables: Record<string, unknown>,
     operationName: string | undefined,
   ): Verdict => {
-    const variablesKey = JSON.stringify(variables);
-    if (variablesKey.length > MAX_VARIABLES_KEY_LENGTH)
-      return judge(schema, document, variables, operationName);
     let byDocument = bySchema.get(schema);
     if (!byDocument) bySchema.set(schema, (byDocument = new WeakMap()));
-    let verdicts = byDocument.get(document);
-    if (!verdicts) byDocument.set(document, (verdicts = new Map()));
+    let entry = byDocument.get(document);
+    if (!entry)
+      byDocument.set(document, (entry = { costVariables: costVariablesOf(document), verdicts: new Map() }));
+    const relevant: Record<string, unknown> = {};
+    for (const name of entry.costVariables) if (name in variables) relevant[name] = variables[name];
+    const variablesKey = JSON.stringify(relevant);
+    if (variablesKey.length > MAX_VARIABLES_KEY_LENGTH)
+      return judge(schema, document, variables, operationName);
+    const { verdicts } = entry;
     const key = `${operationName ?? ''}\n${variablesKey}`;
     let verdict = verdicts.get(key);
+    // A verdict shared across other variables must not skip their check: getComplexity refuses variables
+    // that do not coerce (its error is the answer), so a request whose other variables do not is judged itself.
+    if (verdict && !coerces(schema, document, variables, operationName)) verdict = undefined;
     if (!verdict) {
       verdict = judge(schema, document, variables, operationName);
       if (kept >= MAX_VERDICTS) {
@@ -108,7 +168,20 @@ export type CostCheck = (
 export function createCostCheck(maxCost: number): CostCheck {
   const verdictOf = verdictCache();
   return (schema, document, variables, operationName) => {
-    const { cost, tooLong } = verdictOf(schema, document, variables, operationName);
+    let verdict: Verdict;
+    try {
+      verdict = verdictOf(schema, document, variables, operationName);
+    } catch (error) {
+      // graphql-query-complexity coerces the variables first and throws their coercion error (an unknown input
+      // field, a string for an Int): the client's mistake, so a 400 naming it rather than an internal error.
+      if (error instanceof GraphQLError) {
+        return new GraphQLError(error.message, {
+          extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+        });
+      }
+      throw error;
+    }
+    const { cost, tooLong } = verdict;
     if (tooLong) {
       return new GraphQLError(
         `"first" must be between 0 and ${MAX_PAGE_SIZE}; ${tooLong.field} asked for ${tooLong.first}.`,

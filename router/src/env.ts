@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { ROLES } from '@supergraph/service-kit/auth';
 import { commonEnv, parseEnv, port, secret } from '@supergraph/service-kit/env';
 import { z } from 'zod';
+import { DEFAULT_IDLE_SOCKET_MS } from './subgraph-http.ts';
 
 /**
  * The supergraph the repository composes (`npm run schema:compose`), by path: the gateway reads it as a file and
@@ -117,6 +118,15 @@ export const routerEnvSchema = z.object({
     .default(10_000)
     .describe(
       'Upper bound for one subgraph fetch, so a hung subgraph fails the request instead of holding it open; SUBGRAPH_<NAME>_TIMEOUT_MS overrides it per subgraph.',
+    ),
+  SUBGRAPH_IDLE_SOCKET_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(DEFAULT_IDLE_SOCKET_MS)
+    .describe(
+      "How long a keep-alive connection to a subgraph may idle before the gateway closes it (sooner when the subgraph's Keep-Alive: timeout= hint asks: 1 s before it). Keep it below the subgraphs' own keep-alive timeout (65 s for ours) so the gateway, not the subgraph, closes idle connections.",
     ),
   REQUEST_TIMEOUT_MS: timeoutMs
     .default(15_000)

@@ -2,7 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Logger } from '@supergraph/service-kit/logger';
 import CircuitBreaker from 'opossum';
-import { bufferedFrom, responseOf } from './buffered-response.ts';
+import { responseOf, type BufferedResponse } from './buffered-response.ts';
+import {
+  createSubgraphAgents,
+  destroySubgraphAgents,
+  postToSubgraph,
+  type PostInit,
+} from './subgraph-http.ts';
 import { subgraphCall } from './request-scope.ts';
 import type { SubgraphHealth } from './subgraph-health.ts';
 import type { BreakerSettings, SubgraphSettings } from './subgraph-settings.ts';
@@ -61,6 +67,8 @@ export interface FetchObserver {
 export interface SubgraphFetcherOptions {
   name: string;
   timeoutMs: number;
+  /** How long a pooled connection may idle (default: subgraph-http.ts's DEFAULT_IDLE_SOCKET_MS). */
+  idleSocketMs?: number;
   breaker: BreakerSettings;
   logger: Logger;
   /** Told when the breaker opens (true) and when it half-opens or closes (false). */
@@ -81,7 +89,7 @@ export interface SubgraphFetcher {
 const backoffMs = () => 50 + Math.random() * 100;
 
 /**
- * The fetcher for one subgraph: the global fetch (undici, pooled keep-alive connections) with
+ * The fetcher for one subgraph: a POST over node:http with pooled keep-alive connections (subgraph-http.ts) with
  * - a timeout per fetch, combined with the client request's deadline;
  * - a circuit breaker (opossum) that counts only infrastructure failures — unreachable, 5xx, timeout —
  *   never GraphQL errors in a 200, and never the request's own deadline (that is no verdict on the subgraph);
@@ -91,11 +99,14 @@ const backoffMs = () => 50 + Math.random() * 100;
 export function createSubgraphFetcher({
   name,
   timeoutMs,
+  idleSocketMs,
   breaker: settings,
   logger,
   onBreakerChange,
   observer,
 }: SubgraphFetcherOptions): SubgraphFetcher {
+  // The subgraph's own keep-alive pools (a reset pooled connection is sent again there, never counted here).
+  const agents = createSubgraphAgents(idleSocketMs);
   // The whole answer, body included, is read inside the timeout: a subgraph that sends its headers and then
   // stalls is as unavailable as one that never answers.
   const attempt = async (url: string, init: FetcherInit, deadline: AbortSignal | undefined) => {
@@ -111,11 +122,9 @@ export function createSubgraphFetcher({
     const onDeadline = () => controller.abort(deadline?.reason);
     if (deadline?.aborted) onDeadline();
     else deadline?.addEventListener('abort', onDeadline, { once: true });
-    let response: Response;
-    let body: string;
+    let response: BufferedResponse;
     try {
-      response = await fetch(url, { ...(init as RequestInit), signal: controller.signal });
-      body = await response.text();
+      response = await postToSubgraph(url, init as PostInit, controller.signal, agents);
     } catch (error) {
       const reason = deadline?.aborted ? 'deadline' : timedOut ? 'timeout' : 'unreachable';
       throw new SubgraphUnavailableError(name, reason, { cause: error });
@@ -126,10 +135,10 @@ export function createSubgraphFetcher({
     if (response.status >= 500) {
       throw new SubgraphUnavailableError(name, 'server-error', {
         status: response.status,
-        cause: new Error(`HTTP ${response.status}: ${body.slice(0, 500)}`),
+        cause: new Error(`HTTP ${response.status}: ${(response.body ?? '').slice(0, 500)}`),
       });
     }
-    return responseOf(bufferedFrom(response, body));
+    return responseOf(response);
   };
 
   const breaker = new CircuitBreaker(attempt, {
@@ -207,7 +216,10 @@ export function createSubgraphFetcher({
     get breakerOpen() {
       return breaker.opened;
     },
-    shutdown: () => breaker.shutdown(),
+    shutdown() {
+      breaker.shutdown();
+      destroySubgraphAgents(agents);
+    },
   };
 }
 
@@ -238,10 +250,11 @@ export function createSubgraphFetchers(
   const liveFetcher = (name: string): SubgraphFetcher => {
     let subgraph = live.get(name);
     if (!subgraph) {
-      const { timeoutMs, breaker } = settingsOf.get(name)!;
+      const { timeoutMs, idleSocketMs, breaker } = settingsOf.get(name)!;
       subgraph = createSubgraphFetcher({
         name,
         timeoutMs,
+        idleSocketMs,
         breaker,
         logger,
         // A subgraph whose readiness answers while its breaker is open closes the breaker at once.

@@ -5,6 +5,8 @@ export interface SubgraphSettings {
   name: string;
   url: string;
   timeoutMs: number;
+  /** How long a pooled connection to it may idle (SUBGRAPH_IDLE_SOCKET_MS). */
+  idleSocketMs: number;
   breaker: BreakerSettings;
 }
 
@@ -38,6 +40,7 @@ export function subgraphSettingsOf(
     name,
     url,
     timeoutMs: override.TIMEOUT_MS ?? env.SUBGRAPH_TIMEOUT_MS,
+    idleSocketMs: env.SUBGRAPH_IDLE_SOCKET_MS,
     breaker: {
       errorThresholdPercent: override.BREAKER_ERROR_THRESHOLD_PERCENT ?? env.BREAKER_ERROR_THRESHOLD_PERCENT,
       volumeThreshold: override.BREAKER_VOLUME_THRESHOLD ?? env.BREAKER_VOLUME_THRESHOLD,

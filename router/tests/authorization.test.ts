@@ -53,7 +53,7 @@ describe('the supergraph features the gateway accepts', () => {
       buildServedSupergraph(committed)
         .subgraphsMetadata()
         .map(({ name }) => name),
-    ).toEqual(['orders', 'users']);
+    ).toEqual(['catalog', 'orders', 'users']);
   });
 
   it('serves the committed supergraph, which links authenticated, requiresScopes and policy', async () => {

@@ -125,18 +125,21 @@ describe('loadEnv', () => {
       name: 'users',
       url: 'http://127.0.0.1:4001/graphql',
       timeoutMs: 2_000,
+      idleSocketMs: 4_000,
       breaker: defaults,
     });
     expect(subgraphSettingsOf(env, { name: 'orders', url: 'http://127.0.0.1:4002/graphql' })).toEqual({
       name: 'orders',
       url: 'http://127.0.0.1:4002/graphql',
       timeoutMs: 500,
+      idleSocketMs: 4_000,
       breaker: { ...defaults, volumeThreshold: 9 },
     });
     expect(subgraphSettingsOf(env, { name: 'user-accounts', url: 'http://elsewhere/graphql' })).toEqual({
       name: 'user-accounts',
       url: 'http://accounts:4010/graphql',
       timeoutMs: 2_000,
+      idleSocketMs: 4_000,
       breaker: { errorThresholdPercent: 25, volumeThreshold: 5, resetMs: 700 },
     });
     expect(() => subgraphSettingsOf(env, { name: 'reviews', url: '' })).toThrow(/SUBGRAPH_REVIEWS_URL/);
@@ -266,7 +269,11 @@ describe('gateway over HTTP', () => {
   beforeAll(async () => {
     probe = await startProbe(emptyAnswer);
     // Both subgraphs point at the probe: whatever the gateway sends to any subgraph is recorded.
-    gateway = await startGateway({ SUBGRAPH_USERS_URL: probe.url, SUBGRAPH_ORDERS_URL: probe.url });
+    gateway = await startGateway({
+      SUBGRAPH_USERS_URL: probe.url,
+      SUBGRAPH_ORDERS_URL: probe.url,
+      SUBGRAPH_CATALOG_URL: probe.url,
+    });
   });
   afterAll(async () => {
     await gateway?.close();
@@ -282,8 +289,11 @@ describe('gateway over HTTP', () => {
 
     expect(live.status).toBe(200);
     expect(ready.status).toBe(200);
-    // Both subgraphs point at the probe, which answers 200 on every path, `/health/ready` included.
-    expect(await ready.json()).toEqual({ status: 'ready', subgraphs: { users: 'up', orders: 'up' } });
+    // Every subgraph points at the probe, which answers 200 on every path, `/health/ready` included.
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      subgraphs: { users: 'up', orders: 'up', catalog: 'up' },
+    });
   });
 
   it.each([
@@ -434,7 +444,11 @@ describe('subgraph HTTP errors', () => {
 
   beforeAll(async () => {
     probe = await startProbe(() => answer);
-    gateway = await startGateway({ SUBGRAPH_USERS_URL: probe.url, SUBGRAPH_ORDERS_URL: probe.url });
+    gateway = await startGateway({
+      SUBGRAPH_USERS_URL: probe.url,
+      SUBGRAPH_ORDERS_URL: probe.url,
+      SUBGRAPH_CATALOG_URL: probe.url,
+    });
   });
   afterAll(async () => {
     await gateway?.close();

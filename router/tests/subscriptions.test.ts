@@ -1,4 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { signAccessToken, type Identity } from '@supergraph/service-kit/auth';
 import { listen, type RunningServer } from '@supergraph/service-kit/http';
 import { createLogger } from '@supergraph/service-kit/logger';
@@ -272,6 +275,68 @@ describe('subscriptions over graphql-ws', () => {
     const response = await graphql(url, MINE, {}, { authorization: `Bearer ${await tokenOf(ada)}` });
     expect(response.body.errors?.[0]?.extensions?.['code']).toBe('SUBSCRIPTION_TRANSPORT_REQUIRED');
     expect(subgraphs.listeners).toBe(0);
+  });
+});
+
+describe('trusted documents (TRUSTED_DOCUMENTS=enforce)', () => {
+  it('runs a manifest subscription by id over both transports and refuses free text', async () => {
+    const body = ORDER_UPDATED;
+    const id = createHash('sha256').update(body).digest('hex');
+    const dir = await mkdtemp(join(tmpdir(), 'subscriptions-trusted-'));
+    const manifest = join(dir, 'manifest.json');
+    await writeFile(
+      manifest,
+      JSON.stringify({
+        format: 'apollo-persisted-query-manifest',
+        version: 1,
+        operations: [{ id, name: 'OrderUpdated', type: 'subscription', body }],
+      }),
+    );
+    const enforcing = buildRouter(
+      loadEnv({
+        ...secrets,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        SUPERGRAPH_PATH: subgraphs.path,
+        TRUSTED_DOCUMENTS: 'enforce',
+        TRUSTED_DOCUMENTS_MANIFEST: manifest,
+      }),
+      logger,
+    );
+    await enforcing.start();
+    const server = await listen(enforcing.app, 0, '127.0.0.1');
+    enforcing.attach(server.server);
+    const enforcingUrl = `${server.url}/graphql`;
+    try {
+      const token = await tokenOf(ada);
+      const orderId = randomUUID();
+      const byId = { persistedQuery: { version: 1, sha256Hash: id } };
+      const overWs = wsClient(enforcingUrl, token);
+      clients.push(overWs);
+      const wsProbe = held(subscribeWs(overWs, { query: '', variables: { id: orderId }, extensions: byId }));
+      const sseProbe = held(
+        subscribeSse(enforcingUrl, token, { query: '', variables: { id: orderId }, extensions: byId }),
+      );
+      await listening(2);
+      subgraphs.publish({ id: orderId, status: 'PAID', ownerId: ada.userId });
+      const expected = {
+        data: { orderUpdated: { id: orderId, status: 'PAID', owner: { name: 'Ada Lovelace' } } },
+      };
+      expect(await wsProbe.next()).toEqual(expected);
+      expect(await sseProbe.next()).toEqual(expected);
+      const freeText = held(subscribeWs(overWs, { query: MINE }));
+      expect(await freeText.ended).toMatchObject({
+        kind: 'error',
+        errors: [{ extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' } }],
+      });
+      for (const probe of probes.splice(0)) probe.stop();
+      await eventually(() => expect(enforcing.subscriptions.active).toBe(0));
+    } finally {
+      await enforcing.drainSubscriptions();
+      await server.close(0);
+      await enforcing.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

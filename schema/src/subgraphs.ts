@@ -33,6 +33,7 @@ const schemaDirOf = (name: string) => join(REPO_ROOT, 'subgraphs', name, 'src', 
 export const REPO_SUBGRAPHS = [
   { name: 'users', url: 'http://127.0.0.1:4001/graphql', schemaDir: schemaDirOf('users') },
   { name: 'orders', url: 'http://127.0.0.1:4002/graphql', schemaDir: schemaDirOf('orders') },
+  { name: 'catalog', url: 'http://127.0.0.1:4003/graphql', schemaDir: schemaDirOf('catalog') },
 ] as const;
 
 /** The module exporting a subgraph's resolver map (`resolvers`), for the lint of reference resolvers. */

@@ -41,7 +41,7 @@ describe('the authorization check', () => {
     expect(result).toEqual({
       name: 'authorization',
       status: 'pass',
-      summary: '15 field(s) guarded, 8 public with a reason',
+      summary: '22 field(s) guarded, 17 public with a reason',
       details: [],
       warnings: [],
     });

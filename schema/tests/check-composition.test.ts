@@ -54,12 +54,12 @@ describe('running every check on subgraphs that do not compose', () => {
     );
 
     expect(results.map(({ name, status, summary }) => [name, status, summary])).toEqual([
-      ['composition', 'fail', 'users, orders do not compose: 1 error(s)'],
+      ['composition', 'fail', 'users, orders, catalog do not compose: 1 error(s)'],
       ['drift', 'fail', 'not run: the subgraphs do not compose'],
       ['breaking-changes', 'fail', 'not run: the subgraphs do not compose'],
       ['authorization', 'fail', 'not run: the subgraphs do not compose'],
       ['operations', 'fail', 'not run: the subgraphs do not compose'],
-      ['subgraph-lint', 'pass', '5 SDL file(s) of users, orders clean'],
+      ['subgraph-lint', 'pass', '7 SDL file(s) of users, orders, catalog clean'],
       ['query-plans', 'fail', 'not run: the subgraphs do not compose'],
       // Checked against the corpus alone: the gateway checks the manifest against what it serves.
       [

@@ -50,25 +50,25 @@ describe('the subgraph-lint check', () => {
   it('fails on a @key field the type lacks and on an entity without __resolveReference', async () => {
     const subgraphs = copy();
     subgraphs.write(
-      'orders/product.graphql',
-      '"A product."\ntype Product @key(fields: "upc") {\n  "Id."\n  id: ID!\n}\n',
+      'orders/widget.graphql',
+      '"A widget."\ntype Widget @key(fields: "upc") {\n  "Id."\n  id: ID!\n}\n',
     );
-    const file = subgraphs.path('orders/product.graphql');
+    const file = subgraphs.path('orders/widget.graphql');
 
     const result = await checkSubgraphLint(lintInput(subgraphs.load()));
 
     expect(result.status).toBe('fail');
     expect(result.details).toEqual([
-      `orders: ${file}:2:14 @key on Product: field "upc" in fields "upc" does not exist on Product in this subgraph`,
-      `orders: ${file}:2:14 Product is an entity this subgraph resolves (@key), but resolvers.Product.__resolveReference is not a function: add one that loads it by its key, or declare the key with resolvable: false`,
+      `orders: ${file}:2:13 @key on Widget: field "upc" in fields "upc" does not exist on Widget in this subgraph`,
+      `orders: ${file}:2:13 Widget is an entity this subgraph resolves (@key), but resolvers.Widget.__resolveReference is not a function: add one that loads it by its key, or declare the key with resolvable: false`,
     ]);
   });
 
   it('does not ask for __resolveReference on a reference-only entity (resolvable: false)', async () => {
     const subgraphs = copy();
     subgraphs.write(
-      'orders/product.graphql',
-      '"A product."\ntype Product @key(fields: "id", resolvable: false) {\n  "Id."\n  id: ID!\n}\n',
+      'orders/widget.graphql',
+      '"A widget."\ntype Widget @key(fields: "id", resolvable: false) {\n  "Id."\n  id: ID!\n}\n',
     );
 
     const result = await checkSubgraphLint(lintInput(subgraphs.load()));
@@ -85,6 +85,7 @@ describe('the subgraph-lint check', () => {
     expect(result.warnings).toEqual([
       'users: no resolver map known for this subgraph, so __resolveReference was not checked',
       'orders: no resolver map known for this subgraph, so __resolveReference was not checked',
+      'catalog: no resolver map known for this subgraph, so __resolveReference was not checked',
     ]);
   });
 });

@@ -8,8 +8,13 @@ import { NO_COUNTERS, type RunningServer } from './running.ts';
 export interface HiveGatewayOptions {
   /** The supergraph with this run's subgraph URLs (see supergraph-sdl.ts). */
   supergraphSdl: string;
-  /** The signed identity subgraphs require on every fetch, and where it goes. */
-  internalToken: { header: string; value: () => Promise<string> };
+  /**
+   * The signed identity subgraphs require on every fetch, and where it goes: the harness's own (`value`), or
+   * (no `value`: the traffic mix, many callers) the one each client sends in that header, forwarded as is.
+   */
+  internalToken: { header: string; value?: () => Promise<string> };
+  /** Hive Router's Rust query planner and executor (`@graphql-hive/router-runtime`) instead of the default. */
+  rustPlanner?: boolean;
   /**
    * Hive Gateway shares one subgraph fetch among identical ones in flight (same URL, body and headers) — the
    * `deduplicateInflightRequests` option of its HTTP transport (@graphql-tools/executor-http), on by default.
@@ -23,13 +28,17 @@ export interface HiveGatewayOptions {
  * usage reporting: that needs a `reporting` option (Hive token or GraphOS key), and none is given.
  */
 export async function startHiveGateway(options: HiveGatewayOptions): Promise<RunningServer> {
+  const { header, value } = options.internalToken;
   const runtime = createGatewayRuntime({
     supergraph: options.supergraphSdl,
     propagateHeaders: {
-      fromClientToSubgraphs: async () => ({
-        [options.internalToken.header]: await options.internalToken.value(),
+      fromClientToSubgraphs: async ({ request }) => ({
+        [header]: value ? await value() : (request.headers.get(header) ?? ''),
       }),
     },
+    ...(options.rustPlanner
+      ? { unifiedGraphHandler: (await import('@graphql-hive/router-runtime')).unifiedGraphHandler }
+      : {}),
     ...(options.deduplicateInflightRequests
       ? {}
       : { transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } } }),

@@ -25,6 +25,8 @@ export interface SubgraphOptions {
   seed: DatasetOptions | null;
   nodeEnv: 'production' | 'test';
   logLevel: string;
+  /** Extra variables of the service (the subscriptions scenario sets how often orders reads its outbox). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function startSubgraph(options: SubgraphOptions): Promise<RunningSe
     DATABASE_URL: database.url,
     DATA_DIR: database.dataDir,
     SEED_DEMO_DATA: 'false',
+    ...options.env,
   };
   const logger = createLogger(name, options.logLevel);
   const sql = createQueryCounter();

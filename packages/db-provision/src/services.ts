@@ -13,4 +13,10 @@ export interface ServiceDatabaseSpec {
 export const SERVICE_DATABASES: readonly ServiceDatabaseSpec[] = [
   { service: 'users', database: 'users_db', role: 'users_svc', passwordVariable: 'USERS_DB_PASSWORD' },
   { service: 'orders', database: 'orders_db', role: 'orders_svc', passwordVariable: 'ORDERS_DB_PASSWORD' },
+  {
+    service: 'catalog',
+    database: 'catalog_db',
+    role: 'catalog_svc',
+    passwordVariable: 'CATALOG_DB_PASSWORD',
+  },
 ];

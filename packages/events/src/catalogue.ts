@@ -2,6 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
 /**
+ * Everything a consumer needs to know about a product, carried by each product event (event-carried state): a
+ * consumer keeps its own copy without asking catalog. `version` grows by one with every change of the product,
+ * so a consumer keeps the highest it has seen and ignores older ones arriving late.
+ */
+const productFacts = z.object({
+  productId: z.uuid(),
+  sku: z.string().min(1).max(64),
+  name: z.string().min(1).max(200),
+  /** Price of one unit in minor units of `currency`. */
+  priceAmount: z.number().int().min(0),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  /** False once archived: no longer sold. */
+  active: z.boolean(),
+  version: z.number().int().min(1),
+});
+
+/**
  * The event catalogue: every event one service tells the others, with the schema of its payload. This is the
  * only code the services share about each other. Payloads carry ids and facts, never personal data: names and
  * emails stay in the users service (ask the graph for them), so nothing personal outlives an account in a
@@ -67,6 +84,25 @@ export const EVENTS = {
       from: z.enum(ORDER_STATUSES),
       to: z.enum(ORDER_STATUSES),
     }),
+  },
+  'product.created': {
+    version: 1,
+    producer: 'catalog',
+    description: 'An admin added a product to the catalogue (version 1).',
+    payload: productFacts,
+  },
+  'product.updated': {
+    version: 1,
+    producer: 'catalog',
+    description:
+      'An admin changed a product (name, description or price); carries its new state and version.',
+    payload: productFacts,
+  },
+  'product.archived': {
+    version: 1,
+    producer: 'catalog',
+    description: 'An admin archived a product: no longer sold (active false). Terminal.',
+    payload: productFacts,
   },
 } as const;
 

@@ -7,5 +7,5 @@ import type { EventType } from './catalogue.ts';
  * binding. A consumer's handlers must match its entry here (a test checks it).
  */
 export const SUBSCRIPTIONS = {
-  orders: ['user.registered', 'user.deleted'],
+  orders: ['user.registered', 'user.deleted', 'product.created', 'product.updated', 'product.archived'],
 } as const satisfies Record<string, readonly EventType[]>;

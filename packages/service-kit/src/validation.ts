@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { badUserInput } from './errors.ts';
 
 /** Parses a resolver's input with zod; the first failure becomes BAD_USER_INPUT naming the field. */
@@ -16,3 +16,18 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
  */
 export const noNul = (field: string) =>
   [(value: string) => !value.includes('\0'), `${field} must not contain NUL characters`] as const;
+
+const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+/** An ISO-4217 currency code, trimmed and upper-cased (` usd ` is USD): one rule for every service that prices. */
+export const currencyCode = () =>
+  z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine((code) => /^[A-Z]{3}$/.test(code) && ISO_CURRENCIES.has(code), {
+      message: 'currency must be a 3-letter ISO-4217 code, like USD or EUR',
+    });
+
+/** Largest amount a GraphQL Int (and the services' integer columns) can hold. */
+export const MAX_AMOUNT = 2_147_483_647;

@@ -83,7 +83,7 @@ afterAll(() => {
 
 describe('npm run new:subgraph -- reviews, in a copy of the repository', () => {
   it('writes the subgraph in the shape of users and orders, with a first drizzle-kit migration', () => {
-    expect(generated.names).toMatchObject({ entity: 'Review', port: 4003 });
+    expect(generated.names).toMatchObject({ entity: 'Review', port: 4004 });
     for (const file of [
       'src/env.ts',
       'src/server.ts',
@@ -121,7 +121,7 @@ describe('npm run new:subgraph -- reviews, in a copy of the repository', () => {
       SERVICE: 'reviews',
       SERVICE_DIR: 'subgraphs/reviews',
     });
-    expect(compose.services['reviews']?.environment).toMatchObject({ PORT: '4003', NODE_ENV: 'production' });
+    expect(compose.services['reviews']?.environment).toMatchObject({ PORT: '4004', NODE_ENV: 'production' });
     expect(compose.services['reviews-db']?.environment).toMatchObject({
       POSTGRES_DB: 'reviews_db',
       POSTGRES_USER: 'reviews_svc',
@@ -157,7 +157,7 @@ describe('npm run new:subgraph -- reviews, in a copy of the repository', () => {
       /\{\s*service: 'reviews',\s*database: 'reviews_db',\s*role: 'reviews_svc',\s*passwordVariable: 'REVIEWS_DB_PASSWORD',?\s*\}/,
     );
     expect(readFileSync(join(copy, 'Dockerfile'), 'utf8')).toContain(
-      '--build-arg SERVICE=users|orders|router|reviews',
+      '--build-arg SERVICE=users|orders|router|catalog|reviews',
     );
     expect(readFileSync(join(copy, '.env.example'), 'utf8')).toContain('\nREVIEWS_DB_PASSWORD=\n');
   });
@@ -170,14 +170,14 @@ describe('npm run new:subgraph -- reviews, in a copy of the repository', () => {
       >;
     };
     expect(compose.services['gateway']?.environment?.['SUBGRAPH_REVIEWS_URL']).toBe(
-      'http://reviews:4003/graphql',
+      'http://reviews:4004/graphql',
     );
     expect(compose.services['gateway']?.depends_on?.['reviews']).toEqual({ condition: 'service_healthy' });
     const config = parseYaml(readFileSync(join(copy, 'deploy/k8s/config.yaml'), 'utf8')) as {
       data: Record<string, string>;
     };
     expect(config.data['SUBGRAPH_REVIEWS_URL']).toBe(
-      'http://reviews.supergraph.svc.cluster.local:4003/graphql',
+      'http://reviews.supergraph.svc.cluster.local:4004/graphql',
     );
     const gateway = parseAllDocuments(readFileSync(join(copy, 'deploy/k8s/gateway.yaml'), 'utf8'))
       .map(
@@ -221,7 +221,7 @@ describe('npm run new:subgraph -- reviews, in a copy of the repository', () => {
     const supergraph = readFileSync(join(copy, 'schema/supergraph.graphql'), 'utf8');
 
     expect(supergraph).toContain(
-      'REVIEWS @join__graph(name: "reviews", url: "http://127.0.0.1:4003/graphql")',
+      'REVIEWS @join__graph(name: "reviews", url: "http://127.0.0.1:4004/graphql")',
     );
     expect(supergraph).toMatch(/type Review\s+@join__type\(graph: REVIEWS, key: "id"\)/);
     expect(supergraph).toMatch(/review\(id: ID!\): Review @join__field\(graph: REVIEWS\)/);

@@ -37,7 +37,7 @@ describe('the name of a new subgraph', () => {
       upper: 'REVIEWS',
       entity: 'Review',
       entityCamel: 'review',
-      port: 4003,
+      port: 4004,
     });
     expect(subgraphNames(REPO_ROOT, 'categories')).toMatchObject({
       entity: 'Category',

@@ -22,6 +22,7 @@ import { prepare, subscriptionExecutor } from './executor.ts';
 import type { LiveSubscription } from './live.ts';
 import { createOperationRunner } from './operation.ts';
 import { createRegistry } from './registry.ts';
+import { createEventSharing } from './shared-events.ts';
 import { createSseHandler } from './sse.ts';
 import { serveWebSocket } from './websocket.ts';
 
@@ -80,6 +81,7 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
     requestTimeoutMs: options.requestTimeoutMs,
     formatError: options.formatError,
     metrics: options.metrics,
+    share: createEventSharing(),
     ended: (live: LiveSubscription) => active.delete(live),
   };
   const executor = subscriptionExecutor({
@@ -91,6 +93,7 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
   });
   const sse = createSseHandler({
     logger,
+    requestTimeoutMs: options.requestTimeoutMs,
     verifyAccessToken: options.verifyAccessToken,
     signInternalToken: options.signInternalToken,
     run: async (payload, context, slot) => {
@@ -162,6 +165,7 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
         verifyAccessToken: options.verifyAccessToken,
         signInternalToken: options.signInternalToken,
         accepting: () => accepting,
+        requestTimeoutMs: options.requestTimeoutMs,
         run: async (payload, context, slot) => {
           const outcome = await run(payload, context, slot);
           if ('live' in outcome) active.add(outcome.live);

@@ -16,6 +16,7 @@ import type { RouterContext } from '../request-scope.ts';
 import { END_MESSAGES, SubscriptionCode, type EndReason } from './codes.ts';
 import { resolveEvent, type EventPlan } from './event.ts';
 import type { Reservation } from './registry.ts';
+import type { EventResult, EventSharing } from './shared-events.ts';
 import { openUpstream, type Upstream, type UpstreamMessage } from './upstream.ts';
 
 /** Results waiting for a client that reads slower than events come: past this, it is ended (interrupted). */
@@ -50,13 +51,10 @@ export interface LiveDeps {
   requestTimeoutMs: number;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   metrics: SubscriptionMetrics;
+  /** Resolves an event once for the caller's subscriptions of the same operation that receive it together. */
+  share: EventSharing;
   /** Told once, when the subscription ended for any reason. */
   ended: (live: LiveSubscription) => void;
-}
-
-interface EventResult {
-  data?: Record<string, unknown> | null;
-  errors?: readonly GraphQLError[];
 }
 
 interface Queued {
@@ -222,32 +220,29 @@ export class LiveSubscription implements AsyncIterableIterator<FormattedExecutio
       this.spec.logger.warn({ queued: this.queue.length }, 'subscription ended: its client reads too slowly');
       return this.end('interrupted');
     }
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () => deadline.abort(new DOMException('The event ran out of time.', 'TimeoutError')),
-      this.deps.requestTimeoutMs,
-    );
-    const { identity, requestId, logger } = this.spec;
-    const context: RouterContext = {
-      requestId,
-      logger,
-      identity,
-      deadline: AbortSignal.any([deadline.signal, this.stopped.signal]),
-      clientGone: () => this.stopped.signal,
-      internalToken: () => this.deps.signInternalToken(identity),
-    };
-    let result: EventResult;
-    try {
-      result = await resolveEvent(
-        this.spec.plan,
-        event,
-        this.spec.requestContext,
-        context,
-        this.deps.serviceMap(),
+    const { identity, requestId, logger, plan, requestContext } = this.spec;
+    let result = await this.deps.share(plan, identity, requestContext.request.variables, event, async () => {
+      // Shared with the caller's other subscriptions of this operation: bounded by the timeout only, not by
+      // this subscription's end.
+      const deadline = new AbortController();
+      const timer = setTimeout(
+        () => deadline.abort(new DOMException('The event ran out of time.', 'TimeoutError')),
+        this.deps.requestTimeoutMs,
       );
-    } finally {
-      clearTimeout(timer);
-    }
+      const context: RouterContext = {
+        requestId,
+        logger,
+        identity,
+        deadline: deadline.signal,
+        clientGone: () => deadline.signal,
+        internalToken: () => this.deps.signInternalToken(identity),
+      };
+      try {
+        return await resolveEvent(plan, event, requestContext, context, this.deps.serviceMap());
+      } finally {
+        clearTimeout(timer);
+      }
+    });
     if (this.finished) return;
     if (this.spec.complete) result = this.spec.complete(result);
     const errors = result.errors?.map((error) => this.formatted(error));

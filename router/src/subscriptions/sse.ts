@@ -13,6 +13,8 @@ export interface SseOptions {
   verifyAccessToken: (token: string) => Promise<NonNullable<Identity>>;
   signInternalToken: (identity: Identity) => Promise<string>;
   run: OperationRunner;
+  /** REQUEST_TIMEOUT_MS: the deadline of the request's own fetches. */
+  requestTimeoutMs: number;
 }
 
 const EVENT_STREAM = 'text/event-stream';
@@ -63,12 +65,17 @@ export function createSseHandler(options: SseOptions) {
           requestId,
           logger,
           identity: caller.identity,
-          deadline: gone.signal,
+          // What the request itself may fetch (a query sent as SSE); a subscription's events have their own.
+          deadline: AbortSignal.any([gone.signal, AbortSignal.timeout(options.requestTimeoutMs)]),
           clientGone: () => gone.signal,
           internalToken: () => options.signInternalToken(caller.identity),
         };
         Object.assign(req, { subscriptionContext: context, tokenExpiresAt: caller.expiresAt });
-        handler(req, res).catch(next);
+        handler(req, res).catch((error: unknown) => {
+          logger.error({ err: error }, 'unexpected error in an SSE stream');
+          if (res.headersSent) res.destroy();
+          else next(error);
+        });
       },
       (error: GraphQLError) => {
         res

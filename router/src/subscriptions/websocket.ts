@@ -32,6 +32,8 @@ export interface WebSocketOptions {
   verifyAccessToken: (token: string) => Promise<NonNullable<Identity>>;
   signInternalToken: (identity: Identity) => Promise<string>;
   run: OperationRunner;
+  /** REQUEST_TIMEOUT_MS: the deadline of an operation's own fetches (a query or mutation sent over the socket). */
+  requestTimeoutMs: number;
   /** Whether new connections are still accepted (false once shutting down). */
   accepting: () => boolean;
 }
@@ -128,11 +130,24 @@ export function serveWebSocket(server: Server, options: WebSocketOptions) {
           requestId,
           logger,
           identity: connection.identity,
-          deadline: connection.closed.signal,
+          // What the subscribe itself may fetch (a query or mutation over the socket); events have their own.
+          deadline: AbortSignal.any([
+            connection.closed.signal,
+            AbortSignal.timeout(options.requestTimeoutMs),
+          ]),
           clientGone: () => connection.closed.signal,
           internalToken: () => options.signInternalToken(connection.identity),
         };
-        const outcome = await options.run(payload, context, { transport: 'ws', connection });
+        let outcome;
+        try {
+          outcome = await options.run(payload, context, { transport: 'ws', connection });
+        } catch (error) {
+          // A bug, not the client's: answered on this operation; graphql-ws would close the whole socket (4500).
+          logger.error({ err: error }, 'unexpected error while subscribing');
+          return [
+            new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+          ];
+        }
         if ('live' in outcome) {
           connection.live.add(outcome.live);
           const prepared: Prepared = { live: outcome.live };

@@ -18,7 +18,8 @@ export function askedBy(req: Request): Asked {
 
 /** What a GraphQL request's fields ask to run (a WebSocket or SSE subscribe payload has the same fields). */
 export function askedIn(fields: Fields): Asked {
-  const query = typeof fields.query === 'string' ? fields.query : undefined;
+  // An empty text beside an id is no text: graphql-sse and graphql-ws clients must send a `query` string.
+  const query = typeof fields.query === 'string' && fields.query !== '' ? fields.query : undefined;
   if (typeof fields.documentId === 'string' && fields.documentId) {
     const id = fields.documentId.startsWith(SHA256_PREFIX)
       ? fields.documentId.slice(SHA256_PREFIX.length)

@@ -4,6 +4,7 @@ import type { BatchObserver } from '@supergraph/service-kit/metrics';
 import type { OrdersDb } from './db/client.ts';
 import type { OrderUpdates } from './live/order-updates.ts';
 import { createItemsLoader, createOrderLoader, createUserOrdersLoader } from './graphql/order/loaders.ts';
+import { createProductOrderCountLoader } from './graphql/product/loaders.ts';
 
 /** What every resolver gets: who is calling, per-request loaders and the database. */
 export interface OrdersContext {
@@ -19,6 +20,7 @@ export interface OrdersContext {
     order: ReturnType<typeof createOrderLoader>;
     items: ReturnType<typeof createItemsLoader>;
     userOrders: ReturnType<typeof createUserOrdersLoader>;
+    productOrderCount: ReturnType<typeof createProductOrderCountLoader>;
   };
 }
 
@@ -33,5 +35,6 @@ export function createLoaders(db: OrdersDb, batches?: BatchObserver): OrdersCont
     order: createOrderLoader(db, batches),
     items: createItemsLoader(db, batches),
     userOrders: createUserOrdersLoader(db, batches),
+    productOrderCount: createProductOrderCountLoader(db, batches),
   };
 }

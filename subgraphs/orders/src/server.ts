@@ -31,6 +31,7 @@ export async function buildOrdersService({ database, ...deps }: OrdersServiceDep
   const updates = createOrderUpdates({
     createLoaders: () => createLoaders(database.db, metrics),
     logger: deps.logger,
+    following: () => feed.following(),
   });
   let interrupt = () => {};
   const feed = createOrderFeed({

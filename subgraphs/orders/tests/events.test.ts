@@ -17,7 +17,7 @@ import { inbox, knownUsers, orders, outbox } from '../src/db/schema.ts';
 import { ordersEventHandlers } from '../src/events/handlers.ts';
 import { createOrdersEvents } from '../src/events/index.ts';
 import { errorsOf, startSubgraph, type Started } from '@supergraph/subgraph-testing';
-import { rowCounts } from './fixtures.ts';
+import { KEYBOARD, rowCounts } from './fixtures.ts';
 import { ordersSubgraph } from '../src/subgraph.ts';
 import { CancelOrderDocument, PlaceOrderDocument } from './generated/operations.ts';
 
@@ -29,7 +29,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const ORDER_INPUT = { currency: 'EUR', items: [{ sku: 'PEN', name: 'Pen', quantity: 3, unitPrice: 250 }] };
+const ORDER_INPUT = { currency: 'EUR', items: [{ productId: KEYBOARD.id, quantity: 3 }] };
 
 /** A customer the orders service has never heard of. */
 const newCustomer = (): NonNullable<Identity> => ({ userId: randomUUID(), role: 'CUSTOMER' });
@@ -65,7 +65,7 @@ describe('the outbox of the orders service', () => {
     expect(row?.event).toMatchObject({
       type: 'order.placed',
       aggregateId: orderId,
-      payload: { orderId, userId: customer.userId, currency: 'EUR', totalAmount: 750, itemCount: 1 },
+      payload: { orderId, userId: customer.userId, currency: 'EUR', totalAmount: 3 * 12900, itemCount: 1 },
     });
   });
 

@@ -56,7 +56,7 @@ describe('_service', () => {
     const sdl = res.body.data!._service.sdl!;
     const flat = sdl.replace(/\s+/g, ' ');
     expect(flat).toContain(
-      'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@authenticated", "@requiresScopes", "@policy"])',
+      'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@external", "@provides", "@authenticated", "@requiresScopes", "@policy"])',
     );
     expect(flat).toContain('type User @key(fields: "id") @cacheControl(scope: PRIVATE) {');
     // Access is declared in the SDL (enforced by the gateway, docs/authorization.md).
@@ -65,7 +65,7 @@ describe('_service', () => {
       'placeOrder(input: PlaceOrderInput!): Order! @requiresScopes(scopes: [["orders:write:own"]])',
     );
     expect(flat).toContain('type PageInfo @shareable {');
-    expect(flat).toContain('union _Entity = Order | User');
+    expect(flat).toContain('union _Entity = Order | Product | User');
     expect(() => buildSchema(sdl, { assumeValidSDL: true })).not.toThrow();
   });
 });

@@ -10,7 +10,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idempotencyKeys, orders, outbox } from '../src/db/schema.ts';
 import { ordersSubgraph } from '../src/subgraph.ts';
-import { DEMO_ORDERS } from './fixtures.ts';
+import { DEMO_ORDERS, KEYBOARD } from './fixtures.ts';
 import { CancelOrderDocument, PlaceOrderDocument, type PlaceOrderInput } from './generated/operations.ts';
 
 let h: Started<typeof ordersSubgraph>;
@@ -23,7 +23,7 @@ afterAll(async () => {
 
 const INPUT: PlaceOrderInput = {
   currency: 'EUR',
-  items: [{ sku: 'MUG', name: 'Mug', quantity: 2, unitPrice: 1_250 }],
+  items: [{ productId: KEYBOARD.id, quantity: 2 }],
 };
 
 /** A gateway-signed call carrying `key` as the Idempotency-Key header. */

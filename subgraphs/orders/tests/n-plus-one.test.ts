@@ -57,17 +57,14 @@ afterAll(async () => {
   await h?.close();
 });
 
-/**
- * Statements the service sent to answer one request: not the reads of the outbox that live updates make in
- * the background without a broker (docs/subgraph-subscriptions.md), which no request waits for.
- */
+/** Statements the service sent to answer one request. */
 async function statementsFor<TData, TVariables>(
   document: TypedDocumentNode<TData, TVariables>,
   variables: TVariables,
 ) {
   h.counter.reset();
   const res = await h.call(document, variables, ADA);
-  const statements = h.counter.statements.filter((sql) => !/ from "outbox"/.test(sql));
+  const statements = [...h.counter.statements];
   expect(res.body.errors).toBeUndefined();
   return { data: res.body.data!, statements };
 }

@@ -296,7 +296,7 @@ describe('the gateway signature on connection_init', () => {
     expect((await raw.closed).code).toBe(4403);
   });
 
-  it('acknowledges a signed connection, refuses queries over it, and caps subscriptions per connection', async () => {
+  it('acknowledges a signed connection, refuses queries and bad documents over it with their codes, and caps subscriptions per connection', async () => {
     const raw = await rawConnection(b.wsUrl);
     const token = await signInternalToken(ADA, a.env.INTERNAL_SECRET);
     raw.send({ type: 'connection_init', payload: { [INTERNAL_TOKEN_HEADER]: token } });
@@ -306,6 +306,18 @@ describe('the gateway signature on connection_init', () => {
     try {
       raw.send({ id: 'q', type: 'subscribe', payload: { query: '{ orders { edges { cursor } } }' } });
       await eventually(() => expect(errorsOf('q')).toHaveLength(1));
+      raw.send({ id: 'p', type: 'subscribe', payload: { query: 'subscription {' } });
+      raw.send({ id: 'v', type: 'subscribe', payload: { query: 'subscription { nothing }' } });
+      await eventually(() => expect([...errorsOf('p'), ...errorsOf('v')]).toHaveLength(2));
+      expect(errorsOf('p')[0]!.payload).toEqual([
+        expect.objectContaining({ extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
+      ]);
+      expect(errorsOf('v')[0]!.payload).toEqual([
+        expect.objectContaining({
+          message: 'Cannot query field "nothing" on type "Subscription".',
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        }),
+      ]);
       for (const id of ['s1', 's2', 's3', 's4']) {
         raw.send({ id, type: 'subscribe', payload: { query: 'subscription { myOrderUpdates { id } }' } });
       }

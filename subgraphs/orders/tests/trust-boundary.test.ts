@@ -149,7 +149,7 @@ describe('the gateway signature', () => {
 
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
-      data: { placeOrder: { user: { id: GRACE.userId }, total: { amount: 100 } } },
+      data: { placeOrder: { user: { id: GRACE.userId }, total: { amount: 250 } } },
     });
     expect(await rowCounts(h.database)).toEqual({ orders: before.orders + 1, items: before.items + 1 });
   });

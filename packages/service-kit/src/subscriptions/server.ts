@@ -152,46 +152,55 @@ export function createSubscriptionServer<TContext>(
         return true;
       },
       onSubscribe(ctx, id, payload) {
-        const caller = ctx.extra.caller!;
-        if (Object.keys(ctx.subscriptions).length > maxPerConnection) {
-          return [
-            coded(
-              `This connection already holds ${maxPerConnection} subscriptions; complete one first.`,
-              TOO_MANY_SUBSCRIPTIONS,
-            ),
-          ];
+        try {
+          const caller = ctx.extra.caller!;
+          if (Object.keys(ctx.subscriptions).length > maxPerConnection) {
+            return [
+              coded(
+                `This connection already holds ${maxPerConnection} subscriptions; complete one first.`,
+                TOO_MANY_SUBSCRIPTIONS,
+              ),
+            ];
+          }
+          const document = parseDocument(payload);
+          if (document instanceof GraphQLError) return [document];
+          const invalid = validate(schema, document);
+          if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+          const operation = getOperationAST(document, payload.operationName);
+          if (!operation) return [coded('Name the operation to run (operationName).', 'BAD_REQUEST')];
+          if (operation.operation !== 'subscription') {
+            return [
+              coded(
+                'Only subscriptions are served over WebSocket; send queries and mutations as HTTP POST.',
+                'BAD_REQUEST',
+              ),
+            ];
+          }
+          if (options.available && !options.available()) {
+            return [
+              coded(
+                'Live updates are unavailable right now; subscribe again shortly.',
+                ErrorCode.SERVICE_UNAVAILABLE,
+              ),
+            ];
+          }
+          const subscriptionLogger = logger.child({ requestId: caller.requestId, subscriptionId: id });
+          const args: ExecutionArgs = {
+            schema,
+            document,
+            operationName: payload.operationName ?? null,
+            variableValues: payload.variables ?? null,
+            contextValue: options.context({ ...caller, logger: subscriptionLogger }),
+          };
+          return args;
+        } catch (error) {
+          // A bug, not the caller's doing: logged, and answered without details (the connection stays).
+          logger.error(
+            { err: error, requestId: ctx.extra.caller?.requestId, subscriptionId: id },
+            'subscribe failed',
+          );
+          return [coded('Internal server error', ErrorCode.INTERNAL_SERVER_ERROR)];
         }
-        const document = parseDocument(payload);
-        if (document instanceof GraphQLError) return [document];
-        const invalid = validate(schema, document);
-        if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
-        const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [coded('Name the operation to run (operationName).', 'BAD_REQUEST')];
-        if (operation.operation !== 'subscription') {
-          return [
-            coded(
-              'Only subscriptions are served over WebSocket; send queries and mutations as HTTP POST.',
-              'BAD_REQUEST',
-            ),
-          ];
-        }
-        if (options.available && !options.available()) {
-          return [
-            coded(
-              'Live updates are unavailable right now; subscribe again shortly.',
-              ErrorCode.SERVICE_UNAVAILABLE,
-            ),
-          ];
-        }
-        const subscriptionLogger = logger.child({ requestId: caller.requestId, subscriptionId: id });
-        const args: ExecutionArgs = {
-          schema,
-          document,
-          operationName: payload.operationName ?? null,
-          variableValues: payload.variables ?? null,
-          contextValue: options.context({ ...caller, logger: subscriptionLogger }),
-        };
-        return args;
       },
       subscribe: (args) => subscribeWithEventContext(args, options.eventContext),
       onOperation(ctx, id, payload, _args, result) {

@@ -2,6 +2,7 @@ import { inboxTable, outboxTable } from '@supergraph/events';
 import { idempotencyTable } from '@supergraph/service-kit/db';
 import { desc, sql } from 'drizzle-orm';
 import {
+  boolean,
   check,
   index,
   integer,
@@ -57,6 +58,9 @@ export const orderItems = pgTable(
       .references(() => orders.id, { onDelete: 'cascade' }),
     /** Keeps the items in the order the customer listed them. */
     position: integer().notNull(),
+    /** The catalog's product; null on lines placed before orders were placed by product. */
+    productId: uuid(),
+    /** sku, name and unitPrice: the product as orders knew it when the order was placed, kept as they were. */
     sku: text().notNull(),
     name: text().notNull(),
     quantity: integer().notNull(),
@@ -64,6 +68,8 @@ export const orderItems = pgTable(
   },
   (table) => [
     primaryKey({ columns: [table.orderId, table.position] }),
+    // Product.orderCount counts a batch of products' orders in one statement.
+    index('order_items_product_idx').on(table.productId),
     check('order_items_quantity_check', sql`${table.quantity} between 1 and 1000`),
     check('order_items_unit_price_check', sql`${table.unitPrice} >= 0`),
   ],
@@ -83,6 +89,28 @@ export const knownUsers = pgTable('known_users', {
   since: timestamp({ withTimezone: true, precision: 3 }).notNull(),
 });
 
+/**
+ * This service's read model of the catalog's products, fed only by catalog's events (product.created, updated,
+ * archived; the demo seed writes the demo catalogue): placeOrder takes each line's SKU, name and price from here.
+ * `version` is the catalog's per-product version: an event older than the row changes nothing.
+ */
+export const knownProducts = pgTable(
+  'known_products',
+  {
+    productId: uuid().primaryKey(),
+    sku: text().notNull(),
+    name: text().notNull(),
+    /** Price of one unit in minor units of `currency`. */
+    unitPrice: integer().notNull(),
+    currency: text().notNull(),
+    active: boolean().notNull(),
+    version: integer().notNull(),
+    /** occurredAt of the event that wrote this version. */
+    since: timestamp({ withTimezone: true, precision: 3 }).notNull(),
+  },
+  (table) => [check('known_products_unit_price_check', sql`${table.unitPrice} >= 0`)],
+);
+
 /** Events about orders, written in the transaction of the change; the relay publishes them (packages/events). */
 export const outbox = outboxTable();
 /** Events this service applied, recorded in the transaction of their effect: redeliveries change nothing. */
@@ -94,3 +122,4 @@ export const idempotencyKeys = idempotencyTable();
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;
 export type OrderStatus = OrderRow['status'];
+export type KnownProductRow = typeof knownProducts.$inferSelect;

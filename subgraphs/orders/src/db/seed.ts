@@ -1,4 +1,5 @@
-import { demoUser } from '@supergraph/demo-data';
+import { DEMO_PRODUCTS, demoProduct, demoUser, type DemoSku } from '@supergraph/demo-data';
+import { recordProductFacts } from '../orders/known-products.ts';
 import type { OrdersDb } from './client.ts';
 import { orderItems, orders, type OrderStatus } from './schema.ts';
 
@@ -7,7 +8,8 @@ interface DemoOrder {
   email: Parameters<typeof demoUser>[0];
   status: OrderStatus;
   currency: string;
-  items: { sku: string; name: string; quantity: number; unitPrice: number }[];
+  /** Lines of demo products (@supergraph/demo-data), at their demo prices. */
+  items: { sku: DemoSku; quantity: number }[];
 }
 
 const DEMO_ORDERS: DemoOrder[] = [
@@ -17,8 +19,8 @@ const DEMO_ORDERS: DemoOrder[] = [
     status: 'SHIPPED',
     currency: 'USD',
     items: [
-      { sku: 'BOOK-COBOL', name: 'COBOL for Beginners', quantity: 1, unitPrice: 3999 },
-      { sku: 'MUG-BUG', name: 'First Bug mug', quantity: 2, unitPrice: 1250 },
+      { sku: 'BOOK-COBOL', quantity: 1 },
+      { sku: 'MUG-BUG', quantity: 2 },
     ],
   },
   {
@@ -27,9 +29,9 @@ const DEMO_ORDERS: DemoOrder[] = [
     status: 'PAID',
     currency: 'USD',
     items: [
-      { sku: 'WIRE-30CM', name: 'Nanosecond wire (30 cm)', quantity: 10, unitPrice: 199 },
-      { sku: 'PEN-RED', name: 'Red pen', quantity: 3, unitPrice: 250 },
-      { sku: 'NOTE-A5', name: 'A5 notebook', quantity: 2, unitPrice: 899 },
+      { sku: 'WIRE-30CM', quantity: 10 },
+      { sku: 'PEN-RED', quantity: 3 },
+      { sku: 'NOTE-A5', quantity: 2 },
     ],
   },
   {
@@ -38,8 +40,8 @@ const DEMO_ORDERS: DemoOrder[] = [
     status: 'PENDING',
     currency: 'EUR',
     items: [
-      { sku: 'KB-MECH', name: 'Mechanical keyboard', quantity: 1, unitPrice: 12900 },
-      { sku: 'CABLE-USBC', name: 'USB-C cable', quantity: 2, unitPrice: 990 },
+      { sku: 'KB-MECH', quantity: 1 },
+      { sku: 'CABLE-USBC', quantity: 2 },
     ],
   },
   {
@@ -48,8 +50,8 @@ const DEMO_ORDERS: DemoOrder[] = [
     status: 'PENDING',
     currency: 'GBP',
     items: [
-      { sku: 'TAPE-PAPER', name: 'Paper tape (infinite)', quantity: 5, unitPrice: 450 },
-      { sku: 'BOMBE-KIT', name: 'Bombe model kit', quantity: 1, unitPrice: 8900 },
+      { sku: 'TAPE-PAPER', quantity: 5 },
+      { sku: 'BOMBE-KIT', quantity: 1 },
     ],
   },
   {
@@ -58,8 +60,8 @@ const DEMO_ORDERS: DemoOrder[] = [
     status: 'CANCELLED',
     currency: 'USD',
     items: [
-      { sku: 'SLIDE-RULE', name: 'Slide rule', quantity: 1, unitPrice: 5600 },
-      { sku: 'GRAPH-PAD', name: 'Graph paper pad', quantity: 4, unitPrice: 375 },
+      { sku: 'SLIDE-RULE', quantity: 1 },
+      { sku: 'GRAPH-PAD', quantity: 4 },
     ],
   },
   {
@@ -68,18 +70,60 @@ const DEMO_ORDERS: DemoOrder[] = [
     status: 'PAID',
     currency: 'GBP',
     items: [
-      { sku: 'PUNCH-CARDS', name: 'Punched cards (100)', quantity: 3, unitPrice: 1200 },
-      { sku: 'GEAR-SET', name: 'Brass gear set', quantity: 1, unitPrice: 7450 },
+      { sku: 'PUNCH-CARDS', quantity: 3 },
+      { sku: 'GEAR-SET', quantity: 1 },
     ],
   },
 ];
 
-/** Inserts the demo orders once, each with its items; running it again changes nothing. */
+/** When the demo catalogue became known: older than any event a running catalog publishes. */
+const DEMO_CATALOGUE_SINCE = new Date(Date.UTC(2026, 0, 1, 9));
+
+/**
+ * The demo catalogue in the read model of products, as catalog's events would have written it, so demo
+ * products can be ordered without a broker. Never overwrites a newer version that events brought.
+ */
+async function seedKnownDemoProducts(tx: OrdersDb): Promise<void> {
+  for (const product of DEMO_PRODUCTS) {
+    await recordProductFacts(
+      tx,
+      {
+        productId: product.id,
+        sku: product.sku,
+        name: product.name,
+        priceAmount: product.price,
+        currency: product.currency,
+        active: product.active,
+        version: product.version,
+      },
+      DEMO_CATALOGUE_SINCE,
+    );
+  }
+}
+
+const lineOf = (item: DemoOrder['items'][number], position: number) => {
+  const product = demoProduct(item.sku);
+  return {
+    position,
+    productId: product.id,
+    sku: product.sku,
+    name: product.name,
+    quantity: item.quantity,
+    unitPrice: product.price,
+  };
+};
+
+/**
+ * Writes the demo catalogue into the read model of products, then inserts the demo orders once, each with its
+ * lines of demo products; running it again changes nothing.
+ */
 export async function seedDemoOrders(db: OrdersDb): Promise<number> {
   return db.transaction(async (tx) => {
+    await seedKnownDemoProducts(tx);
     let inserted = 0;
     for (const [index, order] of DEMO_ORDERS.entries()) {
-      const totalAmount = order.items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
+      const lines = order.items.map(lineOf);
+      const totalAmount = lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
       const rows = await tx
         .insert(orders)
         .values({
@@ -93,9 +137,7 @@ export async function seedDemoOrders(db: OrdersDb): Promise<number> {
         .onConflictDoNothing()
         .returning({ id: orders.id });
       if (rows.length === 0) continue;
-      await tx
-        .insert(orderItems)
-        .values(order.items.map((item, position) => ({ ...item, orderId: order.id, position })));
+      await tx.insert(orderItems).values(lines.map((line) => ({ ...line, orderId: order.id })));
       inserted += 1;
     }
     return inserted;

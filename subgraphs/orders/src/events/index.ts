@@ -7,8 +7,8 @@ import { ordersEventHandlers } from './handlers.ts';
 
 /**
  * The orders service's side of the events: it publishes order.placed and order.cancelled (written to the
- * outbox by placeOrder, cancelOrder and its reaction to user.deleted), and consumes user.registered and
- * user.deleted from its queue `<prefix>orders`.
+ * outbox by placeOrder, cancelOrder and its reaction to user.deleted), and consumes user.registered,
+ * user.deleted and the catalog's product.created/updated/archived from its queue `<prefix>orders`.
  */
 export function createOrdersEvents({
   env,

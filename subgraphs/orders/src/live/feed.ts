@@ -10,6 +10,8 @@ export interface OrderFeed {
   readonly source: 'broker' | 'outbox';
   /** Events are arriving: subscribing is possible. */
   readonly live: boolean;
+  /** Resolves once events committed from now on will arrive (at once for the broker's bound queue). */
+  following(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Tests: drops the broker connection as a broker restart would (no-op for the outbox). */
@@ -31,7 +33,7 @@ export interface OrderFeedOptions {
  * whichever replica wrote it (published by the outbox relay). When that connection drops, events are missed
  * until it is back, so the running subscriptions are ended (`onInterrupted`) and subscribing is refused until
  * the queue is declared again. Without a broker, the outbox of this database, polled every
- * SUBSCRIPTIONS_OUTBOX_POLL_MS: the same events, straight from the committed rows.
+ * SUBSCRIPTIONS_OUTBOX_POLL_MS while anyone is subscribed: the same events, straight from the committed rows.
  */
 export function createOrderFeed({
   env,
@@ -63,6 +65,7 @@ export function createOrderFeed({
       get live() {
         return broadcast.connected;
       },
+      following: () => Promise.resolve(),
       start: () => broadcast.start(),
       stop: () => broadcast.stop(),
       dropConnection: () => broadcast.dropConnection(),
@@ -76,12 +79,15 @@ export function createOrderFeed({
     typePrefix: 'order.',
     pollIntervalMs: env.SUBSCRIPTIONS_OUTBOX_POLL_MS,
     onEvent,
+    // Nobody subscribed: no reads at all (no load on the database, nothing in request statement counts).
+    wanted: () => updates.size > 0,
   });
   return {
     source: 'outbox',
     get live() {
       return tail.running;
     },
+    following: () => tail.following(),
     async start() {
       logger.info(
         'live updates follow this database’s outbox (AMQP_URL is unset): this process’s writes and any other writer of the same database',

@@ -52,6 +52,8 @@ export interface OrderUpdatesOptions {
   logger: Logger;
   /** Updates one subscriber may have waiting (a slow connection); beyond it the subscription ends. */
   maxBuffered?: number;
+  /** Resolves once changes committed from now on will arrive (the feed follows them); see OrderFeed. */
+  following?(): Promise<void>;
 }
 
 /**
@@ -59,7 +61,12 @@ export interface OrderUpdatesOptions {
  * in the order they arrived, so one subscriber sees one order's updates in commit order (each carrying the
  * order as read when its change is handled).
  */
-export function createOrderUpdates({ createLoaders, logger, maxBuffered = 1_000 }: OrderUpdatesOptions) {
+export function createOrderUpdates({
+  createLoaders,
+  logger,
+  maxBuffered = 1_000,
+  following = () => Promise.resolve(),
+}: OrderUpdatesOptions) {
   const byOrder = new Map<string, Set<Subscriber>>();
   const byUser = new Map<string, Set<Subscriber>>();
   const everyOrder = new Set<Subscriber>();
@@ -100,8 +107,11 @@ export function createOrderUpdates({ createLoaders, logger, maxBuffered = 1_000 
       return queue;
     },
 
-    /** The updates for `audience`, until the returned iterator's `return()` (or a backlog over maxBuffered). */
-    subscribe(audience: Audience): AsyncIterableIterator<OrderUpdate> {
+    /**
+     * The updates for `audience`, until the returned iterator's `return()` (or a backlog over maxBuffered).
+     * Resolves once every change committed from then on will reach it.
+     */
+    async subscribe(audience: Audience): Promise<AsyncIterableIterator<OrderUpdate>> {
       const buffered: OrderUpdate[] = [];
       let waiting: ((result: IteratorResult<OrderUpdate>) => void) | null = null;
       let ended = false;
@@ -134,6 +144,7 @@ export function createOrderUpdates({ createLoaders, logger, maxBuffered = 1_000 
       else if ('userId' in audience) add(byUser, audience.userId, subscriber);
       else everyOrder.add(subscriber);
 
+      await following();
       const iterator: AsyncIterableIterator<OrderUpdate> = {
         next() {
           const update = buffered.shift();

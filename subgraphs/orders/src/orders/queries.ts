@@ -4,7 +4,9 @@ import type { TimeKey } from '@supergraph/service-kit/graphql';
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { OrdersDb } from '../db/client.ts';
 import { orderItems, orders, outbox, type OrderRow, type OrderStatus } from '../db/schema.ts';
+import { findKnownProducts } from './known-products.ts';
 import { knownUserStatusOf, lockUser } from './known-users.ts';
+import { priceOrder } from './pricing.ts';
 import { changeOrderStatus } from './status.ts';
 import type { PlaceOrder } from './validation.ts';
 
@@ -81,24 +83,36 @@ export function findItemsByOrderIds(db: OrdersDb, orderIds: readonly string[]) {
     .orderBy(asc(orderItems.orderId), asc(orderItems.position));
 }
 
-export type PlaceOutcome = { kind: 'placed'; order: OrderRow } | { kind: 'user-deleted' };
+export type PlaceOutcome =
+  | { kind: 'placed'; order: OrderRow }
+  | { kind: 'user-deleted' }
+  | { kind: 'item-refused'; field: string; message: string };
 
 /**
- * The order, its items and its order.placed event in one transaction: all are written or none. Refused when
- * the events said the user was deleted; a user the events never mentioned (demo users, users from before
- * events flowed) may order. The per-user lock orders this against the user's deletion being applied.
+ * The order, its items and its order.placed event in one transaction: all are written or none. Each line is
+ * priced from the read model of the catalog's products as it is now (priceOrder); the stored lines keep that
+ * SKU, name and price whatever the catalog changes later. Refused when the events said the user was deleted; a
+ * user the events never mentioned (demo users, users from before events flowed) may order. The per-user lock
+ * orders this against the user's deletion being applied.
  */
 export function insertOrder(db: OrdersDb, userId: string, order: PlaceOrder): Promise<PlaceOutcome> {
   return db.transaction(async (tx) => {
     await lockUser(tx, userId);
     if ((await knownUserStatusOf(tx, userId)) === 'DELETED') return { kind: 'user-deleted' };
+    const known = await findKnownProducts(
+      tx,
+      order.items.map((item) => item.productId),
+    );
+    const priced = priceOrder(order.currency, order.items, known);
+    if (priced.kind === 'refused')
+      return { kind: 'item-refused', field: priced.field, message: priced.message };
     const [row] = await tx
       .insert(orders)
-      .values({ userId, currency: order.currency, totalAmount: order.totalAmount })
+      .values({ userId, currency: order.currency, totalAmount: priced.totalAmount })
       .returning();
     await tx
       .insert(orderItems)
-      .values(order.items.map((item, position) => ({ ...item, orderId: row!.id, position })));
+      .values(priced.lines.map((line, position) => ({ ...line, orderId: row!.id, position })));
     await enqueueEvents(tx, outbox, [
       createEvent(
         'order.placed',
@@ -108,7 +122,7 @@ export function insertOrder(db: OrdersDb, userId: string, order: PlaceOrder): Pr
           userId,
           currency: row!.currency,
           totalAmount: row!.totalAmount,
-          itemCount: order.items.length,
+          itemCount: priced.lines.length,
         },
         { occurredAt: row!.createdAt },
       ),

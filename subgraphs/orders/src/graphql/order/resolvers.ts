@@ -64,6 +64,7 @@ export const orderResolvers: Resolvers = {
       );
       if (outcome.kind === 'user-deleted')
         throw forbidden('Your account was deleted; it can no longer place orders.');
+      if (outcome.kind === 'item-refused') throw badUserInput(outcome.message, outcome.field);
       logger.info({ orderId: outcome.order.id, userId: caller.userId }, 'order placed');
       return outcome.order;
     },
@@ -137,6 +138,8 @@ export const orderResolvers: Resolvers = {
   },
 
   OrderItem: {
+    // Orders knows the product by id and its SKU, which never changes; catalog resolves the rest.
+    product: (item) => (item.productId ? { id: item.productId, sku: item.sku } : null),
     unitPrice: (item) => money(item.unitPrice, item.currency),
     subtotal: (item) => money(item.unitPrice * item.quantity, item.currency),
   },

@@ -1,0 +1,4 @@
+import type { ProductRow } from '../../db/schema.ts';
+
+/** What Product resolvers receive: the stored row. */
+export type ProductModel = ProductRow;
