@@ -1,4 +1,5 @@
 import { deleteTopology, testAmqpUrl, uniquePrefix } from '@supergraph/events/testing';
+import { demoProduct } from '@supergraph/demo-data';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlaceOrderFormDocument, SignUpFormDocument } from '../src/generated/graphql.ts';
@@ -32,11 +33,11 @@ describe('deleting an account', () => {
     const { signUp } = await sendById(app.stack.gatewayUrl, SignUpFormDocument, {
       input: { email: 'leaving@example.com', name: 'Lee Ving', password: 'a long enough password' },
     });
-    for (const sku of ['A-1', 'B-2']) {
+    for (const sku of ['TAPE-PAPER', 'BOMBE-KIT'] as const) {
       await sendById(
         app.stack.gatewayUrl,
         PlaceOrderFormDocument,
-        { input: { currency: 'GBP', items: [{ sku, name: `Thing ${sku}`, quantity: 1, unitPrice: 250 }] } },
+        { input: { currency: 'GBP', items: [{ productId: demoProduct(sku).id, quantity: 1 }] } },
         signUp.token,
       );
     }

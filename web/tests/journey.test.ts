@@ -1,11 +1,12 @@
 import { deleteTopology, testAmqpUrl, uniquePrefix } from '@supergraph/events/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlaceOrderFormDocument, SignUpFormDocument } from '../src/generated/graphql.ts';
+import { DEMO_PASSWORD, demoProduct, type DemoSku } from '@supergraph/demo-data';
+import { LogInFormDocument, PlaceOrderFormDocument, SignUpFormDocument } from '../src/generated/graphql.ts';
 import { startAppStack, type AppStack } from './app-stack.ts';
 import { launchChromium, newContext, recordPageErrors, recordRequests } from './browser.ts';
 import { checkScreen, fieldError, until } from './screens.ts';
-import { sendById } from './trusted-api.ts';
+import { corpusOperation, postById, sendById } from './trusted-api.ts';
 
 /**
  * A customer's journey through the production build, in Chromium, against the whole stack: the gateway enforces
@@ -44,6 +45,21 @@ async function logIn(page: Page, email: string, password = 'demo-password') {
   await page.getByRole('button', { name: 'Log in' }).click();
 }
 
+// A placeOrder request: the only one whose variables name products.
+const isPlaceOrder = (body: unknown) => JSON.stringify(body).includes('productId');
+
+/** Waits until the orders service refuses the product (it learns of the archiving through RabbitMQ). */
+async function refusedOnceKnown(productId: string, token: string) {
+  const order = { input: { currency: 'EUR', items: [{ productId, quantity: 1 }] } };
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const { errors } = await postById(app.stack.gatewayUrl, PlaceOrderFormDocument, order, token);
+    if (errors?.[0]?.extensions?.['field'] === 'items.0.productId') return;
+    if (Date.now() > deadline) expect(errors).toEqual([expect.objectContaining({ path: ['placeOrder'] })]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 const nav = (page: Page, name: string) => page.getByRole('navigation').getByRole('link', { name }).click();
 
 describe('a customer', () => {
@@ -79,43 +95,78 @@ describe('a customer', () => {
     await page.getByText('No orders yet.').waitFor();
     expect(page.url()).toBe(`${app.appUrl}/orders`);
 
-    // The items editor checks what it can before sending; the orders service checks again.
+    // The items editor: each line a product picked from the catalog's search, one currency per order. It
+    // checks what it can before sending; the orders service checks again.
     await nav(page, 'Place an order');
     await page.getByRole('heading', { name: 'Place an order' }).waitFor();
     const item = (n: number) => page.getByRole('group', { name: `Item ${n}` });
+    const pick = async (n: number, search: string, sku: DemoSku) => {
+      await item(n).getByLabel('Find a product').fill(search);
+      const option = item(n).getByRole('option', { name: new RegExp(` — ${sku} — `) });
+      await option.waitFor({ state: 'attached' });
+      await item(n)
+        .getByLabel('Product', { exact: true })
+        .selectOption({ label: (await option.textContent())! });
+    };
     await page.getByRole('button', { name: 'Place order' }).click();
-    expect(await fieldError(item(1).getByLabel('SKU'))).toBe('Enter the SKU.');
-    expect(await fieldError(item(1).getByLabel(/^Unit price/))).toBe('A price in USD, like 12.50.');
+    expect(await fieldError(item(1).getByLabel('Product', { exact: true }))).toBe('Choose a product.');
 
-    await page.getByLabel('Currency').selectOption('EUR');
-    await item(1).getByLabel('SKU').fill('KB-1');
-    await item(1).getByLabel('Product name').fill('Keyboard');
+    // The picker lists what the search finds, with name, SKU and formatted price.
+    await item(1).getByLabel('Find a product').fill('mechanical');
+    await until(
+      () => item(1).getByRole('option').allTextContents(),
+      ['Choose a product', 'Mechanical keyboard — KB-MECH — €129.00'],
+    );
+    await pick(1, 'mechanical', 'KB-MECH');
     await item(1).getByLabel('Quantity').fill('2');
-    await item(1)
-      .getByLabel(/^Unit price/)
-      .fill('49.99');
     await page.getByRole('button', { name: 'Add an item' }).click();
-    await item(2).getByLabel('SKU').fill('MS-1');
-    await item(2).getByLabel('Product name').fill('Mouse');
-    await item(2)
-      .getByLabel(/^Unit price/)
-      .fill('9999999.99');
-    await item(2).getByLabel('Quantity').fill('1000');
-    await checkScreen(page, 'place-order');
-    // Only the server knows the total's limit: its BAD_USER_INPUT names `items`, shown under the items.
+    // Paper tape is sold in pounds: refused in this euro order, next to its line, before anything is sent.
+    await pick(2, 'tape', 'TAPE-PAPER');
+    const asked = requests.gatewayBodies.length;
     await page.getByRole('button', { name: 'Place order' }).click();
-    await page.getByText('the order total must be at most 2147483647 minor units').waitFor();
+    expect(await fieldError(item(2).getByLabel('Product', { exact: true }))).toBe(
+      `${demoProduct('TAPE-PAPER').name} is sold in GBP, and this order is in EUR: one order has one currency, so order it separately.`,
+    );
+    expect(requests.gatewayBodies.slice(asked).filter(isPlaceOrder)).toEqual([]);
 
-    await item(2)
-      .getByLabel(/^Unit price/)
-      .fill('19.5');
-    await item(2).getByLabel('Quantity').fill('1');
-    await page.getByText('Estimated total: €119.48').waitFor();
+    await pick(2, 'usb', 'CABLE-USBC');
+    await item(2).getByLabel('Quantity').fill('3');
+    // A preview at the catalog's prices: 2 × €129.00 + 3 × €9.90.
+    await page.getByText('Estimated total: €287.70').waitFor();
+    expect(await page.getByTestId('line-subtotal').allTextContents()).toEqual(['€258.00', '€29.70']);
+    await checkScreen(page, 'place-order');
+
+    // The cable is archived meanwhile: once the orders service knows, its BAD_USER_INPUT names the line
+    // (`items.1.productId`), and the page shows it there.
+    const cable = demoProduct('CABLE-USBC');
+    const { logIn: admin } = await sendById(app.stack.gatewayUrl, LogInFormDocument, {
+      email: 'ada@example.com',
+      password: DEMO_PASSWORD,
+    });
+    await sendById(app.stack.gatewayUrl, corpusOperation('ArchiveProduct'), { id: cable.id }, admin.token);
+    await refusedOnceKnown(cable.id, admin.token);
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await until(
+      () => fieldError(item(2).getByLabel('Product', { exact: true })),
+      `items[1]: product ${cable.id} (CABLE-USBC) is archived and can no longer be ordered.`,
+    );
+    expect(await fieldError(item(1).getByLabel('Product', { exact: true }))).toBeNull();
+    await checkScreen(page, 'place-order-refused');
+
+    await page.getByRole('button', { name: 'Remove item 2' }).click();
+    await page.getByText('Estimated total: €258.00').waitFor();
     await page.getByRole('button', { name: 'Place order' }).click();
     await page.getByRole('heading', { name: 'Order' }).waitFor();
-    expect(await page.getByTestId('order-total').textContent()).toBe('€119.48');
+    expect(await page.getByTestId('order-total').textContent()).toBe('€258.00');
     expect(await page.getByTestId('order-status').textContent()).toBe('Pending');
     await page.getByText('Wendy Webb (wendy@example.com)').waitFor();
+    expect(await page.locator('tbody tr td').allTextContents()).toEqual([
+      'KB-MECH',
+      'Mechanical keyboard',
+      '2',
+      '€129.00',
+      '€258.00',
+    ]);
     const orderUrl = page.url();
     await checkScreen(page, 'order');
 
@@ -126,8 +177,8 @@ describe('a customer', () => {
     expect(await row.first().locator('td').allTextContents()).toEqual([
       expect.any(String),
       'Pending',
-      '3',
-      '€119.48',
+      '2',
+      '€258.00',
     ]);
     await checkScreen(page, 'my-orders');
 
@@ -175,10 +226,7 @@ describe('a customer', () => {
         app.stack.gatewayUrl,
         PlaceOrderFormDocument,
         {
-          input: {
-            currency: 'JPY',
-            items: [{ sku: `SKU-${n}`, name: `Thing ${n}`, quantity: 1, unitPrice: n * 100 }],
-          },
+          input: { currency: 'GBP', items: [{ productId: demoProduct('PUNCH-CARDS').id, quantity: n }] },
         },
         signUp.token,
       );
@@ -188,11 +236,11 @@ describe('a customer', () => {
     const rows = page.locator('tbody tr');
     await page.getByRole('button', { name: 'Load more' }).waitFor();
     expect(await rows.count()).toBe(10);
-    // Newest first: the 12th order (¥1,200) heads the list; JPY has no minor digits.
-    expect(await rows.first().locator('td').last().textContent()).toBe('¥1,200');
+    // Newest first: the 12th order (12 × £12.00) heads the list.
+    expect(await rows.first().locator('td').last().textContent()).toBe('£144.00');
     await page.getByRole('button', { name: 'Load more' }).click();
     await until(() => rows.count(), 12);
-    expect(await rows.last().locator('td').last().textContent()).toBe('¥100');
+    expect(await rows.last().locator('td').last().textContent()).toBe('£12.00');
     expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
     await context.close();
   });
@@ -250,7 +298,7 @@ describe('live updates', () => {
       app.stack.gatewayUrl,
       PlaceOrderFormDocument,
       {
-        input: { currency: 'USD', items: [{ sku: 'LAMP', name: 'Desk lamp', quantity: 1, unitPrice: 3999 }] },
+        input: { currency: 'USD', items: [{ productId: demoProduct('BOOK-COBOL').id, quantity: 1 }] },
       },
       signUp.token,
     );

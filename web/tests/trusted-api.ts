@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { getOperationAST } from 'graphql';
+import { getOperationAST, parse, type GraphQLFormattedError } from 'graphql';
 import { WEB_DIR } from './build-app.ts';
 
 const manifest = JSON.parse(
@@ -10,15 +10,15 @@ const manifest = JSON.parse(
 const ids = new Map(manifest.operations.map(({ name, id }) => [name, id]));
 
 /**
- * Sends one of the app's operations by trusted-document id, as the app does, for what a test sets up
- * without the browser (a customer with many orders). Throws on any error.
+ * Posts one trusted operation by id, as the app does, for what a test sets up without the browser (a customer
+ * with many orders); the whole answer, errors included.
  */
-export async function sendById<TResult, TVariables>(
+export async function postById<TResult, TVariables>(
   gatewayUrl: string,
   document: TypedDocumentNode<TResult, TVariables>,
   variables: TVariables,
   token?: string,
-): Promise<TResult> {
+): Promise<{ data?: TResult | null; errors?: GraphQLFormattedError[] }> {
   const name = getOperationAST(document)?.name?.value ?? '';
   const response = await fetch(gatewayUrl, {
     method: 'POST',
@@ -28,7 +28,24 @@ export async function sendById<TResult, TVariables>(
       extensions: { persistedQuery: { version: 1, sha256Hash: ids.get(name) } },
     }),
   });
-  const body = (await response.json()) as { data?: TResult; errors?: unknown[] };
-  if (!body.data || body.errors) throw new Error(`${name} failed: ${JSON.stringify(body.errors)}`);
+  return (await response.json()) as { data?: TResult | null; errors?: GraphQLFormattedError[] };
+}
+
+/** postById's data; throws on any error. */
+export async function sendById<TResult, TVariables>(
+  gatewayUrl: string,
+  document: TypedDocumentNode<TResult, TVariables>,
+  variables: TVariables,
+  token?: string,
+): Promise<TResult> {
+  const body = await postById(gatewayUrl, document, variables, token);
+  if (!body.data || body.errors) {
+    const name = getOperationAST(document)?.name?.value ?? '';
+    throw new Error(`${name} failed: ${JSON.stringify(body.errors)}`);
+  }
   return body.data;
 }
+
+/** An operation of the e2e corpus (also trusted), for what only an admin tool does, like archiving a product. */
+export const corpusOperation = <TResult, TVariables>(name: string): TypedDocumentNode<TResult, TVariables> =>
+  parse(readFileSync(join(WEB_DIR, '..', 'e2e', 'operations', `${name}.graphql`), 'utf8'));

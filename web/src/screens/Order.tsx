@@ -4,9 +4,31 @@ import { Link } from '../components/Link.tsx';
 import { cancellable, OrderStatus } from '../components/OrderStatus.tsx';
 import { formatDate, formatMoney } from '../format/money.ts';
 import { useLiveUpdates } from '../apollo/live.ts';
-import { OrderPageDocument, OrderPageUpdatesDocument } from '../generated/graphql.ts';
+import { OrderPageDocument, OrderPageUpdatesDocument, type OrderPageQuery } from '../generated/graphql.ts';
 import { paths } from '../routing/routes.ts';
 import { CancelOrder } from './CancelOrder.tsx';
+
+type Item = NonNullable<OrderPageQuery['order']>['items'][number];
+
+/**
+ * What changed in the catalog since the line was ordered (the line keeps its name and price): the product's
+ * current name and price, or that it is no longer sold. Nothing when it is as ordered.
+ */
+function CatalogNow({ item }: { item: Item }) {
+  const product = item.product;
+  if (!product) return null;
+  if (!product.active) return <span className="muted catalog-now">No longer sold.</span>;
+  const renamed = product.name !== item.name;
+  const repriced =
+    product.price.amount !== item.unitPrice.amount || product.price.currency !== item.unitPrice.currency;
+  if (!renamed && !repriced) return null;
+  return (
+    <span className="muted catalog-now">
+      Now {renamed && <>“{product.name}” </>}
+      {repriced && <>at {formatMoney(product.price)}</>}
+    </span>
+  );
+}
 
 /** One order, live: its items with their subtotals, the total, and who placed it (from the users service). */
 export function Order({ id }: { id: string }) {
@@ -62,7 +84,10 @@ export function Order({ id }: { id: string }) {
               {order.items.map((item, index) => (
                 <tr key={index}>
                   <td>{item.sku}</td>
-                  <td>{item.name}</td>
+                  <td>
+                    {item.name}
+                    <CatalogNow item={item} />
+                  </td>
                   <td className="number">{item.quantity}</td>
                   <td className="number">{formatMoney(item.unitPrice)}</td>
                   <td className="number">{formatMoney(item.subtotal)}</td>
