@@ -16,6 +16,7 @@ const dotEnv = {
   INTERNAL_SECRET: 'y'.repeat(64),
   USERS_DB_PASSWORD: 'u',
   ORDERS_DB_PASSWORD: 'o',
+  CATALOG_DB_PASSWORD: 'c',
   RABBITMQ_PASSWORD: 'r',
 };
 

@@ -332,6 +332,29 @@ describe('live updates', () => {
     await until(() => status.textContent(), 'Shipped');
     // Shipped orders can no longer be cancelled: the button went with the status.
     expect(await customer.page.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
+
+    // The book's price goes up in the catalog: the line keeps the price it was ordered at, and says the new one.
+    const book = demoProduct('BOOK-COBOL');
+    const { logIn: ada } = await sendById(app.stack.gatewayUrl, LogInFormDocument, {
+      email: 'ada@example.com',
+      password: DEMO_PASSWORD,
+    });
+    await sendById(
+      app.stack.gatewayUrl,
+      corpusOperation('UpdateProduct'),
+      { id: book.id, input: { price: { amount: 4599, currency: 'USD' } } },
+      ada.token,
+    );
+    await customer.page.reload();
+    await until(() => status.textContent(), 'Shipped');
+    expect(await customer.page.locator('tbody tr td').allTextContents()).toEqual([
+      'BOOK-COBOL',
+      `${book.name}Now at $45.99`,
+      '1',
+      '$39.99',
+      '$39.99',
+    ]);
+    await checkScreen(customer.page, 'order-repriced');
     expect(customer.errors).toEqual([]);
     await admin.context.close();
     await customer.context.close();
