@@ -3,6 +3,7 @@ import { ErrorMessage, Loading } from '../components/ErrorMessage.tsx';
 import { Link } from '../components/Link.tsx';
 import { cancellable, OrderStatus } from '../components/OrderStatus.tsx';
 import { formatDate, formatMoney } from '../format/money.ts';
+import { graphQLErrorsOf } from '../apollo/errors.ts';
 import { useLiveUpdates } from '../apollo/live.ts';
 import { OrderPageDocument, OrderPageUpdatesDocument, type OrderPageQuery } from '../generated/graphql.ts';
 import { paths } from '../routing/routes.ts';
@@ -36,6 +37,11 @@ export function Order({ id }: { id: string }) {
   // Its status changes (an admin marks it paid) show without a reload.
   useLiveUpdates(OrderPageUpdatesDocument, { id }, refetch);
   const order = data?.order;
+  // The lines' current catalog data is extra: without it the order shows as placed, with a note.
+  const graphQLErrors = graphQLErrorsOf(error);
+  const catalogOnly =
+    graphQLErrors.length > 0 && graphQLErrors.every((graphQLError) => graphQLError.path?.[3] === 'product');
+  const orderError = catalogOnly ? undefined : error;
 
   return (
     <main className="page">
@@ -43,11 +49,15 @@ export function Order({ id }: { id: string }) {
         <Link to={paths.orders}>← My orders</Link>
       </p>
       <h1>Order</h1>
-      {error && (
-        <ErrorMessage title="The order could not be loaded." error={error} retry={() => void refetch()} />
+      {orderError && (
+        <ErrorMessage
+          title="The order could not be loaded."
+          error={orderError}
+          retry={() => void refetch()}
+        />
       )}
-      {!data && !error && <Loading what="the order" />}
-      {data && order === null && !error && <p>There is no such order.</p>}
+      {!data && !orderError && <Loading what="the order" />}
+      {data && order === null && !orderError && <p>There is no such order.</p>}
       {order && (
         <>
           <dl className="facts">
@@ -105,6 +115,11 @@ export function Order({ id }: { id: string }) {
               </tr>
             </tfoot>
           </table>
+          {catalogOnly && (
+            <p className="muted" role="status">
+              The catalog cannot be reached: the items are shown as ordered, without their current prices.
+            </p>
+          )}
           {cancellable(order.status) && <CancelOrder orderId={order.id} />}
         </>
       )}
