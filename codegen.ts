@@ -35,7 +35,8 @@ const apiSchemaLoader = (supergraphPath: string) =>
     ]),
   })
     .apiSchema()
-    .toGraphQLJSSchema();
+    // With @defer declared, as the gateway serves it (router/src/defer/schema.ts): clients may defer fragments.
+    .toGraphQLJSSchema({ includeDefer: true });
 
 /**
  * Typed document nodes for one operations corpus: `<Name>Document` (a TypedDocumentNode), `<Name>Query` /
@@ -56,6 +57,26 @@ function typedDocuments(operationsDir: string) {
     },
   };
 }
+
+/**
+ * The web app's operations (`web/operations/*.graphql`) through GraphQL Code Generator's client preset: one
+ * `<Name>Document` per operation in `web/src/generated/graphql.ts`, typed with its result and variables,
+ * which Apollo Client's hooks infer from. A deferred fragment's fields are typed as possibly absent.
+ */
+const webClient = {
+  // codegen accepts a loader function, though its types only list module paths.
+  schema: { 'schema/supergraph.graphql': { loader: apiSchemaLoader as unknown as string } },
+  documents: 'web/operations/**/*.graphql',
+  preset: 'client' as const,
+  // Apollo Client 4 masks nothing unless asked; the app reads each operation's result whole.
+  presetConfig: { fragmentMasking: false },
+  config: {
+    useTypeImports: true,
+    enumsAsTypes: true,
+    // What arrives over JSON: DateTime is an ISO-8601 string.
+    scalars: { DateTime: 'string' },
+  },
+};
 
 /** A subgraph's schema as it serves it (with `_entities` and `_service`): what its own tests are typed against. */
 const subgraphSchemaLoader = (schemaDir: string) => buildSubgraphSchema(loadSchemaDocument(schemaDir));
@@ -114,6 +135,7 @@ const config: CodegenConfig = {
       mappers: { Product: '../graphql/product/mappers.ts#ProductModel' },
     }),
     'e2e/src/generated/operations.ts': typedDocuments('e2e/operations'),
+    'web/src/generated/': webClient,
   },
 };
 

@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole stack on one machine with nothing installed — every subgraph of the repository
- * (schema/src/subgraphs.ts) on embedded PGlite with demo data, then the gateway. Ctrl-C stops everything cleanly. Events go through the local RabbitMQ and
+ * (schema/src/subgraphs.ts) on embedded PGlite with demo data, then the gateway, then the web app on Vite's
+ * dev server (web/). Ctrl-C stops everything cleanly. Events go through the local RabbitMQ and
  * rate limits are counted in the local Redis whenever those answer (start/local-services.ts); on a terminal
  * the services' JSON logs are shown as short readable lines (start/pretty-log.ts; LOG_FORMAT=json|pretty).
  *
@@ -9,9 +10,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { demoUser } from '@supergraph/demo-data';
+import { routerEnvSchema } from '@supergraph/router/env';
 import { GATEWAY_NODE_OPTIONS } from '@supergraph/router/heap';
 import { envNameOf } from '@supergraph/router/subgraph-settings';
 import { REPO_SUBGRAPHS } from '@supergraph/schema/subgraphs';
@@ -33,12 +36,23 @@ const format = createPrettyFormatter({
 });
 const eventsEnv: Record<string, string> = local.amqpUrl ? { AMQP_URL: local.amqpUrl } : {};
 const GATEWAY_PORT = config.GATEWAY_PORT;
+const WEB_PORT = config.WEB_PORT;
+const webOrigins = [`http://127.0.0.1:${WEB_PORT}`, `http://localhost:${WEB_PORT}`];
+// The gateway's default CORS allow-list names the app on port 3000; an app moved by WEB_PORT is added to it
+// (a CORS_ORIGINS of your own is kept as it is).
+const corsOrigins = process.env['CORS_ORIGINS']
+  ? undefined
+  : [...new Set([...routerEnvSchema.shape.CORS_ORIGINS.parse(undefined), ...webOrigins])].join(',');
 
 interface Service {
   name: string;
   dir: string;
   port: number;
   env: Record<string, string>;
+  /** What node runs in `dir` (default: the service's `src/index.ts`). */
+  args?: string[];
+  /** The path that answers 200 once the service is ready (default: `/health/ready`). */
+  readyPath?: string;
 }
 
 /** Each subgraph on the port its composition URL names, unless `<NAME>_PORT` moves it; its own database. */
@@ -71,9 +85,24 @@ const GATEWAY: Service = {
       ]),
     ),
     ...(local.redisUrl ? { REDIS_URL: local.redisUrl } : {}),
+    ...(corsOrigins ? { CORS_ORIGINS: corsOrigins } : {}),
     // Apollo Sandbox opens logged in as the demo customer grace@example.com (seeded by the users subgraph).
     SANDBOX_USER_ID: demoUser('grace@example.com').id,
   },
+};
+
+const gatewayUrl = `http://127.0.0.1:${GATEWAY_PORT}/graphql`;
+
+/** The web app on Vite's dev server: its origin is in the gateway's default CORS allow-list. */
+const WEB: Service = {
+  name: 'web',
+  dir: 'web',
+  port: WEB_PORT,
+  args: [
+    join(dirname(createRequire(join(ROOT, 'web/package.json')).resolve('vite/package.json')), 'bin/vite.js'),
+  ],
+  readyPath: '/',
+  env: { WEB_PORT: String(WEB_PORT), GATEWAY_URL: gatewayUrl },
 };
 
 const children = new Map<string, ChildProcess>();
@@ -91,7 +120,7 @@ function prefixLines(name: string, stream: NodeJS.ReadableStream, out: NodeJS.Wr
 }
 
 function launch(service: Service): ChildProcess {
-  const child = spawn(process.execPath, ['src/index.ts'], {
+  const child = spawn(process.execPath, service.args ?? ['src/index.ts'], {
     cwd: join(ROOT, service.dir),
     env: { ...env, ...service.env, PORT: String(service.port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -119,9 +148,12 @@ async function waitReady(service: Service, timeoutMs = 60_000): Promise<void> {
   while (Date.now() < deadline) {
     if (stopping) throw new Error('stopped');
     try {
-      const response = await fetch(`http://127.0.0.1:${service.port}/health/ready`, {
-        signal: AbortSignal.timeout(2_000),
-      });
+      const response = await fetch(
+        `http://127.0.0.1:${service.port}${service.readyPath ?? '/health/ready'}`,
+        {
+          signal: AbortSignal.timeout(2_000),
+        },
+      );
       if (response.ok) return;
     } catch {
       // not listening yet
@@ -157,6 +189,8 @@ try {
   await Promise.all(SUBGRAPHS.map((subgraph) => waitReady(subgraph)));
   launch(GATEWAY);
   await waitReady(GATEWAY);
+  launch(WEB);
+  await waitReady(WEB);
 } catch (error) {
   console.error(`\nThe stack did not start: ${(error as Error).message}`);
   await stop(1);
@@ -164,10 +198,13 @@ try {
 }
 if (stopping) process.exit(1);
 
-const url = `http://127.0.0.1:${GATEWAY_PORT}/graphql`;
+const url = gatewayUrl;
 console.log(`
   Supergraph gateway ready: ${url}
   (open it in a browser for Apollo Sandbox)
+
+  Web app: http://127.0.0.1:${WEB_PORT}
+  (Vite dev server; log in with a demo login below)
 
   ${local.banner.join('\n  ')}
 

@@ -154,11 +154,11 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('publishes only the gateway', () => {
+  it('publishes only the gateway and the web app (checked in web/tests/deployment.test.ts)', () => {
     const published = Object.entries(compose.services)
       .filter(([, service]) => service.ports?.length)
       .map(([name]) => name);
-    expect(published).toEqual(['gateway']);
+    expect(published).toEqual(['gateway', 'web']);
     expect(compose.services['gateway']?.ports).toEqual(['${GATEWAY_PORT:-4000}:4000']);
   });
 

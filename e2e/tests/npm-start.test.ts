@@ -33,18 +33,21 @@ describe('npm start', () => {
   let ports: Record<string, number> = {};
 
   beforeAll(async () => {
-    const [users, orders, gateway, metrics] = [
+    const [users, orders, gateway, metrics, web] = [
+      await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
     ];
-    ports = { users, orders, gateway, metrics };
+    ports = { users, orders, gateway, metrics, web };
     const env: Record<string, string | undefined> = {
       ...process.env,
       USERS_PORT: String(users),
       ORDERS_PORT: String(orders),
       GATEWAY_PORT: String(gateway),
+      WEB_PORT: String(web),
+      CORS_ORIGINS: undefined,
       METRICS_PORT: String(metrics),
       USERS_DATA_DIR: join(dataDir, 'users'),
       ORDERS_DATA_DIR: join(dataDir, 'orders'),
@@ -86,6 +89,26 @@ describe('npm start', () => {
     const text = output.join('');
     expect(text).toContain('events: RabbitMQ at amqp://guest:***@127.0.0.1:5672');
     expect(text).toContain('rate limits: counted in Redis at redis://127.0.0.1:6379');
+  });
+
+  it("serves the web app on the dev server, pointed at the gateway, and prints its URL beside the gateway's", async () => {
+    onTestFailed(() => console.error(output.join('').slice(-10_000)));
+    expect(output.join('')).toContain(`Web app: http://127.0.0.1:${ports['web']}`);
+    const page = await fetch(`http://127.0.0.1:${ports['web']}/orders`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(
+      `<meta name="supergraph-gateway-url" content="http://127.0.0.1:${ports['gateway']}/graphql"`,
+    );
+    // The gateway allows the app's origin on its port (CORS preflight), as a browser on the app asks it.
+    const preflight = await fetch(`http://127.0.0.1:${ports['gateway']}/graphql`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: `http://127.0.0.1:${ports['web']}`,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,authorization',
+      },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(`http://127.0.0.1:${ports['web']}`);
   });
 
   it('writes JSON log lines, prefixed by service, when its output is not a terminal', () => {

@@ -82,6 +82,19 @@ describe('gateway start with trusted documents', () => {
     await expect(failure).rejects.not.toThrow(/Fine/);
   });
 
+  it('starts on a manifest whose operation defers a fragment, as a client corpus may', async () => {
+    const router = await start(
+      manifestOf(
+        entry(
+          'MeThenOrders',
+          'query MeThenOrders { me { name ... @defer(label: "orders") { orders(first: 2) { edges { node { id } } } } } }',
+        ),
+      ),
+    );
+    await router.start();
+    await router.stop();
+  });
+
   it('refuses to start on a file that is not an Apollo persisted query manifest', async () => {
     const router = await start(JSON.stringify({ format: 'something-else', operations: [] }));
     await expect(router.start()).rejects.toThrow(/is not an Apollo persisted query manifest/);

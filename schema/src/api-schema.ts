@@ -11,6 +11,14 @@ export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
 }
 
 /**
+ * The API schema that operations are validated against: with `@defer` declared, as the gateway declares it
+ * (router/src/defer/schema.ts), so a client's deferred fragments are checked like any other selection.
+ */
+export function operationsSchemaOf(supergraphSdl: string): GraphQLSchema {
+  return buildSupergraph(supergraphSdl).apiSchema().toGraphQLJSSchema({ includeDefer: true });
+}
+
+/**
  * The authorization features the gateway enforces (router/src/authorization/): the supergraph links them
  * `for: SECURITY`, which federation-internals' default feature set refuses.
  */

@@ -16,6 +16,20 @@ describe('the operations check', () => {
     expect(result).toMatchObject({ name: 'operations', status: 'pass', details: [], warnings: [] });
   });
 
+  it('accepts a deferred fragment, as the gateway serves @defer, and checks what is inside it', () => {
+    const deferred = (field: string) => ({
+      file: 'clients/web/operations/MeFirst.graphql',
+      source: `query MeFirst { me { name ... @defer(label: "orders") { ${field} } } }`,
+    });
+
+    expect(
+      checkOperations({ supergraphSdl, corpus: [deferred('orders(first: 2) { edges { node { id } } }')] }),
+    ).toMatchObject({ status: 'pass', details: [] });
+    expect(checkOperations({ supergraphSdl, corpus: [deferred('nickname')] }).details).toEqual([
+      'clients/web/operations/MeFirst.graphql:1:57 (query MeFirst): Cannot query field "nickname" on type "User". Did you mean "name"?',
+    ]);
+  });
+
   it('fails on an unknown field, naming the file, the operation and the field', () => {
     const broken = {
       file: 'clients/web/operations/Me.graphql',

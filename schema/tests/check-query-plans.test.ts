@@ -2,6 +2,7 @@ import { OperationTypeNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { checkQueryPlans } from '../src/checks/query-plans.ts';
 import { findOperationFiles, readOperationFiles } from '../src/operations/corpus.ts';
+import { planCorpus } from '../src/operations/plan-corpus.ts';
 import { readPlanSnapshots } from '../src/operations/plan-snapshots.ts';
 import { fetchedSubgraphs } from '../src/operations/query-plan.ts';
 import { QUERY_PLANS_DIR, REPO_ROOT } from '../src/paths.ts';
@@ -20,6 +21,20 @@ describe('the query-plans check', () => {
     expect(result).toMatchObject({ name: 'query-plans', status: 'pass', details: [], warnings: [] });
     expect(snapshots.get('MyOrders')).toMatchObject({ fetches: 3, subgraphs: ['users', 'orders', 'users'] });
     expect(snapshots.get('OrdersWithUsers')).toMatchObject({ fetches: 2, subgraphs: ['orders', 'users'] });
+  });
+
+  it('plans a deferred fragment as the gateway does: its fetches count, in the part they arrive in', () => {
+    const { plans, problems } = planCorpus(supergraphSdl, [
+      {
+        file: 'clients/web/operations/MeFirst.graphql',
+        source:
+          'query MeFirst { me { name ... @defer(label: "orders") { orders(first: 2) { edges { node { id } } } } } }',
+      },
+    ]);
+
+    expect(problems).toEqual([]);
+    expect(plans[0]).toMatchObject({ operation: 'MeFirst', fetches: 2, subgraphs: ['users', 'orders'] });
+    expect(plans[0]!.plan).toMatch(/Defer \{[\s\S]*Deferred\(depends: \[0\], path: "me", label: "orders"\)/);
   });
 
   it('fails when an operation needs more fetches than its snapshot allows', () => {

@@ -4,6 +4,7 @@ import { PER_SUBGRAPH_SETTINGS, routerEnvSchema } from '@supergraph/router/env';
 import { REPO_SUBGRAPHS } from '@supergraph/schema/subgraphs';
 import { format, resolveConfig } from 'prettier';
 import type { z } from 'zod';
+import { devEnvSchema, webEnvSchema } from '@supergraph/web/env';
 import { START_PER_SUBGRAPH, startEnvSchema } from '../start/env.ts';
 import { renderConfigReference, type ServiceConfig } from './render.ts';
 
@@ -31,6 +32,8 @@ async function serviceConfigs(): Promise<ServiceConfig[]> {
       patterns: pattern('SUBGRAPH_<NAME>', PER_SUBGRAPH_SETTINGS),
     },
     ...subgraphs,
+    { service: 'web', schema: webEnvSchema },
+    { service: 'web dev server', schema: devEnvSchema, tool: true },
     {
       service: 'npm start',
       schema: startEnvSchema,

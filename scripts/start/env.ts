@@ -4,6 +4,9 @@ import { z } from 'zod';
 /** What `npm start` itself reads; everything else in the environment passes through to the services. */
 export const startEnvSchema = z.object({
   GATEWAY_PORT: port(4000).describe('`npm start`: port of the gateway.'),
+  WEB_PORT: port(3000).describe(
+    "`npm start`: port of the web app's dev server (the gateway's default CORS allow-list names 3000).",
+  ),
   LOG_FORMAT: z
     .enum(['pretty', 'json'])
     .optional()

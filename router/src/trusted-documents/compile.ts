@@ -16,6 +16,7 @@ import {
 import type { CostCheck } from '../cost.ts';
 import type { ManifestOperation } from './manifest-file.ts';
 import { usesDefer } from '../defer/detect.ts';
+import { withDeferDirective } from '../defer/schema.ts';
 
 /** What executing a plan needs of the supergraph it was planned on, built as @apollo/gateway builds its own. */
 export interface ServedSchema {
@@ -85,7 +86,8 @@ export function compileManifest(
         problems.push(`${where}: the body has no ${entry.type} named ${entry.name}`);
         continue;
       }
-      const errors = validate(served.schema, document, rules);
+      // Validated as Apollo Server validates the request (the gateway's schema declares @defer).
+      const errors = validate(withDeferDirective(served.schema), document, rules);
       if (errors.length > 0) {
         problems.push(...errors.map((error) => `${where}: ${error.message}`));
         continue;

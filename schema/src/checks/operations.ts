@@ -5,7 +5,7 @@ import {
   type GraphQLError,
   type OperationDefinitionNode,
 } from 'graphql';
-import { apiSchemaOf } from '../api-schema.ts';
+import { operationsSchemaOf } from '../api-schema.ts';
 import type { OperationFile } from '../operations/corpus.ts';
 import { describeOperation, parseOperationFile } from '../operations/parse.ts';
 import { fail, pass, type CheckResult } from './result.ts';
@@ -23,7 +23,7 @@ export interface OperationsInput {
  * documents are keyed by the name. Uses of deprecated fields and enum values are warnings.
  */
 export function checkOperations({ supergraphSdl, corpus }: OperationsInput): CheckResult {
-  const schema = apiSchemaOf(supergraphSdl);
+  const schema = operationsSchemaOf(supergraphSdl);
   const details: string[] = [];
   const warnings: string[] = [];
   const seen = new Map<string, string>();

@@ -26,7 +26,9 @@ export type PlanOperation = (document: DocumentNode, operationName: string) => P
 export function createPlanner(supergraphSdl: string): PlanOperation {
   const supergraph = buildSupergraph(supergraphSdl);
   const apiSchema = supergraph.apiSchema();
-  const planner = new QueryPlanner(supergraph);
+  // Deferred fragments planned as the gateway's @defer planner does (router/src/defer/planner.ts): their
+  // fetches count toward the operation's budget, in the parts they arrive in.
+  const planner = new QueryPlanner(supergraph, { incrementalDelivery: { enableDefer: true } });
   return (document, operationName) => {
     const operation = operationFromDocument(apiSchema, document, { operationName });
     const plan = planner.buildQueryPlan(operation);
