@@ -75,6 +75,8 @@ if (options.subscriptions === 'only') {
   } catch (error) {
     console.error(error);
     process.exitCode = 1;
+  } finally {
+    await cacheStore?.cleanup();
   }
   process.exit();
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Logger } from '@supergraph/service-kit/logger';
+import { IDEMPOTENCY_KEY_HEADER } from '@supergraph/service-kit/http';
 import CircuitBreaker from 'opossum';
 import { responseOf, type BufferedResponse } from './buffered-response.ts';
 import {
@@ -124,7 +125,8 @@ export function createSubgraphFetcher({
     else deadline?.addEventListener('abort', onDeadline, { once: true });
     let response: BufferedResponse;
     try {
-      response = await postToSubgraph(url, init as PostInit, controller.signal, agents);
+      const resendable = subgraphCall.getStore()?.idempotent !== false || hasIdempotencyKey(init?.headers);
+      response = await postToSubgraph(url, { ...(init as PostInit), resendable }, controller.signal, agents);
     } catch (error) {
       const reason = deadline?.aborted ? 'deadline' : timedOut ? 'timeout' : 'unreachable';
       throw new SubgraphUnavailableError(name, reason, { cause: error });
@@ -284,4 +286,12 @@ export function createSubgraphFetchers(
       live.clear();
     },
   };
+}
+
+/** Whether a fetch carries the client's Idempotency-Key (signed-data-source.ts forwards it). */
+function hasIdempotencyKey(headers: NonNullable<FetcherInit>['headers']): boolean {
+  if (!headers) return false;
+  if (headers instanceof Headers) return headers.has(IDEMPOTENCY_KEY_HEADER);
+  if (Array.isArray(headers)) return headers.some(([name]) => name.toLowerCase() === IDEMPOTENCY_KEY_HEADER);
+  return Object.keys(headers).some((name) => name.toLowerCase() === IDEMPOTENCY_KEY_HEADER);
 }

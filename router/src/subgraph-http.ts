@@ -54,6 +54,11 @@ export interface PostInit {
   method?: string | undefined;
   headers?: Record<string, string> | Headers | undefined;
   body?: string | undefined;
+  /**
+   * Whether a request that met a stale pooled connection may be sent again (default true). False for a mutation
+   * without an Idempotency-Key: a subgraph that committed it and died before answering looks the same.
+   */
+  resendable?: boolean | undefined;
 }
 
 /** A pooled connection the subgraph had closed: the request failed before a byte of any answer came back. */
@@ -68,9 +73,10 @@ class StaleConnectionError extends Error {
  * or a close before any byte of an answer arrived is sent once more on a fresh connection: the subgraph closed
  * that connection as idle as the request crossed its close, and a server closes a keep-alive connection for
  * idleness only between requests (Node's keepAliveTimeout and closeIdleConnections do, as do proxies), so the
- * request never reached its application — safe for mutations as well (browsers resend any method in this case).
- * The one case that looks the same — a subgraph dying mid-request — leaves a mutation that carries an
- * Idempotency-Key safe (the same headers go again, and the subgraph answers a key it has seen from its record).
+ * request never reached its application. The one case that looks the same — a subgraph that read the request,
+ * committed and died before answering — makes a resend unsafe for a mutation, unless it carries an Idempotency-Key
+ * (the same headers go again, and the subgraph answers a key it has seen from its record); so `init.resendable`
+ * is false for a mutation without one, and that request fails as unreachable instead (RFC 9110 §9.2.2).
  */
 export function postToSubgraph(
   url: string,
@@ -86,7 +92,7 @@ export function postToSubgraph(
   if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
   const request = { target, transport, headers, method: init.method ?? 'POST', body: init.body, url };
   return send(request, agents[target.protocol as 'http:' | 'https:'], signal).catch((error: unknown) => {
-    if (!(error instanceof StaleConnectionError)) throw error;
+    if (!(error instanceof StaleConnectionError) || init.resendable === false) throw error;
     // `agent: false`: a connection of its own, closed after the answer; other pooled ones may be stale too.
     return send(request, false, signal);
   });

@@ -34,12 +34,16 @@ function fetcherFor(idleSocketMs?: number) {
     onBreakerChange: (open) => breakerChanges.push(open),
   });
   cleanup.push(() => subgraph.shutdown());
-  // A mutation: the fetcher's own retry (idempotent operations only) does not apply.
-  const send = (url: string) =>
+  // A mutation: the fetcher's own retry (idempotent operations only) does not apply. It carries an
+  // Idempotency-Key unless told otherwise: only then may a stale connection's request go again.
+  const send = (url: string, idempotencyKey: string | null = 'key-1') =>
     subgraphCall.run({ deadline: undefined, idempotent: false }, () =>
       subgraph.fetcher(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+        },
         body: MUTATION,
       }),
     );
@@ -58,6 +62,21 @@ describe('a pooled keep-alive connection the subgraph closes as a request is sen
     expect(server.applied).toEqual([MUTATION, MUTATION]);
     expect(server.connections).toBe(2);
     expect(breakerChanges).toEqual([]);
+  });
+
+  it('does not send a mutation without an Idempotency-Key again: it fails as unreachable, applied at most once', async () => {
+    const server = await serve('close-unread');
+    const { send } = fetcherFor();
+
+    expect(await (await send(server.url, null)).json()).toEqual({ data: { served: 1 } });
+    const second = await send(server.url, null).then(
+      () => 'answered',
+      (error: unknown) => error,
+    );
+
+    expect(second).toBeInstanceOf(SubgraphUnavailableError);
+    expect((second as SubgraphUnavailableError).reason).toBe('unreachable');
+    expect(server.applied).toEqual([MUTATION]);
   });
 
   it('survives a whole pool closed at once (a burst after an idle spell): every fetch answered, the breaker closed', async () => {

@@ -29,6 +29,7 @@ const COPIED = [
   'schema',
   'deploy',
   'e2e/operations',
+  'web/operations',
   '.github',
 ];
 /** The repository's tools (node 24 first: the `node` devDependency) for the commands run in the copy. */

@@ -53,7 +53,7 @@ export async function buildOrdersService({ database, ...deps }: OrdersServiceDep
       maxPerConnection: deps.env.MAX_SUBSCRIPTIONS_PER_CONNECTION,
       // Each event runs with the loaders it was read with (shared by every subscriber of that event).
       eventContext: (context, update) => ({ ...context, loaders: (update as OrderUpdate).loaders }),
-      // When the change was committed: the gateway measures delivery latency from it.
+      // When the change was written (its event's occurredAt, ms before the commit): delivery latency starts there.
       eventExtensions: (update) => ({ occurredAt: (update as OrderUpdate).occurredAt }),
       available: () => feed.live,
     },

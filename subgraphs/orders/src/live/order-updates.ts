@@ -8,7 +8,7 @@ export interface OrderChange {
   kind: 'placed' | 'statusChanged';
   orderId: string;
   userId: string;
-  /** When the change was committed (the event's `occurredAt`, ISO-8601). */
+  /** When the change was written: the event's `occurredAt` (ISO-8601), taken in its transaction just before the commit. */
   occurredAt: string;
 }
 
@@ -29,7 +29,7 @@ export type Audience =
 export interface OrderUpdate {
   order: OrderRow;
   loaders: OrdersContext['loaders'];
-  /** When the change was committed (ISO-8601). */
+  /** When the change was written (its event's `occurredAt`, ISO-8601). */
   occurredAt: string;
 }
 
@@ -158,7 +158,13 @@ export function createOrderUpdates({
       else if ('userId' in audience) add(byUser, audience.userId, subscriber);
       else everyOrder.add(subscriber);
 
-      await following();
+      try {
+        await following();
+      } catch (error) {
+        // Not following the feed: unregister, or this subscriber would keep the feed polling for nobody.
+        end();
+        throw error;
+      }
       const iterator: AsyncIterableIterator<OrderUpdate> = {
         next() {
           const update = buffered.shift();
