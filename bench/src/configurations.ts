@@ -7,6 +7,7 @@ export type ServerId =
   | 'gateway-ours'
   | 'gateway-ours-cache'
   | 'gateway-ours-ids'
+  | 'gateway-ours-mix-ids'
   | 'gateway-ours-nodedup'
   | 'gateway-hive'
   | 'gateway-hive-nodedup'

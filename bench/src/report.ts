@@ -3,6 +3,7 @@ import type { CellSample } from './measure.ts';
 import type { OperationId } from './operations.ts';
 import type { OutboundAttempt } from './process/loopback-guard.ts';
 import { round, spread, type Spread } from './stats.ts';
+import { mixConfiguration } from './mix/configurations.ts';
 import { mixHeadline, summariseMix, type MixHeadline, type MixTable } from './mix/report.ts';
 import type { MixRun } from './mix/run.ts';
 
@@ -350,9 +351,10 @@ export function buildResults(input: ReportInput): BenchResults {
       ? []
       : [{ value: input.peakRssMB['gateway-ours'], where: 'identical requests' }]),
     ...mixRuns.flatMap((run) =>
-      run.peakRssMB['gateway-ours'] === undefined
-        ? []
-        : [{ value: run.peakRssMB['gateway-ours'], where: `the mix on ${run.database}` }],
+      (['A', 'A-text'] as const).flatMap((id) => {
+        const value = run.peakRssMB[mixConfiguration(id).server ?? ''];
+        return value === undefined ? [] : [{ value, where: `${id} on the mix on ${run.database}` }];
+      }),
     ),
   ];
   const peak = peaks.reduce<(typeof peaks)[number] | undefined>(

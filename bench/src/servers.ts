@@ -71,6 +71,11 @@ export async function startServer(spec: ServerSpec, tokens?: TokenSource): Promi
       });
     case 'gateway-ours-ids':
       return (await import('./configs/our-gateway.ts')).startOurGatewayById(spec.gateway);
+    case 'gateway-ours-mix-ids':
+      return (await import('./configs/our-gateway.ts')).startOurGatewayById(
+        spec.gateway,
+        (await import('./mix/manifest.ts')).mixManifest(),
+      );
     case 'gateway-ours-nodedup':
       return (await import('./configs/our-gateway.ts')).startOurGateway({
         ...spec.gateway,

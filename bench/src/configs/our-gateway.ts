@@ -56,11 +56,17 @@ export async function startOurGateway(options: OurGatewayOptions): Promise<Runni
   };
 }
 
-/** A+ids: A enforcing trusted documents, with a manifest of the bench operations (clients send their ids). */
-export async function startOurGatewayById(options: OurGatewayOptions): Promise<RunningServer> {
+/**
+ * A+ids (and the mix's A): our gateway enforcing trusted documents, as in production, with a manifest of the
+ * bench's operations (clients send their ids).
+ */
+export async function startOurGatewayById(
+  options: OurGatewayOptions,
+  manifest: object = benchManifest(),
+): Promise<RunningServer> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-manifest-'));
   const manifestPath = join(dir, 'persisted-query-manifest.json');
-  await writeFile(manifestPath, JSON.stringify(benchManifest()));
+  await writeFile(manifestPath, JSON.stringify(manifest));
   const running = await startOurGateway({
     ...options,
     env: { ...options.env, TRUSTED_DOCUMENTS: 'enforce', TRUSTED_DOCUMENTS_MANIFEST: manifestPath },

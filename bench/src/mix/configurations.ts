@@ -1,6 +1,6 @@
 import type { ServerId } from '../configurations.ts';
 
-export type MixConfigId = 'A' | 'A+cache' | 'B' | 'D' | 'D-rust' | 'E';
+export type MixConfigId = 'A' | 'A-text' | 'A+cache' | 'B' | 'D' | 'D-rust' | 'E';
 
 export interface MixConfiguration {
   id: MixConfigId;
@@ -10,24 +10,38 @@ export interface MixConfiguration {
   server: Exclude<ServerId, 'users' | 'orders' | 'monolith'> | null;
   /** A bearer access token per user (our gateway verifies it), or the signed internal token per user. */
   auth: 'bearer' | 'internal-token';
+  /** How its clients name the operation: by trusted-document id (as web/ sends it) or by its text. */
+  sends: 'id' | 'text';
 }
 
 /** The configurations the traffic mix measures, in report order. */
 export const MIX_CONFIGURATIONS: readonly MixConfiguration[] = [
   {
     id: 'A',
-    label: 'our gateway',
+    label: 'our gateway, called as web/ calls it',
     description:
-      'buildRouter as shipped (all hardening on, in-flight dedup on, response cache off); each client sends its own user’s bearer token, which the gateway verifies and turns into a signed x-internal-token',
+      'buildRouter as shipped to production (all hardening on, in-flight dedup on, response cache off, TRUSTED_DOCUMENTS=enforce with a manifest of the mix’s operations); each client sends its operation by trusted-document id (extensions.persistedQuery, as web/’s persisted-query link does) and its own user’s bearer token, which the gateway verifies and turns into a signed x-internal-token',
+    server: 'gateway-ours-mix-ids',
+    auth: 'bearer',
+    sends: 'id',
+  },
+  {
+    id: 'A-text',
+    label: 'our gateway, free text',
+    description:
+      'A with TRUSTED_DOCUMENTS=off and clients sending each operation’s text, as D and E get it: every request goes through Apollo Server’s pipeline (its parse/validate cache per query string) and the gateway’s plan cache',
     server: 'gateway-ours',
     auth: 'bearer',
+    sends: 'text',
   },
   {
     id: 'A+cache',
     label: 'our gateway, response cache on',
-    description: 'A with its response cache on, answers in Redis (BENCH_REDIS_URL), entries per caller',
+    description:
+      'A-text with its response cache on, answers in Redis (BENCH_REDIS_URL), entries per caller; clients send text',
     server: 'gateway-ours-cache',
     auth: 'bearer',
+    sends: 'text',
   },
   {
     id: 'D',
@@ -36,6 +50,7 @@ export const MIX_CONFIGURATIONS: readonly MixConfiguration[] = [
       'createGatewayRuntime({ supergraph }) with its defaults; verifies no token: forwards the x-internal-token each client signs for its user',
     server: 'gateway-hive',
     auth: 'internal-token',
+    sends: 'text',
   },
   {
     id: 'D-rust',
@@ -44,6 +59,7 @@ export const MIX_CONFIGURATIONS: readonly MixConfiguration[] = [
       'D with unifiedGraphHandler from @graphql-hive/router-runtime (Hive Router’s Rust query planner, a native addon shipped in the npm package, and its executor)',
     server: 'gateway-hive-rust',
     auth: 'internal-token',
+    sends: 'text',
   },
   {
     id: 'E',
@@ -52,6 +68,7 @@ export const MIX_CONFIGURATIONS: readonly MixConfiguration[] = [
       'new ApolloGateway({ supergraphSdl }) + ApolloServer defaults; forwards the x-internal-token each client signs for its user',
     server: 'gateway-apollo-bare',
     auth: 'internal-token',
+    sends: 'text',
   },
   {
     id: 'B',
@@ -60,6 +77,7 @@ export const MIX_CONFIGURATIONS: readonly MixConfiguration[] = [
       'no gateway: the client sends each operation’s subgraph fetches itself (the gateway’s plan, entity representations known in advance) with its user’s signed x-internal-token — the physical limit for a gateway on this traffic',
     server: null,
     auth: 'internal-token',
+    sends: 'text',
   },
 ];
 

@@ -2,13 +2,20 @@ import { Agent, request as httpRequest } from 'node:http';
 import { responseProblems } from '../expected.ts';
 import { REQUEST_TIMEOUT_SECONDS } from '../load.ts';
 import type { DatasetUser } from '../dataset.ts';
+import { mixDocumentId } from './manifest.ts';
 import type { DirectFetch, MixOpId, MixRequest, WriteOutcome } from './operations.ts';
 import type { MixSource } from './source.ts';
 import type { WriteLedger } from './writes.ts';
 
 /** Where a configuration's requests go and how a caller proves who it is there. */
 export type MixTarget =
-  | { kind: 'gateway'; url: string; headersOf(caller: DatasetUser): Record<string, string> }
+  | {
+      kind: 'gateway';
+      url: string;
+      /** Operations by trusted-document id (no text), as web/'s persisted-query link sends them. */
+      byId: boolean;
+      headersOf(caller: DatasetUser): Record<string, string>;
+    }
   /** Configuration B: the client sends the gateway's subgraph fetches itself, with a signed identity. */
   | {
       kind: 'direct';
@@ -120,10 +127,15 @@ function fetchesOf(
 ): { url: string; body: string; expected: unknown }[] {
   if (target.kind === 'gateway') {
     const { query, operationName, variables } = request;
+    const persistedQuery = () => ({ version: 1, sha256Hash: mixDocumentId(query) });
     return [
       {
         url: target.url,
-        body: JSON.stringify({ query, operationName, variables }),
+        body: JSON.stringify(
+          target.byId
+            ? { operationName, variables, extensions: { persistedQuery: persistedQuery() } }
+            : { query, operationName, variables },
+        ),
         expected: request.expected,
       },
     ];

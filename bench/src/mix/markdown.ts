@@ -24,7 +24,7 @@ export function renderMix(tables: readonly MixTable[]): string[] {
   lines.push(
     'Many users, varied operations: each request comes from one of 1,000 seeded users with a token of its own, connections cycle through the users, variables vary (ids, `first` ∈ {5, 10, 20}, cursors), and the operations are weighted like a shop frontend: ' +
       MIX_OPERATIONS.map((op) => `${op.weight} % \`${op.name}\``).join(', ') +
-      '. Every answer is checked against what its caller must get; every order is read back afterwards. gateway CPU ms/req is the cleanest gateway metric on this shared 2-core machine (per process, not disturbed by what else runs); requests/s are the whole machine’s. fetches and SQL per request: under load (the lone requests per operation are in the JSON).',
+      '. Every answer is checked against what its caller must get; every order is read back afterwards. gateway CPU ms/req is the cleanest gateway metric on this shared 2-core machine (per process, not disturbed by what else runs); requests/s are the whole machine’s. fetches and SQL per request: under load (the lone requests per operation are in the JSON). **A is called as web/ calls it in production: each operation by its trusted-document id** (`extensions.persistedQuery`, TRUSTED_DOCUMENTS=enforce, so the gateway’s fast path runs a plan compiled when the manifest loaded); **A-text** is the same gateway sent free text (trusted documents off), as D, D-rust, E and A+cache are. Apollo Server and Hive Gateway cache parse and validation per query string (and the gateways their plans), so text costs them a cache lookup per request, not a parse.',
     '',
   );
   for (const mix of tables) {

@@ -65,7 +65,7 @@ export interface MixRun {
   dataset: { users: number; orders: number; admins: number; readers: number; writers: number };
   samples: MixSample[];
   probes: MixProbe[];
-  /** Peak RSS of every process of the run, MB (`gateway-ours` is A). */
+  /** Peak RSS of every process of the run, MB, by server (`gateway-ours-mix-ids` is A). */
   peakRssMB: Record<string, number>;
   soak:
     | {
@@ -173,7 +173,7 @@ export async function runMix(
       const headersOf = (caller: DatasetUser) =>
         (config.auth === 'bearer' ? bearer : internal).get(caller.id)!;
       return config.server
-        ? { kind: 'gateway', url: processes.get(config.server)!.url, headersOf }
+        ? { kind: 'gateway', url: processes.get(config.server)!.url, byId: config.sends === 'id', headersOf }
         : { kind: 'direct', urls: subgraphUrls, headersOf };
     };
     const ledger = new WriteLedger(callers, dataset.orders);
