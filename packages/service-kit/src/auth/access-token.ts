@@ -1,5 +1,6 @@
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { SignJWT } from 'jose';
 import { z } from 'zod';
+import { JwtInvalid, verifyHs256 } from './hs256.ts';
 import { ROLES, type Identity } from './identity.ts';
 
 /**
@@ -42,15 +43,14 @@ export class InvalidTokenError extends Error {
 
 export async function verifyAccessToken(token: string, secret: string): Promise<NonNullable<Identity>> {
   try {
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+    const payload = verifyHs256(token, secret, {
       issuer: ACCESS_TOKEN_ISSUER,
       audience: ACCESS_TOKEN_AUDIENCE,
-      algorithms: ['HS256'],
     });
     const claims = claimsSchema.parse(payload);
     const scopes = claims.scope?.split(' ').filter((scope) => scope !== '');
     return { userId: claims.sub, role: claims.role, ...(scopes?.length ? { scopes } : {}) };
   } catch (error) {
-    throw new InvalidTokenError(error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid');
+    throw new InvalidTokenError(error instanceof JwtInvalid && error.expired ? 'expired' : 'invalid');
   }
 }

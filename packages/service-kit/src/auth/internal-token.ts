@@ -1,5 +1,5 @@
-import { SignJWT, jwtVerify } from 'jose';
 import { z } from 'zod';
+import { signHs256, verifyHs256 } from './hs256.ts';
 import { ROLES, type Identity } from './identity.ts';
 
 /**
@@ -18,24 +18,15 @@ const claimsSchema = z.object({
 });
 
 export async function signInternalToken(identity: Identity, secret: string): Promise<string> {
-  const jwt = new SignJWT(identity ? { role: identity.role } : {})
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(`${TTL_SECONDS}s`);
-  if (identity) jwt.setSubject(identity.userId);
-  return jwt.sign(new TextEncoder().encode(secret));
+  const iat = Math.floor(Date.now() / 1000);
+  const claims = { iss: ISSUER, aud: AUDIENCE, iat, exp: iat + TTL_SECONDS };
+  return signHs256(identity ? { ...claims, sub: identity.userId, role: identity.role } : claims, secret);
 }
 
 /** Returns the forwarded identity, or throws when the token is missing, forged, tampered or expired. */
 export async function verifyInternalToken(token: string | undefined, secret: string): Promise<Identity> {
   if (!token) throw new Error('missing internal token');
-  const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    algorithms: ['HS256'],
-  });
+  const payload = verifyHs256(token, secret, { issuer: ISSUER, audience: AUDIENCE });
   const claims = claimsSchema.parse(payload);
   if (claims.sub && claims.role) return { userId: claims.sub, role: claims.role };
   if (claims.sub || claims.role) throw new Error('internal token carries a partial identity');
