@@ -46,7 +46,12 @@ function headlineRow(key: keyof BenchResults['headline'], detail: HeadlineDetail
   const dedup =
     detail.withoutDedup === undefined ? '' : `A′ (dedup off) in A’s place: ${num(detail.withoutDedup)}`;
   const basis = [detail.basis, dedup, detail.note].filter(Boolean).join('; ');
-  return [HEADLINE_LABELS[key], `**${num(detail.value)}**${spread}`, basis || detail.definition];
+  const goal = detail.goal
+    ? ` — goal ${'atLeast' in detail.goal ? `≥ ${detail.goal.atLeast}` : `≤ ${detail.goal.atMost}`}: ${
+        detail.goal.met === null ? 'not measured' : detail.goal.met ? 'met' : '**not met**'
+      }`
+    : '';
+  return [HEADLINE_LABELS[key], `**${num(detail.value)}**${spread}${goal}`, basis || detail.definition];
 }
 
 /** The results as a markdown page: headline, every cell, the A/X ratios, the soak, and how it was measured. */

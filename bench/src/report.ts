@@ -4,7 +4,15 @@ import type { OperationId } from './operations.ts';
 import type { OutboundAttempt } from './process/loopback-guard.ts';
 import { round, spread, type Spread } from './stats.ts';
 import { mixConfiguration } from './mix/configurations.ts';
-import { mixHeadline, summariseMix, type MixHeadline, type MixTable } from './mix/report.ts';
+import {
+  MIX_GOALS,
+  mixHeadline,
+  summariseMix,
+  withGoal,
+  type HeadlineGoal,
+  type MixHeadline,
+  type MixTable,
+} from './mix/report.ts';
 import type { MixRun } from './mix/run.ts';
 
 /** What a run records, before it is summarised. */
@@ -98,6 +106,8 @@ export interface HeadlineDetail {
   /** The same ratio with A' (A without in-flight dedup) in A's place, when A' was measured on that cell. */
   withoutDedup?: number | null;
   note?: string;
+  /** Issue 23's goal for the key, and whether this run meets it. */
+  goal?: HeadlineGoal;
 }
 
 export interface BenchResults {
@@ -392,14 +402,19 @@ export function buildResults(input: ReportInput): BenchResults {
     ),
     cacheSpeedup: cacheSpeedup(input.samples, input.cacheNote),
     sqlGrowth: sqlGrowth(input.probes),
-    gatewayRssMB: {
-      value: peak ? round(peak.value, 1) : null,
-      definition:
-        'peak resident memory of our gateway (A) over the whole run (getrusage maxrss), MB: the highest of its processes (identical requests, the mix on each database)',
-      ...(peak
-        ? { basis: `on ${peak.where} (of ${peaks.map((p) => `${p.where} ${round(p.value, 1)}`).join(', ')})` }
-        : {}),
-    },
+    gatewayRssMB: withGoal(
+      {
+        value: peak ? round(peak.value, 1) : null,
+        definition:
+          'peak resident memory of our gateway (A) over the whole run (getrusage maxrss), MB: the highest of its processes (identical requests, the mix on each database)',
+        ...(peak
+          ? {
+              basis: `on ${peak.where} (of ${peaks.map((p) => `${p.where} ${round(p.value, 1)}`).join(', ')})`,
+            }
+          : {}),
+      },
+      MIX_GOALS.gatewayRssMB,
+    ),
   };
   const headline = Object.fromEntries(
     Object.entries(details).map(([key, detail]) => [key, detail.value]),

@@ -44,11 +44,40 @@ export interface MixHeadline {
   mixP99OverP50: number | null;
 }
 
+/** An issue 23 goal for a headline key, and whether this run's median meets it (null: not measured). */
+export interface HeadlineGoal {
+  atLeast?: number;
+  atMost?: number;
+  met: boolean | null;
+}
+
 export interface MixHeadlineDetail {
   value: number | null;
   definition: string;
   basis?: string;
   spread?: { min: number | null; max: number | null };
+  goal?: HeadlineGoal;
+}
+
+/** Issue 23's goals for the mix's headline keys (and for the gateway's peak RSS). */
+export const MIX_GOALS = {
+  mixCpuVsHive: { atLeast: 2 },
+  mixCpuVsHiveRust: { atLeast: 1.3 },
+  mixCpuVsBareApollo: { atLeast: 1.5 },
+  mixThroughputVsHive: { atLeast: 1.3 },
+  mixGatewayTax: { atLeast: 0.6 },
+  mixP99OverP50: { atMost: 3 },
+  gatewayRssMB: { atMost: 200 },
+} as const;
+
+/** `detail` with its goal, judged on its median. */
+export function withGoal<T extends { value: number | null }>(
+  detail: T,
+  bound: { atLeast: number } | { atMost: number },
+): T & { goal: HeadlineGoal } {
+  const { value } = detail;
+  const met = value === null ? null : 'atLeast' in bound ? value >= bound.atLeast : value <= bound.atMost;
+  return { ...detail, goal: { ...bound, met } };
 }
 
 /** Per round, X's value ÷ Y's (both measured in that round), then the median and spread over rounds. */
@@ -154,7 +183,7 @@ export function mixHeadline(run: MixRun | undefined): Record<keyof MixHeadline, 
   const rps = (sample: MixSample) => sample.requestsPerSecond;
   const tails = samples.filter((s) => s.config === 'A').map((s) => s.latencyMs.p99 / s.latencyMs.p50);
   const tail = tails.length ? spread(tails) : undefined;
-  return {
+  const details = {
     mixCpuVsHive: ratio(
       'D',
       'A',
@@ -193,5 +222,13 @@ export function mixHeadline(run: MixRun | undefined): Record<keyof MixHeadline, 
           spread: { min: round(tail.min, 2), max: round(tail.max, 2) },
         }
       : { value: null, definition: 'p99 ÷ p50 latency of A on the mix', basis: `A not measured on ${where}` },
+  };
+  return {
+    mixCpuVsHive: withGoal(details.mixCpuVsHive, MIX_GOALS.mixCpuVsHive),
+    mixCpuVsHiveRust: withGoal(details.mixCpuVsHiveRust, MIX_GOALS.mixCpuVsHiveRust),
+    mixCpuVsBareApollo: withGoal(details.mixCpuVsBareApollo, MIX_GOALS.mixCpuVsBareApollo),
+    mixThroughputVsHive: withGoal(details.mixThroughputVsHive, MIX_GOALS.mixThroughputVsHive),
+    mixGatewayTax: withGoal(details.mixGatewayTax, MIX_GOALS.mixGatewayTax),
+    mixP99OverP50: withGoal(details.mixP99OverP50, MIX_GOALS.mixP99OverP50),
   };
 }
