@@ -136,6 +136,8 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
       if (!apollo) throw new Error('The router has not started.');
       return apollo;
     },
+    // Sockets are served once started, when the limiter exists.
+    admit: (identity, address) => rateLimiter?.admit(identity, address) ?? Promise.resolve(undefined),
   });
   const gateway = createEnforcingGateway({
     supergraphSdl: env.SUPERGRAPH_WATCH

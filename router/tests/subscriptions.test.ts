@@ -340,6 +340,55 @@ describe('trusted documents (TRUSTED_DOCUMENTS=enforce)', () => {
   });
 });
 
+describe('the rate limit', () => {
+  it('counts every operation a WebSocket carries, and refuses those over the budget with RATE_LIMITED', async () => {
+    const limited = buildRouter(
+      loadEnv({
+        ...secrets,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        SUPERGRAPH_PATH: subgraphs.path,
+        RATE_LIMIT_POINTS: '2',
+        RATE_LIMIT_WINDOW_SECONDS: '60',
+      }),
+      logger,
+    );
+    await limited.start();
+    const server = await listen(limited.app, 0, '127.0.0.1');
+    limited.attach(server.server);
+    try {
+      const ws = wsClient(`${server.url}/graphql`, await tokenOf(alan));
+      clients.push(ws);
+      for (let i = 0; i < 2; i++) {
+        const query = held(subscribeWs(ws, { query: '{ __typename }' }));
+        expect(await query.next()).toEqual({ data: { __typename: 'Query' } });
+      }
+      const third = held(subscribeWs(ws, { query: MINE }));
+      expect(await third.ended).toEqual({
+        kind: 'error',
+        errors: [
+          {
+            message: expect.stringMatching(/^Too many requests: retry after \d+ seconds\.$/),
+            extensions: { code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) },
+          },
+        ],
+      });
+      // The same budget as HTTP: the caller's next POST is refused too.
+      const post = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenOf(alan)}` },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(post.status).toBe(429);
+      expect(limited.subscriptions.active).toBe(0);
+    } finally {
+      await limited.drainSubscriptions();
+      await server.close(0);
+      await limited.stop();
+    }
+  });
+});
+
 describe('subscriptions over SSE', () => {
   it("streams each event with the other subgraph's fields resolved", async () => {
     const orderId = randomUUID();

@@ -16,6 +16,7 @@ import type { Authorization } from '../authorization/index.ts';
 import type { DeferPlanning } from '../defer/planner.ts';
 import { createTokenCheck } from '../limits.ts';
 import type { SubscriptionMetrics } from '../metrics.ts';
+import type { RateLimiter } from '../rate-limit.ts';
 import type { RouterContext } from '../request-scope.ts';
 import type { TrustedDocuments } from '../trusted-documents/index.ts';
 import { prepare, subscriptionExecutor } from './executor.ts';
@@ -46,6 +47,8 @@ export interface SubscriptionsOptions {
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   metrics: SubscriptionMetrics;
   apollo: () => ApolloServer<RouterContext>;
+  /** The gateway's rate limit: every operation over a WebSocket counts, as every HTTP request does. */
+  admit: RateLimiter['admit'];
 }
 
 /**
@@ -165,6 +168,7 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
         verifyAccessToken: options.verifyAccessToken,
         signInternalToken: options.signInternalToken,
         accepting: () => accepting,
+        admit: options.admit,
         requestTimeoutMs: options.requestTimeoutMs,
         run: async (payload, context, slot) => {
           const outcome = await run(payload, context, slot);

@@ -13,6 +13,7 @@ import {
 import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { RateLimiter } from '../rate-limit.ts';
 import type { RouterContext } from '../request-scope.ts';
 import { authorizationParam, callerOf } from './caller.ts';
 import { CloseCode } from './codes.ts';
@@ -36,6 +37,8 @@ export interface WebSocketOptions {
   requestTimeoutMs: number;
   /** Whether new connections are still accepted (false once shutting down). */
   accepting: () => boolean;
+  /** The gateway's rate limit, applied to every operation a socket carries as to every HTTP request. */
+  admit: RateLimiter['admit'];
 }
 
 /** One client socket: its caller, and the subscriptions it holds. */
@@ -126,6 +129,8 @@ export function serveWebSocket(server: Server, options: WebSocketOptions) {
         const connection = connectionOf(ctx);
         const requestId = `${connection.id}:${id}`.slice(0, 128);
         const logger = connection.logger.child({ requestId });
+        const limited = await options.admit(connection.identity, ctx.extra.request.socket.remoteAddress);
+        if (limited) return [new GraphQLError(limited.message, { extensions: limited.extensions })];
         const context: RouterContext = {
           requestId,
           logger,
