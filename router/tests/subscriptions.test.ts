@@ -252,6 +252,26 @@ describe('subscriptions over graphql-ws', () => {
     expect((await again.next()).data).toMatchObject({ orderUpdated: { status: 'SHIPPED' } });
   });
 
+  it('ends a subscription whose events come faster than they resolve with SUBSCRIPTION_INTERRUPTED, instead of holding them', async () => {
+    const orderId = randomUUID();
+    const probe = held(
+      subscribeWs(client(await tokenOf(ada)), { query: ORDER_UPDATED, variables: { id: orderId } }),
+    );
+    await listening(1);
+    const release = subgraphs.holdPeople();
+    try {
+      // The first event waits for people; the gateway holds at most 1,000 behind it.
+      for (let i = 0; i <= 1_000; i++)
+        subgraphs.publish({ id: orderId, status: 'PAID', ownerId: ada.userId });
+      expect(await probe.ended).toEqual({ kind: 'complete' });
+    } finally {
+      release();
+    }
+    expect(probe.results).toEqual([
+      { errors: [{ message: expect.any(String), extensions: { code: 'SUBSCRIPTION_INTERRUPTED' } }] },
+    ]);
+  });
+
   it('closes the connection with 4419 when its access token expires', async () => {
     const probe = held(subscribeWs(client(await tokenOf(ada, 2)), { query: MINE }));
     await listening(1);

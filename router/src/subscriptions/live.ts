@@ -19,8 +19,11 @@ import type { Reservation } from './registry.ts';
 import type { EventResult, EventSharing } from './shared-events.ts';
 import { openUpstream, type Upstream, type UpstreamMessage } from './upstream.ts';
 
-/** Results waiting for a client that reads slower than events come: past this, it is ended (interrupted). */
-const MAX_QUEUED = 1_000;
+/**
+ * Events behind a client that reads slower than they come (resolving or resolved, not yet read): past this, the
+ * subscription is ended (interrupted) rather than held in memory.
+ */
+const MAX_BEHIND = 1_000;
 
 export type Transport = 'ws' | 'sse';
 
@@ -76,6 +79,8 @@ export class LiveSubscription implements AsyncIterableIterator<FormattedExecutio
   private wake: (() => void) | undefined;
   private upstream: Upstream | undefined;
   private chain: Promise<void> = Promise.resolve();
+  /** Events received from the subgraph and not yet resolved (their entity fetches may be slow). */
+  private resolving = 0;
   private readonly stopped = new AbortController();
   private started = false;
   private finished = false;
@@ -194,12 +199,30 @@ export class LiveSubscription implements AsyncIterableIterator<FormattedExecutio
   }
 
   private received(message: UpstreamMessage): void {
+    if (message.kind === 'event') {
+      if (this.resolving + this.queue.length >= MAX_BEHIND) {
+        this.spec.logger.warn(
+          { resolving: this.resolving, queued: this.queue.length },
+          'subscription ended: its events come faster than they are resolved and read',
+        );
+        this.end('interrupted');
+        return;
+      }
+      this.resolving += 1;
+    }
     // In order, one after the other: a client sees the events in the order its subgraph sent them.
     this.chain = this.chain.then(async () => {
+      if (message.kind === 'event') {
+        try {
+          if (!this.finished)
+            await this.resolve(message.result, occurredAtOf(message.result) ?? message.receivedAt);
+        } finally {
+          this.resolving -= 1;
+        }
+        return;
+      }
       if (this.finished) return;
       switch (message.kind) {
-        case 'event':
-          return this.resolve(message.result, occurredAtOf(message.result) ?? message.receivedAt);
         case 'complete':
           return this.finish('complete');
         case 'refused':
@@ -216,10 +239,6 @@ export class LiveSubscription implements AsyncIterableIterator<FormattedExecutio
   }
 
   private async resolve(event: FormattedExecutionResult, occurredAt: number): Promise<void> {
-    if (this.queue.length >= MAX_QUEUED) {
-      this.spec.logger.warn({ queued: this.queue.length }, 'subscription ended: its client reads too slowly');
-      return this.end('interrupted');
-    }
     const { identity, requestId, logger, plan, requestContext } = this.spec;
     let result = await this.deps.share(plan, identity, requestContext.request.variables, event, async () => {
       // Shared with the caller's other subscriptions of this operation: bounded by the timeout only, not by

@@ -16,7 +16,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { RateLimiter } from '../rate-limit.ts';
 import type { RouterContext } from '../request-scope.ts';
 import { authorizationParam, callerOf } from './caller.ts';
-import { CloseCode } from './codes.ts';
+import { CloseCode, END_MESSAGES, SubscriptionCode } from './codes.ts';
 import type { LiveSubscription } from './live.ts';
 import type { OperationRunner } from './operation.ts';
 import type { ConnectionCount } from './registry.ts';
@@ -45,6 +45,8 @@ export interface WebSocketOptions {
 interface Connection extends ConnectionCount {
   id: string;
   identity: Identity;
+  /** When the access token of connection_init expires (ms since the epoch); undefined for anonymous. */
+  expiresAt: number | undefined;
   logger: Logger;
   expiry: NodeJS.Timeout | undefined;
   live: Set<LiveSubscription>;
@@ -106,6 +108,7 @@ export function serveWebSocket(server: Server, options: WebSocketOptions) {
         const connection: Connection = {
           id,
           identity: caller.identity,
+          expiresAt: caller.expiresAt,
           logger: options.logger.child({ connectionId: id }),
           active: 0,
           live: new Set(),
@@ -129,6 +132,15 @@ export function serveWebSocket(server: Server, options: WebSocketOptions) {
         const connection = connectionOf(ctx);
         const requestId = `${connection.id}:${id}`.slice(0, 128);
         const logger = connection.logger.child({ requestId });
+        // A client that ignores the 4419 close keeps sending while the socket closes (ws allows that for 30 s):
+        // nothing runs on an expired identity.
+        if (connection.expiresAt !== undefined && Date.now() >= connection.expiresAt) {
+          return [
+            new GraphQLError(END_MESSAGES.tokenExpired, {
+              extensions: { code: SubscriptionCode.tokenExpired },
+            }),
+          ];
+        }
         const limited = await options.admit(connection.identity, ctx.extra.request.socket.remoteAddress);
         if (limited) return [new GraphQLError(limited.message, { extensions: limited.extensions })];
         const context: RouterContext = {
