@@ -2,7 +2,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signAccessToken, type Identity } from '@supergraph/service-kit/auth';
+import {
+  INTERNAL_TOKEN_HEADER,
+  signAccessToken,
+  tokenExpiry,
+  type Identity,
+} from '@supergraph/service-kit/auth';
 import { listen, type RunningServer } from '@supergraph/service-kit/http';
 import { createLogger } from '@supergraph/service-kit/logger';
 import { eventually, graphql, parsePrometheus, seriesValue, testSecrets } from '@supergraph/testing';
@@ -270,6 +275,15 @@ describe('subscriptions over graphql-ws', () => {
     expect(probe.results).toEqual([
       { errors: [{ message: expect.any(String), extensions: { code: 'SUBSCRIPTION_INTERRUPTED' } }] },
     ]);
+  });
+
+  it("signs the subgraph stream until the client's access token expires, not for a request's minute", async () => {
+    const token = await tokenOf(ada, 7_200);
+    held(subscribeWs(client(token), { query: MINE }));
+    await listening(1);
+    const upstream = subgraphs.accepted.at(-1)?.[INTERNAL_TOKEN_HEADER];
+    expect(typeof upstream).toBe('string');
+    expect(tokenExpiry(upstream as string)).toBe(tokenExpiry(token));
   });
 
   it('closes the connection with 4419 when its access token expires', async () => {

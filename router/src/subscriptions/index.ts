@@ -44,6 +44,8 @@ export interface SubscriptionsOptions {
   breakerOpen: (name: string) => boolean;
   verifyAccessToken: (token: string) => Promise<NonNullable<Identity>>;
   signInternalToken: (identity: Identity) => Promise<string>;
+  /** Signs a subgraph stream's connection until the client's token expires (see LiveDeps). */
+  signStreamToken: (identity: Identity, until: number | undefined) => Promise<string>;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   metrics: SubscriptionMetrics;
   apollo: () => ApolloServer<RouterContext>;
@@ -81,6 +83,7 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
     serviceMap: options.serviceMap,
     subgraphUrl: options.subgraphUrl,
     signInternalToken: options.signInternalToken,
+    signStreamToken: options.signStreamToken,
     requestTimeoutMs: options.requestTimeoutMs,
     formatError: options.formatError,
     metrics: options.metrics,

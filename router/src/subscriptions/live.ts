@@ -33,6 +33,8 @@ export interface LiveSpec {
   operationName: string;
   transport: Transport;
   identity: NonNullable<Identity>;
+  /** When the client's access token expires (ms since the epoch); undefined when it carries no `exp`. */
+  credentialsExpireAt: number | undefined;
   logger: Logger;
   /** The API schema and the document as executed (after authorization's filtering): graphql-ws wants them. */
   schema: GraphQLSchema;
@@ -51,6 +53,11 @@ export interface LiveDeps {
   /** The URL a subgraph is routed to now. */
   subgraphUrl: (name: string) => string | undefined;
   signInternalToken: (identity: Identity) => Promise<string>;
+  /**
+   * Signs the subgraph stream's connection `until` the client's own token expires, not for a request's few
+   * seconds: the subgraph ends the stream at that `exp`, so a copied token never outlives the client's.
+   */
+  signStreamToken: (identity: Identity, until: number | undefined) => Promise<string>;
   requestTimeoutMs: number;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   metrics: SubscriptionMetrics;
@@ -190,7 +197,7 @@ export class LiveSubscription implements AsyncIterableIterator<FormattedExecutio
         variables,
         operationName: primary.operationName,
         connectionParams: async () => ({
-          [INTERNAL_TOKEN_HEADER]: await this.deps.signInternalToken(identity),
+          [INTERNAL_TOKEN_HEADER]: await this.deps.signStreamToken(identity, this.spec.credentialsExpireAt),
           [REQUEST_ID_HEADER]: requestId,
         }),
       },

@@ -157,7 +157,11 @@ export function serveWebSocket(server: Server, options: WebSocketOptions) {
         };
         let outcome;
         try {
-          outcome = await options.run(payload, context, { transport: 'ws', connection });
+          outcome = await options.run(payload, context, {
+            transport: 'ws',
+            connection,
+            credentialsExpireAt: connection.expiresAt,
+          });
         } catch (error) {
           // A bug, not the client's: answered on this operation; graphql-ws would close the whole socket (4500).
           logger.error({ err: error }, 'unexpected error while subscribing');

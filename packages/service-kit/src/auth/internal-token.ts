@@ -17,13 +17,21 @@ const claimsSchema = z.object({
   role: z.enum(ROLES).optional(),
 });
 
-export async function signInternalToken(identity: Identity, secret: string): Promise<string> {
+/**
+ * Signs `identity` for the subgraphs. A request's token lives TTL_SECONDS; a subscription's connection is
+ * signed `until` the client's own access token expires (ms since the epoch), and the subgraph ends it then.
+ */
+export async function signInternalToken(
+  identity: Identity,
+  secret: string,
+  { until }: { until?: number } = {},
+): Promise<string> {
   const jwt = new SignJWT(identity ? { role: identity.role } : {})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
     .setIssuedAt()
-    .setExpirationTime(`${TTL_SECONDS}s`);
+    .setExpirationTime(until === undefined ? `${TTL_SECONDS}s` : Math.floor(until / 1000));
   if (identity) jwt.setSubject(identity.userId);
   return jwt.sign(new TextEncoder().encode(secret));
 }
