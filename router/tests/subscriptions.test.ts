@@ -191,6 +191,26 @@ describe('subscriptions over graphql-ws', () => {
     });
   });
 
+  it('refuses a user more connections than MAX_SUBSCRIPTIONS_PER_USER with close 1013, and accepts one again once one closed', async () => {
+    const token = await tokenOf(alan);
+    // Each connection held open by one subscription (MAX_SUBSCRIPTIONS_PER_USER is 4 here).
+    const open = Array.from({ length: 4 }, () => client(token));
+    for (const ws of open) held(subscribeWs(ws, { query: MINE }));
+    await listening(4);
+    const fifth = client(token);
+    expect(await held(subscribeWs(fifth, { query: '{ __typename }' })).ended).toEqual({
+      kind: 'error',
+      code: 1013,
+    });
+    await open[0]!.dispose();
+    const again = client(token);
+    await eventually(async () =>
+      expect(await held(subscribeWs(again, { query: '{ __typename }' })).next()).toEqual({
+        data: { __typename: 'Query' },
+      }),
+    );
+  });
+
   it("applies the query path's checks: validation and the alias limit refuse before any subgraph is asked", async () => {
     const ws = client(await tokenOf(ada));
     const invalid = held(subscribeWs(ws, { query: 'subscription { myOrderUpdates { nope } }' }));
@@ -375,14 +395,14 @@ describe('trusted documents (TRUSTED_DOCUMENTS=enforce)', () => {
 });
 
 describe('the rate limit', () => {
-  it('counts every operation a WebSocket carries, and refuses those over the budget with RATE_LIMITED', async () => {
+  it('counts every connection and every operation a WebSocket carries, and refuses those over the budget', async () => {
     const limited = buildRouter(
       loadEnv({
         ...secrets,
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',
         SUPERGRAPH_PATH: subgraphs.path,
-        RATE_LIMIT_POINTS: '2',
+        RATE_LIMIT_POINTS: '3',
         RATE_LIMIT_WINDOW_SECONDS: '60',
       }),
       logger,
@@ -393,11 +413,11 @@ describe('the rate limit', () => {
     try {
       const ws = wsClient(`${server.url}/graphql`, await tokenOf(alan));
       clients.push(ws);
-      for (let i = 0; i < 2; i++) {
-        const query = held(subscribeWs(ws, { query: '{ __typename }' }));
-        expect(await query.next()).toEqual({ data: { __typename: 'Query' } });
-      }
-      const third = held(subscribeWs(ws, { query: MINE }));
+      // The connection is one request, the subscription that keeps it open another, the query a third.
+      held(subscribeWs(ws, { query: MINE }));
+      const query = held(subscribeWs(ws, { query: '{ __typename }' }));
+      expect(await query.next()).toEqual({ data: { __typename: 'Query' } });
+      const third = held(subscribeWs(ws, { query: '{ __typename }' }));
       expect(await third.ended).toEqual({
         kind: 'error',
         errors: [
@@ -407,15 +427,22 @@ describe('the rate limit', () => {
           },
         ],
       });
-      // The same budget as HTTP: the caller's next POST is refused too.
+      // The same budget as HTTP: the caller's next POST is refused, and so is a new connection (1013, retryable).
       const post = await fetch(`${server.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenOf(alan)}` },
         body: JSON.stringify({ query: '{ __typename }' }),
       });
       expect(post.status).toBe(429);
-      expect(limited.subscriptions.active).toBe(0);
+      const another = wsClient(`${server.url}/graphql`, await tokenOf(alan));
+      clients.push(another);
+      expect(await held(subscribeWs(another, { query: '{ __typename }' })).ended).toEqual({
+        kind: 'error',
+        code: 1013,
+      });
     } finally {
+      for (const probe of probes.splice(0)) probe.stop();
+      await eventually(() => expect(limited.subscriptions.active).toBe(0));
       await limited.drainSubscriptions();
       await server.close(0);
       await limited.stop();

@@ -172,6 +172,7 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
         signInternalToken: options.signInternalToken,
         accepting: () => accepting,
         admit: options.admit,
+        maxConnectionsPerUser: options.maxPerUser,
         requestTimeoutMs: options.requestTimeoutMs,
         run: async (payload, context, slot) => {
           const outcome = await run(payload, context, slot);

@@ -37,8 +37,10 @@ export interface WebSocketOptions {
   requestTimeoutMs: number;
   /** Whether new connections are still accepted (false once shutting down). */
   accepting: () => boolean;
-  /** The gateway's rate limit, applied to every operation a socket carries as to every HTTP request. */
+  /** The gateway's rate limit, applied to every connection and every operation a socket carries. */
   admit: RateLimiter['admit'];
+  /** Connections one signed-in user may hold open on this replica (MAX_SUBSCRIPTIONS_PER_USER). */
+  maxConnectionsPerUser: number;
 }
 
 /** One client socket: its caller, and the subscriptions it holds. */
@@ -71,6 +73,7 @@ interface Prepared {
 export function serveWebSocket(server: Server, options: WebSocketOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   const connections = new Set<Connection>();
+  const perUser = new Map<string, number>();
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? '/', 'http://gateway').pathname;
@@ -105,6 +108,20 @@ export function serveWebSocket(server: Server, options: WebSocketOptions) {
           // graphql-ws closes the socket with 4403 Forbidden.
           return false;
         }
+        // A connection costs one request of the caller's budget; a user holds a bounded number of them.
+        const refusal =
+          (await options.admit(caller.identity, ctx.extra.request.socket.remoteAddress))?.message ??
+          (caller.identity && (perUser.get(caller.identity.userId) ?? 0) >= options.maxConnectionsPerUser
+            ? `Too many connections: at most ${options.maxConnectionsPerUser} per user; close one first.`
+            : undefined);
+        if (refusal) {
+          options.logger.info({ requestId: id, reason: refusal }, 'subscription connection refused');
+          // The first close wins: graphql-ws' own 4403 for `false` is then ignored.
+          ctx.extra.socket.close(CloseCode.tryAgainLater, refusal);
+          return false;
+        }
+        if (caller.identity)
+          perUser.set(caller.identity.userId, (perUser.get(caller.identity.userId) ?? 0) + 1);
         const connection: Connection = {
           id,
           identity: caller.identity,
@@ -200,6 +217,12 @@ export function serveWebSocket(server: Server, options: WebSocketOptions) {
         clearTimeout(connection.expiry);
         connection.closed.abort();
         connections.delete(connection);
+        const userId = connection.identity?.userId;
+        if (userId) {
+          const left = (perUser.get(userId) ?? 1) - 1;
+          if (left > 0) perUser.set(userId, left);
+          else perUser.delete(userId);
+        }
       },
     },
     wss,
