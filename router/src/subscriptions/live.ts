@@ -247,28 +247,36 @@ export class LiveSubscription implements AsyncIterableIterator<FormattedExecutio
 
   private async resolve(event: FormattedExecutionResult, occurredAt: number): Promise<void> {
     const { identity, requestId, logger, plan, requestContext } = this.spec;
-    let result = await this.deps.share(plan, identity, requestContext.request.variables, event, async () => {
-      // Shared with the caller's other subscriptions of this operation: bounded by the timeout only, not by
-      // this subscription's end.
-      const deadline = new AbortController();
-      const timer = setTimeout(
-        () => deadline.abort(new DOMException('The event ran out of time.', 'TimeoutError')),
-        this.deps.requestTimeoutMs,
-      );
-      const context: RouterContext = {
-        requestId,
-        logger,
-        identity,
-        deadline: deadline.signal,
-        clientGone: () => deadline.signal,
-        internalToken: () => this.deps.signInternalToken(identity),
-      };
-      try {
-        return await resolveEvent(plan, event, requestContext, context, this.deps.serviceMap());
-      } finally {
-        clearTimeout(timer);
-      }
-    });
+    const operation = { queryHash: requestContext.queryHash, operationName: requestContext.operationName };
+    let result = await this.deps.share(
+      plan,
+      operation,
+      identity,
+      requestContext.request.variables,
+      event,
+      async () => {
+        // Shared with the caller's other subscriptions of this operation: bounded by the timeout only, not by
+        // this subscription's end.
+        const deadline = new AbortController();
+        const timer = setTimeout(
+          () => deadline.abort(new DOMException('The event ran out of time.', 'TimeoutError')),
+          this.deps.requestTimeoutMs,
+        );
+        const context: RouterContext = {
+          requestId,
+          logger,
+          identity,
+          deadline: deadline.signal,
+          clientGone: () => deadline.signal,
+          internalToken: () => this.deps.signInternalToken(identity),
+        };
+        try {
+          return await resolveEvent(plan, event, requestContext, context, this.deps.serviceMap());
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+    );
     if (this.finished) return;
     if (this.spec.complete) result = this.spec.complete(result);
     const errors = result.errors?.map((error) => this.formatted(error));
