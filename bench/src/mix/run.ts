@@ -63,7 +63,14 @@ export interface MixProbe {
 
 export interface MixRun {
   database: 'postgres' | 'pglite';
-  dataset: { users: number; orders: number; admins: number; readers: number; writers: number };
+  dataset: {
+    users: number;
+    orders: number;
+    products: number;
+    admins: number;
+    readers: number;
+    writers: number;
+  };
   samples: MixSample[];
   probes: MixProbe[];
   /** Peak RSS of every process of the run, MB (`gateway-ours` is A). */
@@ -314,6 +321,7 @@ export async function runMix(
       dataset: {
         users: dataset.users.length,
         orders: dataset.orders.length,
+        products: dataset.products.length,
         admins: callers.admins.length,
         readers: callers.readers.length,
         writers: callers.writers.length,
