@@ -96,7 +96,7 @@ export function checkAnswer(
 
 const isTimeout = (error: unknown) => (error as { code?: string }).code === 'TIMEOUT';
 
-/** Keep-alive connections per host, at most `connections` each (B talks to two subgraphs). */
+/** Keep-alive connections per host, at most `connections` each (B talks to three subgraphs). */
 export class Agents {
   readonly #agents = new Map<string, Agent>();
   readonly #connections: number;

@@ -46,7 +46,7 @@ export interface MixSample {
   perOp: MixLoadResult['perOp'];
   badResponses: MixLoadResult['samples'];
   settled: boolean;
-  /** CPU ms per request: the gateway process (0 for B), both subgraphs, and the load generator. */
+  /** CPU ms per request: the gateway process (0 for B), the three subgraphs, and the load generator. */
   cpuMsPerRequest: { gateway: number; subgraphs: number; total: number; loadGenerator: number };
   subgraphFetchesPerRequest: number;
   sqlPerRequest: number;
@@ -106,8 +106,8 @@ const rotated = <T>(list: readonly T[], by: number) => {
 };
 
 /**
- * The traffic mix on one database: fresh databases seeded with 1,000 users, both subgraphs and every chosen
- * gateway in processes of their own, a checked lone request of every operation on every configuration, warm-up,
+ * The traffic mix on one database: fresh databases seeded with 1,000 users and the catalogue, the three
+ * subgraphs and every chosen gateway in processes of their own, a checked lone request of every operation on every configuration, warm-up,
  * interleaved rounds, the soak, then every order read back and checked against the writes that were answered.
  */
 export async function runMix(
