@@ -1,6 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { responseProblems } from '../expected.ts';
 import { REQUEST_TIMEOUT_SECONDS } from '../load.ts';
+import type { SubgraphName } from '../configurations.ts';
 import type { DatasetUser } from '../dataset.ts';
 import type { DirectFetch, MixOpId, MixRequest, WriteOutcome } from './operations.ts';
 import type { MixSource } from './source.ts';
@@ -8,12 +9,12 @@ import type { WriteLedger } from './writes.ts';
 
 /** Where a configuration's requests go and how a caller proves who it is there. */
 export type MixTarget =
-  | { kind: 'gateway'; url: string; headersOf(caller: DatasetUser): Record<string, string> }
+  | { kind: 'gateway'; url: string; headersOf(caller: DatasetUser | null): Record<string, string> }
   /** Configuration B: the client sends the gateway's subgraph fetches itself, with a signed identity. */
   | {
       kind: 'direct';
-      urls: { users: string; orders: string };
-      headersOf(caller: DatasetUser): Record<string, string>;
+      urls: Record<SubgraphName, string>;
+      headersOf(caller: DatasetUser | null): Record<string, string>;
     };
 
 export interface MixLoadResult {
@@ -95,7 +96,7 @@ export function checkAnswer(
 
 const isTimeout = (error: unknown) => (error as { code?: string }).code === 'TIMEOUT';
 
-/** Keep-alive connections per host, at most `connections` each (B talks to two subgraphs). */
+/** Keep-alive connections per host, at most `connections` each (B talks to three subgraphs). */
 export class Agents {
   readonly #agents = new Map<string, Agent>();
   readonly #connections: number;
@@ -153,11 +154,12 @@ export async function sendMixRequest(
   ledger: WriteLedger,
   agents: Agents,
 ): Promise<SentRequest> {
-  const ticket = request.places
-    ? ledger.sent({ kind: 'place', owner: request.caller.id, spec: request.places })
-    : request.cancels
-      ? ledger.sent({ kind: 'cancel', id: request.cancels })
-      : undefined;
+  const ticket =
+    request.places && request.caller
+      ? ledger.sent({ kind: 'place', owner: request.caller.id, spec: request.places })
+      : request.cancels
+        ? ledger.sent({ kind: 'cancel', id: request.cancels })
+        : undefined;
   const headers = target.headersOf(request.caller);
   const begin = performance.now();
   let problems: string[] = [];
