@@ -1,5 +1,21 @@
 import type { Operation } from './operations.ts';
 
+/** Our subgraphs: every run serves the whole graph, each in a process of its own with its own database. */
+export const SUBGRAPHS = ['users', 'orders', 'catalog'] as const;
+export type SubgraphName = (typeof SUBGRAPHS)[number];
+
+export const isSubgraph = (id: string): id is SubgraphName => (SUBGRAPHS as readonly string[]).includes(id);
+
+/** Where each subgraph of a run listens, read from the running servers (named after their subgraph). */
+export function subgraphUrlsOf(servers: ReadonlyMap<string, { url: string }>): Record<SubgraphName, string> {
+  const urls = SUBGRAPHS.map((name) => {
+    const server = servers.get(name);
+    if (!server) throw new Error(`subgraph ${name} is not running`);
+    return [name, server.url] as const;
+  });
+  return Object.fromEntries(urls) as Record<SubgraphName, string>;
+}
+
 export type ConfigId = 'A' | 'A+cache' | 'A+ids' | "A'" | 'B' | 'C' | 'D' | "D'" | 'E';
 
 /** Which server answers a configuration's requests; each runs in a process of its own during a benchmark. */
@@ -14,8 +30,7 @@ export type ServerId =
   | 'gateway-hive-rust'
   | 'gateway-apollo-bare'
   | 'monolith'
-  | 'users'
-  | 'orders';
+  | SubgraphName;
 
 export interface Configuration {
   id: ConfigId;
@@ -95,7 +110,7 @@ export const CONFIGURATIONS: readonly Configuration[] = [
     id: 'C',
     label: 'monolith',
     description:
-      'one Apollo Server with both subgraphs’ schema and resolvers merged, hops resolved in-process by the same DataLoaders',
+      'one Apollo Server with the three subgraphs’ schema and resolvers merged, hops resolved in-process by the same DataLoaders',
     server: 'monolith',
     auth: 'bearer',
     usesSubgraphs: false,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
+import { SUBGRAPHS, type SubgraphName } from './configurations.ts';
 
 /** Where one service's database is: a postgres:// URL, or (url undefined) an in-memory PGlite of its own. */
 export interface DatabaseTarget {
@@ -7,10 +8,8 @@ export interface DatabaseTarget {
   dataDir: string;
 }
 
-export interface BenchDatabases {
+export interface BenchDatabases extends Record<SubgraphName, DatabaseTarget> {
   kind: 'postgres' | 'pglite';
-  users: DatabaseTarget;
-  orders: DatabaseTarget;
   /** Drops what was created (nothing for PGlite: it lives and dies with its process). */
   drop(): Promise<void>;
 }
@@ -18,17 +17,27 @@ export interface BenchDatabases {
 const PGLITE: DatabaseTarget = { url: undefined, dataDir: 'memory://' };
 
 /**
- * Fresh databases for one run. With an admin URL (BENCH_DATABASE_URL) it creates two uniquely named
- * PostgreSQL databases, one per service, and drops them afterwards; without one, each process that opens a
+ * Fresh databases for one run. With an admin URL (BENCH_DATABASE_URL) it creates uniquely named PostgreSQL
+ * databases, one per subgraph, and drops them afterwards; without one, each process that opens a
  * database gets its own in-memory PGlite.
  */
 export async function createBenchDatabases(
   adminUrl: string | undefined,
   label: string,
 ): Promise<BenchDatabases> {
-  if (!adminUrl) return { kind: 'pglite', users: PGLITE, orders: PGLITE, drop: async () => {} };
+  if (!adminUrl)
+    return {
+      kind: 'pglite',
+      users: PGLITE,
+      orders: PGLITE,
+      catalog: PGLITE,
+      drop: async () => {},
+    };
   const suffix = `${label.replace(/\W/g, '_').slice(0, 20)}_${randomBytes(4).toString('hex')}`.toLowerCase();
-  const names = { users: `bench_users_${suffix}`, orders: `bench_orders_${suffix}` };
+  const names = Object.fromEntries(SUBGRAPHS.map((name) => [name, `bench_${name}_${suffix}`])) as Record<
+    SubgraphName,
+    string
+  >;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   const created: string[] = [];
   const dropAll = async () => {
@@ -59,6 +68,7 @@ export async function createBenchDatabases(
     kind: 'postgres',
     users: { url: urlOf(names.users), dataDir: PGLITE.dataDir },
     orders: { url: urlOf(names.orders), dataDir: PGLITE.dataDir },
+    catalog: { url: urlOf(names.catalog), dataDir: PGLITE.dataDir },
     drop: dropAll,
   };
 }

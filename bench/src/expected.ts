@@ -1,10 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Dataset, DatasetOrder, DatasetUser } from './dataset.ts';
+import type { Dataset, DatasetOrder, DatasetProduct, DatasetUser } from './dataset.ts';
 import type { OperationId } from './operations.ts';
 
 /**
  * The answer each operation must produce, computed from the dataset alone: users oldest first, orders newest
- * first, items in their position order — the orderings the subgraphs document. Every configuration is checked
+ * first, items in their position order — the orderings the subgraphs document; a line's product as the
+ * catalog holds it now. Every configuration is checked
  * against this, so "the monolith returns the same results as the federated graph" is checked against a third
  * party rather than against each other.
  */
@@ -20,6 +21,12 @@ export function expectedData(id: OperationId, first: number, dataset: Dataset): 
     const user = byId.get(order.userId);
     if (!user) throw new Error(`dataset order ${order.id} has no user`);
     return user;
+  };
+  const products = new Map(dataset.products.map((product) => [product.id, product]));
+  const productOf = (id: string): DatasetProduct => {
+    const product = products.get(id);
+    if (!product) throw new Error(`dataset product ${id} does not exist`);
+    return product;
   };
   const ordersOf = (user: DatasetUser, count: number) =>
     newestFirst(dataset.orders.filter((order) => order.userId === user.id)).slice(0, count);
@@ -56,6 +63,26 @@ export function expectedData(id: OperationId, first: number, dataset: Dataset): 
               items: own.items.map((item) => ({ sku: item.sku })),
             })),
           },
+        })),
+      };
+    case 'O5':
+      return {
+        orders: edges(orders.slice(0, first), (order) => ({
+          id: order.id,
+          items: order.items.map((item) => {
+            const product = productOf(item.productId);
+            return {
+              sku: item.sku,
+              quantity: item.quantity,
+              unitPrice: { amount: item.unitPrice, currency: order.currency },
+              product: {
+                id: product.id,
+                name: product.name,
+                active: product.active,
+                price: { amount: product.priceAmount, currency: product.currency },
+              },
+            };
+          }),
         })),
       };
   }

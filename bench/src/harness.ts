@@ -1,6 +1,6 @@
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit/auth';
 import { bearerHeaders, type BenchSecrets } from './auth.ts';
-import type { Configuration, ServerId } from './configurations.ts';
+import { SUBGRAPHS, type Configuration, type ServerId } from './configurations.ts';
 import type { Dataset } from './dataset.ts';
 import type { ProcessStats } from './process/messages.ts';
 
@@ -51,5 +51,5 @@ export function createHarness(
 /** The subgraph processes a configuration's requests reach, other than the one clients talk to. */
 export function backendsOf(config: Configuration): ServerId[] {
   if (!config.usesSubgraphs) return [];
-  return (['users', 'orders'] as const).filter((id) => id !== config.server);
+  return SUBGRAPHS.filter((id) => id !== config.server);
 }

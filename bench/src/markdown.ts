@@ -1,6 +1,7 @@
 import { REQUEST_TIMEOUT_SECONDS } from './load.ts';
-import { CONFIGURATIONS, type ConfigId } from './configurations.ts';
+import { CONFIGURATIONS, SUBGRAPHS, type ConfigId } from './configurations.ts';
 import { OPERATIONS } from './operations.ts';
+import type { PerSubgraph } from './probe.ts';
 import type { BenchResults, HeadlineDetail } from './report.ts';
 import { renderMix } from './mix/markdown.ts';
 
@@ -20,6 +21,35 @@ const table = (header: string[], rows: string[][]) =>
     `|${header.map(() => '---').join('|')}|`,
     ...rows.map((row) => `| ${row.join(' | ')} |`),
   ].join('\n');
+
+const sqlText = (sql: PerSubgraph) =>
+  `${sql.total} (${SUBGRAPHS.map((name) => `${name} ${sql[name]}`).join(', ')})`;
+
+/**
+ * SQL statements of one lone request per operation and N, through our gateway (A): the N+1 check (issue 20)
+ * at a glance — a row that stays the same from N=1 to N=100 batches every hop.
+ */
+function sqlByN(results: BenchResults): string[] {
+  const lone = results.probes.filter((p) => p.phase === 'before' && p.config === 'A' && !p.problems.length);
+  const sizes = [...new Set(lone.map((p) => p.n))].sort((a, b) => a - b);
+  if (!sizes.length) return [];
+  const rows = OPERATIONS.filter((op) => lone.some((p) => p.op === op.id)).map((op) => [
+    op.id,
+    op.description,
+    ...sizes.map((n) => {
+      const probe = lone.find((p) => p.op === op.id && p.n === n);
+      return probe ? sqlText(probe.sql) : '—';
+    }),
+  ]);
+  return [
+    '## SQL statements per operation, by N',
+    '',
+    'One lone request per cell through our gateway (A), counted in each subgraph: constant in N means every hop is batched (no N+1).',
+    '',
+    table(['op', 'what', ...sizes.map((n) => `N=${n}`)], rows),
+    '',
+  ];
+}
 
 const HEADLINE_LABELS: Record<keyof BenchResults['headline'], string> = {
   mixCpuVsHive: 'mix: gateway CPU/req, Hive ÷ ours (D/A)',
@@ -162,14 +192,14 @@ export function renderMarkdown(results: BenchResults): string {
           withSpread(cell.cpuMsPerRequest.total, 2),
           num(cell.frontPeakRssMB, 0),
           fetches,
-          cell.sqlPerOp
-            ? `${cell.sqlPerOp.total} (users ${cell.sqlPerOp.users}, orders ${cell.sqlPerOp.orders})`
-            : '—',
+          cell.sqlPerOp ? sqlText(cell.sqlPerOp) : '—',
         ];
       }),
     ),
     '',
   );
+
+  lines.push(...sqlByN(results));
 
   const others: ConfigId[] = ['A+cache', 'A+ids', "A'", 'B', 'C', 'D', "D'", 'E'];
   lines.push('## A/X, requests/s', '');

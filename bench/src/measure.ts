@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConfigId, Configuration } from './configurations.ts';
+import { SUBGRAPHS, type ConfigId, type Configuration } from './configurations.ts';
 import { backendsOf, type Harness, type ServerHandle } from './harness.ts';
 import { runLoad, type LoadResult } from './load.ts';
 import { requestBody, type Operation, type OperationId } from './operations.ts';
@@ -103,7 +103,7 @@ export async function measureCell(
   const backends = backendsOf(config).map(delta);
   const frontCpu = cpuMs(front.before, front.after);
   const backendCpu = backends.reduce((sum, { before: b, after: a }) => sum + cpuMs(b, a), 0);
-  const subgraphs = config.usesSubgraphs ? (['users', 'orders'] as const).map(delta) : [];
+  const subgraphs = config.usesSubgraphs ? SUBGRAPHS.map(delta) : [];
   const fetches = subgraphs.reduce(
     (sum, { before: b, after: a }) => sum + a.counters.graphqlRequests - b.counters.graphqlRequests,
     0,

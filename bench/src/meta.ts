@@ -71,6 +71,7 @@ export function runMeta(
       users: dataset.users.length,
       orders: dataset.orders.length,
       items: dataset.orders.reduce((sum, order) => sum + order.items.length, 0),
+      products: dataset.products.length,
     },
     versions: packageVersions([
       '@apollo/gateway',

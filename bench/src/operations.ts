@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 
 /**
  * The operations measured, each sent with `first` (N) as a variable. O1 stays in one subgraph; O2 and O3 cross
- * the federation boundary once, in opposite directions; O4 crosses it twice.
+ * the federation boundary once, in opposite directions; O4 crosses it twice; O5 fans every line of N orders
+ * out to the catalog (issue 20: its SQL per operation must not grow with N).
  */
 
-export type OperationId = 'O1' | 'O2' | 'O3' | 'O4';
+export type OperationId = 'O1' | 'O2' | 'O3' | 'O4' | 'O5';
 
 export interface Operation {
   id: OperationId;
@@ -50,6 +51,15 @@ export const OPERATIONS: readonly Operation[] = [
     name: 'BenchOrdersUsersOrders',
     query:
       'query BenchOrdersUsersOrders($first: Int!) { orders(first: $first) { edges { node { total { amount } user { name orders(first: 5) { edges { node { status items { sku } } } } } } } } }',
+    singleSubgraph: false,
+  },
+  {
+    id: 'O5',
+    description: 'orders → items → product (one hop to catalog)',
+    name: 'BenchOrdersWithProducts',
+    // The shape of e2e's O5 N+1 test (e2e/operations/OrdersWithProducts.graphql).
+    query:
+      'query BenchOrdersWithProducts($first: Int!) { orders(first: $first) { edges { node { id items { sku quantity unitPrice { amount currency } product { id name active price { amount currency } } } } } } }',
     singleSubgraph: false,
   },
 ];

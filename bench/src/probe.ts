@@ -1,4 +1,4 @@
-import type { Configuration, ServerId } from './configurations.ts';
+import { SUBGRAPHS, type Configuration, type ServerId, type SubgraphName } from './configurations.ts';
 import { expectedData, responseProblems } from './expected.ts';
 import type { Harness } from './harness.ts';
 import { requestBody, type Operation } from './operations.ts';
@@ -11,29 +11,32 @@ export interface Probe {
   /** Why the answer is wrong; empty when it is the expected one. */
   problems: string[];
   /** GraphQL requests that reached each subgraph (null for the monolith, which has none). */
-  subgraphFetches: { users: number; orders: number; total: number } | null;
+  subgraphFetches: PerSubgraph | null;
   /** SQL statements, by database. */
-  sql: { users: number; orders: number; total: number };
+  sql: PerSubgraph;
 }
+
+/** A count per subgraph (or its database) and their sum. */
+export type PerSubgraph = Record<SubgraphName | 'total', number>;
+
+const perSubgraph = (count: (name: SubgraphName) => number): PerSubgraph => {
+  const counts = SUBGRAPHS.map((name) => [name, count(name)] as const);
+  return {
+    ...(Object.fromEntries(counts) as Record<SubgraphName, number>),
+    total: counts.reduce((sum, [, value]) => sum + value, 0),
+  };
+};
 
 /** The processes whose counters a configuration's requests move: the front server and our subgraphs. */
 export function countedServers(config: Configuration): ServerId[] {
-  return [
-    ...new Set<ServerId>([config.server, ...(config.usesSubgraphs ? (['users', 'orders'] as const) : [])]),
-  ];
+  return [...new Set<ServerId>([config.server, ...(config.usesSubgraphs ? SUBGRAPHS : [])])];
 }
 
 /** SQL statements per database in a set of processes' counters (subgraphs count their own, the monolith both). */
-export function sqlByDatabase(stats: readonly ProcessStats[]): {
-  users: number;
-  orders: number;
-  total: number;
-} {
-  const sum = (database: string) =>
-    stats.reduce((total, { counters }) => total + (counters.sql[database] ?? 0), 0);
-  const users = sum('users');
-  const orders = sum('orders');
-  return { users, orders, total: users + orders };
+export function sqlByDatabase(stats: readonly ProcessStats[]): PerSubgraph {
+  return perSubgraph((database) =>
+    stats.reduce((total, { counters }) => total + (counters.sql[database] ?? 0), 0),
+  );
 }
 
 /**
@@ -65,13 +68,7 @@ export async function probe(
     status: response.status,
     body,
     problems,
-    subgraphFetches: config.usesSubgraphs
-      ? {
-          users: fetchesOf('users'),
-          orders: fetchesOf('orders'),
-          total: fetchesOf('users') + fetchesOf('orders'),
-        }
-      : null,
+    subgraphFetches: config.usesSubgraphs ? perSubgraph(fetchesOf) : null,
     sql: sqlByDatabase([...stats.values()]),
   };
 }

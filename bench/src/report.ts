@@ -1,6 +1,7 @@
 import { CONFIGURATIONS, configuration, type ConfigId, type ServerId } from './configurations.ts';
 import type { CellSample } from './measure.ts';
 import type { OperationId } from './operations.ts';
+import type { PerSubgraph } from './probe.ts';
 import type { OutboundAttempt } from './process/loopback-guard.ts';
 import { round, spread, type Spread } from './stats.ts';
 import { mixConfiguration } from './mix/configurations.ts';
@@ -37,8 +38,8 @@ export interface ProbeRecord {
   n: number;
   phase: 'before' | 'after';
   problems: string[];
-  subgraphFetches: { users: number; orders: number; total: number } | null;
-  sql: { users: number; orders: number; total: number };
+  subgraphFetches: PerSubgraph | null;
+  sql: PerSubgraph;
 }
 
 export interface SoakRecord {
@@ -70,7 +71,7 @@ export interface CellSummary {
   subgraphFetchesPerOp: number | null;
   /** Under load: lower than the lone request's when a gateway shares identical fetches in flight. */
   subgraphFetchesPerOpUnderLoad: Rounded | null;
-  sqlPerOp: { users: number; orders: number; total: number } | null;
+  sqlPerOp: PerSubgraph | null;
   sqlPerOpUnderLoad: Rounded;
 }
 
@@ -299,7 +300,7 @@ function cacheSpeedup(samples: readonly CellSample[], note: string): HeadlineDet
   // lowest named, so a cache that helps one operation only cannot hide behind it.
   const definition =
     'requests/s of A with its response cache on (A+cache) ÷ A as shipped (cache off), O2 at N=10 (repeated reads by the same user), median of per-round ratios';
-  const perOp = (['O1', 'O2', 'O3', 'O4'] as const).flatMap((op) => {
+  const perOp = (['O1', 'O2', 'O3', 'O4', 'O5'] as const).flatMap((op) => {
     const ratios = perRoundRatios(samples, 'A+cache', 'A', op, 10);
     return ratios.length ? [{ op, ...spread(ratios) }] : [];
   });

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INTERNAL_TOKEN_HEADER, signInternalToken, type Identity } from '@supergraph/service-kit/auth';
 import { benchSecrets } from './auth.ts';
-import { configuration, type ServerId } from './configurations.ts';
+import {
+  configuration,
+  isSubgraph,
+  SUBGRAPHS,
+  subgraphUrlsOf,
+  type ServerId,
+  type SubgraphName,
+} from './configurations.ts';
 import { createBenchDatabases } from './databases.ts';
 import { buildDataset } from './dataset.ts';
 import { createHarness, type Harness } from './harness.ts';
@@ -33,11 +40,9 @@ export interface RunContext {
 const cellName = ({ op, n, config }: Cell) => `${op} N=${n} ${config}`;
 const cellKey = ({ op, n, config }: Cell) => `${op}|${n}|${config}`;
 
-/** The front servers the chosen configurations need, besides the two subgraphs (always running). */
+/** The front servers the chosen configurations need, besides the subgraphs (always running). */
 function frontServers(options: BenchOptions): ServerId[] {
-  return [...new Set(options.configs.map((id) => configuration(id).server))].filter(
-    (id) => id !== 'users' && id !== 'orders',
-  );
+  return [...new Set(options.configs.map((id) => configuration(id).server))].filter((id) => !isSubgraph(id));
 }
 
 /**
@@ -65,7 +70,7 @@ export async function runBenchmark(
       log(`  ${id} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     };
     log(`starting servers (${databases.kind}; server logs: ${logDir})`);
-    const subgraph = (name: 'users' | 'orders') =>
+    const subgraph = (name: SubgraphName) =>
       spawn(name, {
         server: name,
         subgraph: {
@@ -85,7 +90,7 @@ export async function runBenchmark(
           server: 'monolith',
           monolith: {
             secrets,
-            databases: { users: databases.users, orders: databases.orders },
+            databases: { users: databases.users, orders: databases.orders, catalog: databases.catalog },
             // PGlite lives inside one process: the monolith seeds its own identical copy. PostgreSQL is shared.
             seed: databases.kind === 'pglite' ? options.dataset : null,
             nodeEnv: 'production',
@@ -93,10 +98,10 @@ export async function runBenchmark(
           },
         })
       : Promise.resolve();
-    await Promise.all([subgraph('users'), subgraph('orders'), monolith]);
+    await Promise.all([...SUBGRAPHS.map(subgraph), monolith]);
     const gateway: GatewaySpec = {
       secrets,
-      subgraphUrls: { users: processes.get('users')!.url, orders: processes.get('orders')!.url },
+      subgraphUrls: subgraphUrlsOf(processes),
       logLevel: options.logLevel,
       identity,
       internalTokenHeader: INTERNAL_TOKEN_HEADER,
@@ -105,7 +110,7 @@ export async function runBenchmark(
     const internalToken = () => signInternalToken(identity, secrets.INTERNAL_SECRET);
     await Promise.all(
       fronts
-        .filter((id): id is Exclude<ServerId, 'users' | 'orders' | 'monolith'> => id !== 'monolith')
+        .filter((id): id is Exclude<ServerId, SubgraphName | 'monolith'> => id !== 'monolith')
         // Our gateway signs its own tokens per request; the bare ones forward the one the harness signs.
         .map((id) =>
           spawn(id, { server: id, gateway }, id.startsWith('gateway-ours') ? undefined : internalToken),

@@ -1,5 +1,7 @@
+import type { CatalogDb } from '@supergraph/catalog/db';
+import { products } from '@supergraph/catalog/db-schema';
 import type { OrdersDb } from '@supergraph/orders/db';
-import { orderItems, orders } from '@supergraph/orders/db-schema';
+import { knownProducts, orderItems, orders } from '@supergraph/orders/db-schema';
 import type { UsersDb } from '@supergraph/users/db';
 import { users } from '@supergraph/users/db-schema';
 import type { Dataset } from './dataset.ts';
@@ -16,8 +18,31 @@ export async function seedUsers(db: UsersDb, dataset: Dataset): Promise<void> {
   for (const rows of chunks(dataset.users)) await db.insert(users).values(rows);
 }
 
-/** Writes the dataset's orders and their items straight through the orders service's Drizzle handle. */
+/** Writes the dataset's products straight through the catalog service's Drizzle handle (no events). */
+export async function seedCatalog(db: CatalogDb, dataset: Dataset): Promise<void> {
+  for (const rows of chunks(dataset.products))
+    await db.insert(products).values(rows.map((product) => ({ ...product, updatedAt: product.createdAt })));
+}
+
+/**
+ * Writes the dataset's products into orders' read model (`known_products`, at the catalog's version, as
+ * catalog's events would have), then its orders and their items, straight through orders' Drizzle handle.
+ */
 export async function seedOrders(db: OrdersDb, dataset: Dataset): Promise<void> {
+  for (const rows of chunks(dataset.products)) {
+    await db.insert(knownProducts).values(
+      rows.map((product) => ({
+        productId: product.id,
+        sku: product.sku,
+        name: product.name,
+        unitPrice: product.priceAmount,
+        currency: product.currency,
+        active: product.active,
+        version: product.version,
+        since: product.createdAt,
+      })),
+    );
+  }
   for (const rows of chunks(dataset.orders)) {
     await db.insert(orders).values(rows.map(({ items: _items, ...order }) => order));
   }

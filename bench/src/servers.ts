@@ -5,11 +5,11 @@ import type { RunningServer } from './configs/running.ts';
 import type { SubgraphOptions } from './configs/subgraph.ts';
 import { GATEWAY_NODE_OPTIONS } from '@supergraph/router/heap';
 import { supergraphFor } from './configs/supergraph-sdl.ts';
-import type { ServerId } from './configurations.ts';
+import type { ServerId, SubgraphName } from './configurations.ts';
 
 export interface GatewaySpec {
   secrets: BenchSecrets;
-  subgraphUrls: { users: string; orders: string };
+  subgraphUrls: Record<SubgraphName, string>;
   logLevel: string;
   /** Who the bare gateways (which verify no client token) say every request comes from. */
   identity: Identity;
@@ -29,9 +29,9 @@ export type TokenSource = () => Promise<string>;
 
 /** Everything needed to start one server, as plain JSON: it crosses into a child process as is. */
 export type ServerSpec =
-  | { server: 'users' | 'orders'; subgraph: SubgraphOptions }
+  | { server: SubgraphName; subgraph: SubgraphOptions }
   | { server: 'monolith'; monolith: MonolithOptions }
-  | { server: Exclude<ServerId, 'users' | 'orders' | 'monolith'>; gateway: GatewaySpec };
+  | { server: Exclude<ServerId, SubgraphName | 'monolith'>; gateway: GatewaySpec };
 
 /**
  * The node flags a server's process starts with: our gateway's as shipped (router/src/heap.ts: V8 sizes the
@@ -59,6 +59,7 @@ export async function startServer(spec: ServerSpec, tokens?: TokenSource): Promi
   switch (spec.server) {
     case 'users':
     case 'orders':
+    case 'catalog':
       return (await import('./configs/subgraph.ts')).startSubgraph(spec.subgraph);
     case 'monolith':
       return (await import('./configs/monolith.ts')).startMonolith(spec.monolith);

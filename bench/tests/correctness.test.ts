@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configuration, type ConfigId } from '../src/configurations.ts';
-import { OPERATIONS } from '../src/operations.ts';
+import { operation, OPERATIONS } from '../src/operations.ts';
 import { probe } from '../src/probe.ts';
 import { installLoopbackGuard } from '../src/process/loopback-guard.ts';
 import { startInProcess } from './in-process.ts';
@@ -41,6 +41,18 @@ describe('every configuration answers the benchmark operations with the same dat
       const monolith = await probe(stack.harness, configuration('C'), op, 10);
       expect(monolith.sql, op.id).toEqual(federated.sql);
     }
+  });
+
+  it('O5 reads every line’s product in one catalog fetch and one statement, at N=1 as at N=10 (no N+1)', async () => {
+    const costs = [];
+    for (const n of [1, 10]) {
+      const result = await probe(stack.harness, configuration('A'), operation('O5'), n);
+      expect(result.problems).toEqual([]);
+      costs.push({ sql: result.sql, fetches: result.subgraphFetches });
+    }
+    expect(costs[1]).toEqual(costs[0]);
+    expect(costs[1]!.fetches).toMatchObject({ catalog: 1, users: 0 });
+    expect(costs[1]!.sql).toMatchObject({ catalog: 1, users: 0 });
   });
 
   it('A with its response cache answers a repeated request from the cache with the same bytes', async () => {

@@ -1,7 +1,7 @@
 import { INTERNAL_TOKEN_HEADER, type Identity } from '@supergraph/service-kit/auth';
 import { benchSecrets } from '../src/auth.ts';
 import type { RunningServer } from '../src/configs/running.ts';
-import type { ServerId } from '../src/configurations.ts';
+import { isSubgraph, SUBGRAPHS, subgraphUrlsOf, type ServerId } from '../src/configurations.ts';
 import { createBenchDatabases } from '../src/databases.ts';
 import { buildDataset, type DatasetOptions } from '../src/dataset.ts';
 import { createHarness, type Harness, type ServerHandle } from '../src/harness.ts';
@@ -41,7 +41,7 @@ export async function startInProcess(fronts: readonly ServerId[], seed: DatasetO
   const running = new Map<ServerId, RunningServer>();
   const common = { secrets, nodeEnv: 'production' as const, logLevel: 'silent' };
   try {
-    for (const name of ['users', 'orders'] as const) {
+    for (const name of SUBGRAPHS) {
       running.set(
         name,
         await startServer({ server: name, subgraph: { ...common, name, database: databases[name], seed } }),
@@ -49,7 +49,7 @@ export async function startInProcess(fronts: readonly ServerId[], seed: DatasetO
     }
     const gateway: GatewaySpec = {
       secrets,
-      subgraphUrls: { users: running.get('users')!.url, orders: running.get('orders')!.url },
+      subgraphUrls: subgraphUrlsOf(running),
       logLevel: 'silent',
       identity,
       internalTokenHeader: INTERNAL_TOKEN_HEADER,
@@ -59,7 +59,7 @@ export async function startInProcess(fronts: readonly ServerId[], seed: DatasetO
     // here, E's included (router/src/result-shaping/install.ts). Answers are the same either way; the benchmark
     // itself starts each server in a process of its own (process/pool.ts), where E keeps Apollo's own.
     for (const id of fronts) {
-      if (id === 'users' || id === 'orders') continue;
+      if (isSubgraph(id)) continue;
       running.set(
         id,
         id === 'monolith'

@@ -61,12 +61,12 @@ describe('the mix’s requests', () => {
     const readers = new Set(callers.readers.map((user) => user.id));
     const writers = new Set(callers.writers.map((user) => user.id));
     const myOrders = draws('myOrders', 200);
-    expect(new Set(myOrders.map((r) => r.caller.id)).size).toBe(200);
-    expect(myOrders.every((r) => readers.has(r.caller.id))).toBe(true);
-    expect(draws('orderById', 50).every((r) => readers.has(r.caller.id))).toBe(true);
-    expect(draws('placeOrder', 50).every((r) => writers.has(r.caller.id))).toBe(true);
-    expect(draws('cancelOrder', 50).every((r) => writers.has(r.caller.id))).toBe(true);
-    expect(draws('adminOrders', 20).every((r) => r.caller.role === 'ADMIN')).toBe(true);
+    expect(new Set(myOrders.map((r) => r.caller!.id)).size).toBe(200);
+    expect(myOrders.every((r) => readers.has(r.caller!.id))).toBe(true);
+    expect(draws('orderById', 50).every((r) => readers.has(r.caller!.id))).toBe(true);
+    expect(draws('placeOrder', 50).every((r) => writers.has(r.caller!.id))).toBe(true);
+    expect(draws('cancelOrder', 50).every((r) => writers.has(r.caller!.id))).toBe(true);
+    expect(draws('adminOrders', 20).every((r) => r.caller!.role === 'ADMIN')).toBe(true);
   });
 
   it('vary their variables: page sizes 5, 10 and 20, first and second pages', () => {
@@ -78,7 +78,7 @@ describe('the mix’s requests', () => {
 
   it('expect a caller’s own orders, newest first, and only theirs', () => {
     for (const request of draws('myOrders', 50)) {
-      const own = callers.ordersOf(request.caller.id).map((order) => order.id);
+      const own = callers.ordersOf(request.caller!.id).map((order) => order.id);
       const edges = (
         request.expected as { orders: { edges: { node: { id: string; user: { id: string } } }[] } }
       ).orders.edges;
@@ -86,7 +86,7 @@ describe('the mix’s requests', () => {
       expect(edges.map((edge) => edge.node.id)).toEqual(
         own.slice(start, start + Number(request.variables['first'])),
       );
-      expect(edges.every((edge) => edge.node.user.id === request.caller.id)).toBe(true);
+      expect(edges.every((edge) => edge.node.user.id === request.caller!.id)).toBe(true);
     }
   });
 
@@ -107,6 +107,77 @@ describe('the mix’s requests', () => {
   it('never cancel the same order twice', () => {
     const targets = draws('cancelOrder', 150).map((request) => request.cancels);
     expect(new Set(targets).size).toBe(150);
+  });
+  it('place orders by product id and quantity only, of products on sale in the order’s currency', () => {
+    const products = new Map(dataset.products.map((product) => [product.id, product]));
+    for (const request of draws('placeOrder', 60)) {
+      const input = request.variables['input'] as {
+        currency: string;
+        items: { productId: string; quantity: number }[];
+      };
+      expect(input.items.every((item) => Object.keys(item).sort().join() === 'productId,quantity')).toBe(
+        true,
+      );
+      expect(new Set(input.items.map((item) => item.productId)).size).toBe(input.items.length);
+      for (const [index, item] of input.items.entries()) {
+        const product = products.get(item.productId)!;
+        expect(product.active).toBe(true);
+        expect(product.currency).toBe(input.currency);
+        // The answer and the ledger expect the catalog's name and price, not anything the client sent.
+        expect(request.places!.lines[index]).toEqual({
+          productId: product.id,
+          sku: product.sku,
+          name: product.name,
+          quantity: item.quantity,
+          unitPrice: product.priceAmount,
+        });
+      }
+      const spec = request.places!;
+      expect(spec.totalAmount).toBe(spec.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0));
+    }
+  });
+
+  it('read the catalogue anonymously: active products oldest first, searched and paged as catalog does', () => {
+    type Page = {
+      products: {
+        edges: { cursor: string; node: { id: string; sku: string; name: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    };
+    const requests = draws('publicRead', 300);
+    expect(requests.every((request) => request.caller === null)).toBe(true);
+    expect(requests.some((request) => request.variables['search'] !== null)).toBe(true);
+    expect(requests.some((request) => request.variables['after'] !== null)).toBe(true);
+    const order = callers.listedProducts.map((product) => product.id);
+    const archived = new Set(dataset.products.filter((p) => !p.active).map((p) => p.id));
+    expect(archived.size).toBeGreaterThan(0);
+    for (const request of requests) {
+      const { edges, pageInfo } = (request.expected as Page).products;
+      const search = request.variables['search'] as string | null;
+      expect(edges.length).toBeLessThanOrEqual(Number(request.variables['first']));
+      expect(edges.some((edge) => archived.has(edge.node.id))).toBe(false);
+      // Oldest first: ascending positions in the catalogue (consecutive ones when nothing is searched).
+      const positions = edges.map((edge) => order.indexOf(edge.node.id));
+      const step = (position: number, i: number) => (i === 0 ? 1 : position - positions[i - 1]!);
+      expect(
+        positions.every((position, i) => (search ? step(position, i) > 0 : step(position, i) === 1)),
+      ).toBe(true);
+      if (search) {
+        const needle = search.toLowerCase();
+        for (const { node } of edges)
+          expect(`${node.name}\n${node.sku}`.toLowerCase().includes(needle)).toBe(true);
+      }
+      if (edges.length) expect(pageInfo.endCursor).toBe(edges.at(-1)!.cursor);
+      // B asks the catalog itself, for the very same answer.
+      expect(request.direct).toEqual([
+        expect.objectContaining({ subgraph: 'catalog', expected: request.expected }),
+      ]);
+    }
+    const unsearchedFirstPage = requests.find(
+      (request) => request.variables['search'] === null && request.variables['after'] === null,
+    )!;
+    const firstIds = (unsearchedFirstPage.expected as Page).products.edges.map((edge) => edge.node.id);
+    expect(firstIds).toEqual(order.slice(0, Number(unsearchedFirstPage.variables['first'])));
   });
 });
 
@@ -131,7 +202,7 @@ describe('checking an answer', () => {
     const source = fresh().source;
     source.draw('profile');
     const someoneElse = source.draw('profile')!;
-    expect(someoneElse.caller.id).not.toBe(mine.caller.id);
+    expect(someoneElse.caller!.id).not.toBe(mine.caller!.id);
     expect(checkAnswer(ok(someoneElse.expected), mine.expected, undefined).problems).not.toEqual([]);
     const withErrors = {
       status: 200,
@@ -142,7 +213,7 @@ describe('checking an answer', () => {
   });
 
   it('accepts a placed order with a fresh id, PENDING, the lines sent and their total', () => {
-    const spec = placedOrderSpec(7);
+    const spec = placedOrderSpec(7, callers.listedProducts);
     const placed = {
       id: '0b7c1a4e-1111-4000-8000-000000000001',
       status: 'PENDING',
@@ -170,8 +241,10 @@ describe('reading the writes back', () => {
       total: { amount: order.totalAmount, currency: order.currency },
       items: order.items.map((item) => ({
         sku: item.sku,
+        name: item.name,
         quantity: item.quantity,
         unitPrice: { amount: item.unitPrice },
+        product: { id: item.productId },
       })),
       ...overrides.get(order.id),
     }));
@@ -184,7 +257,7 @@ describe('reading the writes back', () => {
     id,
     status,
     user: { id: owner },
-    ...placedOrderShape(placedOrderSpec(seq)),
+    ...placedOrderShape(placedOrderSpec(seq, callers.listedProducts)),
   });
   const writer = callers.writers[0]!.id;
 
@@ -195,7 +268,7 @@ describe('reading the writes back', () => {
       kind: 'cancelled',
       orderId: target.id,
     });
-    const spec = placedOrderSpec(1);
+    const spec = placedOrderSpec(1, callers.listedProducts);
     const placedId = 'aaaaaaaa-0000-4000-8000-000000000001';
     ledger.answered(ledger.sent({ kind: 'place', owner: writer, spec }), {
       kind: 'placed',
@@ -217,7 +290,7 @@ describe('reading the writes back', () => {
       kind: 'cancelled',
       orderId: target.id,
     });
-    const spec = placedOrderSpec(2);
+    const spec = placedOrderSpec(2, callers.listedProducts);
     ledger.answered(ledger.sent({ kind: 'place', owner: writer, spec }), {
       kind: 'placed',
       orderId: 'aaaaaaaa-0000-4000-8000-000000000002',
@@ -240,7 +313,7 @@ describe('reading the writes back', () => {
       const ledger = new WriteLedger(callers, dataset.orders);
       const target = ledger.takeCancellable()!;
       ledger.sent({ kind: 'cancel', id: target.id });
-      ledger.sent({ kind: 'place', owner: writer, spec: placedOrderSpec(4) });
+      ledger.sent({ kind: 'place', owner: writer, spec: placedOrderSpec(4, callers.listedProducts) });
       ledger.abandonInFlight();
       const rows = happened
         ? [

@@ -39,8 +39,8 @@ function probeRecord(config: ConfigId, op: OperationId, n: number, total: number
     n,
     phase: 'before',
     problems: [],
-    subgraphFetches: config === 'C' ? null : { users: 1, orders: 1, total: 2 },
-    sql: { users: 1, orders: total - 1, total },
+    subgraphFetches: config === 'C' ? null : { users: 1, orders: 1, catalog: 0, total: 2 },
+    sql: { users: 1, orders: total - 1, catalog: 0, total },
   };
 }
 

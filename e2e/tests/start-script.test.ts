@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { detectLocalServices } from '../../scripts/start/local-services.ts';
+import { detectLocalServices, LOCAL_BROKER_URL } from '../../scripts/start/local-services.ts';
 import { createPrettyFormatter } from '../../scripts/start/pretty-log.ts';
 
 /** The pieces of `npm start` that decide what a newcomer sees: which local services it uses, and its log lines. */
 describe('npm start: local services', () => {
-  const nothingAnswers = async () => false;
-  const everythingAnswers = async () => true;
+  const nothingAnswers = { broker: async () => 'unreachable' as const, redis: async () => false };
+  const everythingAnswers = { broker: async () => 'accepted' as const, redis: async () => true };
 
   it('uses the local RabbitMQ and Redis when they answer', async () => {
     const found = await detectLocalServices({}, everythingAnswers);
@@ -27,14 +27,44 @@ describe('npm start: local services', () => {
     ]);
   });
 
-  it('keeps URLs given in the environment without probing, and never prints their passwords', async () => {
+  it('keeps URLs given in the environment, probing only the broker, and never prints their passwords', async () => {
+    const probed: string[] = [];
     const found = await detectLocalServices(
       { AMQP_URL: 'amqps://app:s3cret@broker.internal:5671/prod', REDIS_URL: 'redis://:hunter2@cache:6380' },
-      async () => expect.fail('probed although the URLs were given'),
+      {
+        broker: async (url) => (probed.push(url), 'accepted'),
+        redis: async () => expect.fail('probed Redis although REDIS_URL was given'),
+      },
     );
+    expect(probed).toEqual(['amqps://app:s3cret@broker.internal:5671/prod']);
     expect(found.amqpUrl).toBe('amqps://app:s3cret@broker.internal:5671/prod');
     expect(found.redisUrl).toBe('redis://:hunter2@cache:6380');
     expect(found.banner.join('\n')).not.toMatch(/s3cret|hunter2/);
+  });
+});
+
+/** Against the machine's real RabbitMQ (CI and this workplace run one on 127.0.0.1:5672 with guest/guest). */
+describe("npm start: the broker's banner line, from a real AMQP handshake", () => {
+  it('uses the local broker when it accepts guest/guest', async () => {
+    const found = await detectLocalServices({});
+    expect(found.amqpUrl).toBe(LOCAL_BROKER_URL);
+    expect(found.banner[0]).toBe('events: RabbitMQ at amqp://guest:***@127.0.0.1:5672');
+  });
+
+  it('says when the broker of AMQP_URL refuses its password, instead of claiming to use it', async () => {
+    const given = 'amqp://guest:wrong@127.0.0.1:5672';
+    const found = await detectLocalServices({ AMQP_URL: given });
+    expect(found.amqpUrl).toBe(given);
+    expect(found.banner[0]).toBe(
+      "events: the broker at amqp://guest:***@127.0.0.1:5672 refused AMQP_URL's user or password, so events wait in the outbox; fix AMQP_URL",
+    );
+  });
+
+  it('says when nothing answers at AMQP_URL yet', async () => {
+    const found = await detectLocalServices({ AMQP_URL: 'amqp://guest:guest@127.0.0.1:1' });
+    expect(found.banner[0]).toBe(
+      'events: nothing answers at amqp://guest:***@127.0.0.1:1 yet, so events wait in the outbox until the broker does',
+    );
   });
 });
 

@@ -1,3 +1,4 @@
+import type { Identity } from '@supergraph/service-kit/auth';
 import type { Logger } from '@supergraph/service-kit/logger';
 import type { RequestHandler } from 'express';
 import { Redis } from 'ioredis';
@@ -12,8 +13,31 @@ import type { RequestScopes } from './request-scope.ts';
 
 export interface RateLimiter {
   middleware: RequestHandler;
+  /**
+   * Counts one operation of a caller outside HTTP (each operation a WebSocket carries): resolves to undefined
+   * when it may run, or to the RATE_LIMITED error that refuses it.
+   */
+  admit(identity: Identity, address: string | undefined): Promise<RateLimitedError | undefined>;
   close(): Promise<void>;
 }
+
+/** The GraphQL error of a refused request: HTTP answers it with 429 and Retry-After, a socket as the operation's error. */
+export interface RateLimitedError {
+  message: string;
+  extensions: { code: 'RATE_LIMITED'; retryAfterSeconds: number };
+}
+
+const refusal = (rejection: RateLimiterRes): RateLimitedError => {
+  const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+  return {
+    message: `Too many requests: retry after ${retryAfterSeconds} seconds.`,
+    extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
+  };
+};
+
+/** A logged-in client is counted by user id, so changing address does not reset its budget. */
+const keyOf = (identity: Identity, address: string | undefined): string =>
+  identity ? `user:${identity.userId}` : `ip:${address ?? 'unknown'}`;
 
 /**
  * Per-client request budget, shared by every gateway replica through Redis. A logged-in client is counted by
@@ -46,13 +70,13 @@ export function createRateLimiter(env: RouterEnv, logger: Logger, scopes: Reques
   }
 
   const clientKey = async (req: Parameters<RequestHandler>[0]): Promise<string> => {
+    let identity: Identity = null;
     try {
-      const identity = await scopes.callerOf(req);
-      if (identity) return `user:${identity.userId}`;
+      identity = await scopes.callerOf(req);
     } catch {
       // An invalid token is refused later with 401; count it against the address that sent it.
     }
-    return `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+    return keyOf(identity, req.socket.remoteAddress);
   };
 
   const middleware: RequestHandler = (req, res, next) => {
@@ -67,22 +91,25 @@ export function createRateLimiter(env: RouterEnv, logger: Logger, scopes: Reques
         },
         (rejection: unknown) => {
           if (!(rejection instanceof RateLimiterRes)) return next(rejection);
-          const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-          res.setHeader('Retry-After', String(retryAfter));
-          res.status(429).json({
-            errors: [
-              {
-                message: `Too many requests: retry after ${retryAfter} seconds.`,
-                extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter },
-              },
-            ],
-          });
+          const error = refusal(rejection);
+          res.setHeader('Retry-After', String(error.extensions.retryAfterSeconds));
+          res.status(429).json({ errors: [error] });
         },
       );
   };
 
   return {
     middleware,
+    admit: (identity, address) =>
+      limiter.consume(keyOf(identity, address)).then(
+        () => undefined,
+        (rejection: unknown) => {
+          if (rejection instanceof RateLimiterRes) return refusal(rejection);
+          // Availability over strictness, as the insurance budget above: an operation is never lost to the limiter.
+          logger.warn({ err: rejection }, 'rate limiter failed; the operation is admitted');
+          return undefined;
+        },
+      ),
     async close() {
       await redis?.quit().catch(() => redis?.disconnect());
     },

@@ -2,7 +2,11 @@ import type { RequestListener, Server } from 'node:http';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
-import { createAccessTokenVerifier, createInternalTokenSigner } from '@supergraph/service-kit/auth';
+import {
+  createAccessTokenVerifier,
+  createInternalTokenSigner,
+  signInternalToken as signUntil,
+} from '@supergraph/service-kit/auth';
 import { createGraphQLApp, requestInfoPlugin } from '@supergraph/service-kit/http';
 import { type Logger } from '@supergraph/service-kit/logger';
 import { createServiceMetrics, type ServiceMetrics } from '@supergraph/service-kit/metrics';
@@ -130,12 +134,15 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
     breakerOpen: (name) => health.state(name) === 'open',
     verifyAccessToken,
     signInternalToken,
+    signStreamToken: (identity, until) => signUntil(identity, env.INTERNAL_SECRET, { until }),
     formatError,
     metrics: createSubscriptionMetrics(metrics.registry),
     apollo: () => {
       if (!apollo) throw new Error('The router has not started.');
       return apollo;
     },
+    // Sockets are served once started, when the limiter exists.
+    admit: (identity, address) => rateLimiter?.admit(identity, address) ?? Promise.resolve(undefined),
   });
   const gateway = createEnforcingGateway({
     supergraphSdl: env.SUPERGRAPH_WATCH

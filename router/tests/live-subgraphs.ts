@@ -98,6 +98,8 @@ export interface LiveSubgraphs {
   restartLive(): Promise<void>;
   stopPeople(): Promise<void>;
   startPeople(): Promise<void>;
+  /** Makes people answer nothing until the returned function is called (a slow subgraph). */
+  holdPeople(): () => void;
   /** Writes a supergraph composed with `live`'s SDL replaced (for reload tests). */
   recompose(liveSdl: string): Promise<void>;
   stop(): Promise<void>;
@@ -151,6 +153,7 @@ export async function serveLiveSubgraphs(label: string, internalSecret: string):
   const names = new Map<string, string>();
   const accepted: Record<string, unknown>[] = [];
   let refused = 0;
+  let peopleHeld: Promise<void> = Promise.resolve();
 
   const liveSchema = buildSubgraphSchema({
     typeDefs: parse(LIVE_SDL),
@@ -193,7 +196,10 @@ export async function serveLiveSubgraphs(label: string, internalSecret: string):
         Query: { person: (_: unknown, { id }: { id: string }) => ({ id }) },
         Person: {
           __resolveReference: ({ id }: { id: string }) => ({ id }),
-          name: ({ id }: { id: string }) => names.get(id) ?? 'Nobody',
+          name: async ({ id }: { id: string }) => {
+            await peopleHeld;
+            return names.get(id) ?? 'Nobody';
+          },
         },
       } as never,
     }),
@@ -272,6 +278,11 @@ export async function serveLiveSubgraphs(label: string, internalSecret: string):
     },
     async startPeople() {
       people = await serve(peopleApollo, people.port, undefined, internalSecret);
+    },
+    holdPeople() {
+      let release = () => {};
+      peopleHeld = new Promise((resolve) => (release = resolve));
+      return release;
     },
     recompose,
     async stop() {

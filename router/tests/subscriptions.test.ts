@@ -2,7 +2,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signAccessToken, type Identity } from '@supergraph/service-kit/auth';
+import {
+  INTERNAL_TOKEN_HEADER,
+  signAccessToken,
+  tokenExpiry,
+  type Identity,
+} from '@supergraph/service-kit/auth';
 import { listen, type RunningServer } from '@supergraph/service-kit/http';
 import { createLogger } from '@supergraph/service-kit/logger';
 import { eventually, graphql, parsePrometheus, seriesValue, testSecrets } from '@supergraph/testing';
@@ -186,6 +191,26 @@ describe('subscriptions over graphql-ws', () => {
     });
   });
 
+  it('refuses a user more connections than MAX_SUBSCRIPTIONS_PER_USER with close 1013, and accepts one again once one closed', async () => {
+    const token = await tokenOf(alan);
+    // Each connection held open by one subscription (MAX_SUBSCRIPTIONS_PER_USER is 4 here).
+    const open = Array.from({ length: 4 }, () => client(token));
+    for (const ws of open) held(subscribeWs(ws, { query: MINE }));
+    await listening(4);
+    const fifth = client(token);
+    expect(await held(subscribeWs(fifth, { query: '{ __typename }' })).ended).toEqual({
+      kind: 'error',
+      code: 1013,
+    });
+    await open[0]!.dispose();
+    const again = client(token);
+    await eventually(async () =>
+      expect(await held(subscribeWs(again, { query: '{ __typename }' })).next()).toEqual({
+        data: { __typename: 'Query' },
+      }),
+    );
+  });
+
   it("applies the query path's checks: validation and the alias limit refuse before any subgraph is asked", async () => {
     const ws = client(await tokenOf(ada));
     const invalid = held(subscribeWs(ws, { query: 'subscription { myOrderUpdates { nope } }' }));
@@ -250,6 +275,35 @@ describe('subscriptions over graphql-ws', () => {
     await listening(1);
     subgraphs.publish({ id: orderId, status: 'SHIPPED', ownerId: ada.userId });
     expect((await again.next()).data).toMatchObject({ orderUpdated: { status: 'SHIPPED' } });
+  });
+
+  it('ends a subscription whose events come faster than they resolve with SUBSCRIPTION_INTERRUPTED, instead of holding them', async () => {
+    const orderId = randomUUID();
+    const probe = held(
+      subscribeWs(client(await tokenOf(ada)), { query: ORDER_UPDATED, variables: { id: orderId } }),
+    );
+    await listening(1);
+    const release = subgraphs.holdPeople();
+    try {
+      // The first event waits for people; the gateway holds at most 1,000 behind it.
+      for (let i = 0; i <= 1_000; i++)
+        subgraphs.publish({ id: orderId, status: 'PAID', ownerId: ada.userId });
+      expect(await probe.ended).toEqual({ kind: 'complete' });
+    } finally {
+      release();
+    }
+    expect(probe.results).toEqual([
+      { errors: [{ message: expect.any(String), extensions: { code: 'SUBSCRIPTION_INTERRUPTED' } }] },
+    ]);
+  });
+
+  it("signs the subgraph stream until the client's access token expires, not for a request's minute", async () => {
+    const token = await tokenOf(ada, 7_200);
+    held(subscribeWs(client(token), { query: MINE }));
+    await listening(1);
+    const upstream = subgraphs.accepted.at(-1)?.[INTERNAL_TOKEN_HEADER];
+    expect(typeof upstream).toBe('string');
+    expect(tokenExpiry(upstream as string)).toBe(tokenExpiry(token));
   });
 
   it('closes the connection with 4419 when its access token expires', async () => {
@@ -336,6 +390,62 @@ describe('trusted documents (TRUSTED_DOCUMENTS=enforce)', () => {
       await server.close(0);
       await enforcing.stop();
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the rate limit', () => {
+  it('counts every connection and every operation a WebSocket carries, and refuses those over the budget', async () => {
+    const limited = buildRouter(
+      loadEnv({
+        ...secrets,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        SUPERGRAPH_PATH: subgraphs.path,
+        RATE_LIMIT_POINTS: '3',
+        RATE_LIMIT_WINDOW_SECONDS: '60',
+      }),
+      logger,
+    );
+    await limited.start();
+    const server = await listen(limited.app, 0, '127.0.0.1');
+    limited.attach(server.server);
+    try {
+      const ws = wsClient(`${server.url}/graphql`, await tokenOf(alan));
+      clients.push(ws);
+      // The connection is one request, the subscription that keeps it open another, the query a third.
+      held(subscribeWs(ws, { query: MINE }));
+      const query = held(subscribeWs(ws, { query: '{ __typename }' }));
+      expect(await query.next()).toEqual({ data: { __typename: 'Query' } });
+      const third = held(subscribeWs(ws, { query: '{ __typename }' }));
+      expect(await third.ended).toEqual({
+        kind: 'error',
+        errors: [
+          {
+            message: expect.stringMatching(/^Too many requests: retry after \d+ seconds\.$/),
+            extensions: { code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) },
+          },
+        ],
+      });
+      // The same budget as HTTP: the caller's next POST is refused, and so is a new connection (1013, retryable).
+      const post = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenOf(alan)}` },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(post.status).toBe(429);
+      const another = wsClient(`${server.url}/graphql`, await tokenOf(alan));
+      clients.push(another);
+      expect(await held(subscribeWs(another, { query: '{ __typename }' })).ended).toEqual({
+        kind: 'error',
+        code: 1013,
+      });
+    } finally {
+      for (const probe of probes.splice(0)) probe.stop();
+      await eventually(() => expect(limited.subscriptions.active).toBe(0));
+      await limited.drainSubscriptions();
+      await server.close(0);
+      await limited.stop();
     }
   });
 });

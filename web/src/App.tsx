@@ -1,4 +1,3 @@
-import { useApolloClient } from '@apollo/client/react';
 import { useEffect } from 'react';
 import { useSessionStore } from './auth/context.ts';
 import { useSession, type Session } from './auth/session.ts';
@@ -74,7 +73,6 @@ function Screen({ route, session }: { route: Route; session: Session }) {
 
 function Header({ session }: { session: Session | null }) {
   const store = useSessionStore();
-  const client = useApolloClient();
   return (
     <header className="site-header">
       <Link to={paths.orders} className="brand">
@@ -87,14 +85,7 @@ function Header({ session }: { session: Session | null }) {
           <Link to={paths.account}>Account</Link>
           {session.user.role === 'ADMIN' && <Link to={paths.admin}>Admin</Link>}
           <span className="muted">{session.user.name}</span>
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => {
-              store.end();
-              void client.clearStore();
-            }}
-          >
+          <button type="button" className="secondary" onClick={() => store.end()}>
             Log out
           </button>
         </nav>

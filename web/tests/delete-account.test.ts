@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('deleting an account', () => {
-  it('erases the account and shows its PENDING orders becoming CANCELLED', async () => {
+  it('erases the account and shows its PENDING orders becoming CANCELLED; the next user in the tab sees nothing of it', async () => {
     const { signUp } = await sendById(app.stack.gatewayUrl, SignUpFormDocument, {
       input: { email: 'leaving@example.com', name: 'Lee Ving', password: 'a long enough password' },
     });
@@ -51,6 +51,11 @@ describe('deleting an account', () => {
     await page.getByLabel('Password').fill('a long enough password');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Delete account' }).waitFor();
+    // Lee's orders are in the page's cache from here on.
+    await page.getByRole('navigation').getByRole('link', { name: 'My orders' }).click();
+    await until(() => page.locator('tr[data-order-id]').count(), 2);
+    await page.getByRole('navigation').getByRole('link', { name: 'Account' }).click();
+    await page.getByRole('heading', { name: 'Delete account' }).waitFor();
 
     await page.getByRole('button', { name: 'Delete my account' }).click();
     await page.getByRole('button', { name: 'Yes, delete my account' }).click();
@@ -67,6 +72,30 @@ describe('deleting an account', () => {
     await page.getByLabel('Password').fill('a long enough password');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('alert').filter({ hasText: 'Email or password is incorrect.' }).waitFor();
+
+    // Another user logs in in the same tab: their account and orders, nothing cached of Lee's.
+    const next = await sendById(app.stack.gatewayUrl, SignUpFormDocument, {
+      input: { email: 'staying@example.com', name: 'Stay Put', password: 'another long password' },
+    });
+    const { placeOrder } = await sendById(
+      app.stack.gatewayUrl,
+      PlaceOrderFormDocument,
+      { input: { currency: 'GBP', items: [{ productId: demoProduct('TAPE-PAPER').id, quantity: 2 }] } },
+      next.signUp.token,
+    );
+    await page.getByLabel('Email').fill('staying@example.com');
+    await page.getByLabel('Password').fill('another long password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'My account' }).waitFor();
+    await expect.poll(() => page.getByTestId('account-name').textContent()).toBe('Stay Put');
+    await page.getByRole('navigation').getByRole('link', { name: 'My orders' }).click();
+    await until(
+      () =>
+        page
+          .locator('tr[data-order-id]')
+          .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-order-id'))),
+      [placeOrder.id],
+    );
     expect(errors).toEqual([]);
     await context.close();
   });

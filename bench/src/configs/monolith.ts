@@ -1,7 +1,11 @@
 import { ApolloServer } from '@apollo/server';
+import { loadEnv as loadCatalogEnv } from '@supergraph/catalog/env';
+import { openCatalogDatabase } from '@supergraph/catalog/db';
+import { resolvers as catalogResolvers } from '@supergraph/catalog/resolvers';
+import { SCHEMA_DIR as CATALOG_SCHEMA_DIR } from '@supergraph/catalog/server';
 import { loadEnv as loadOrdersEnv } from '@supergraph/orders/env';
 import { openOrdersDatabase } from '@supergraph/orders/db';
-import type { OrderRow } from '@supergraph/orders/db-schema';
+import type { OrderItemRow, OrderRow } from '@supergraph/orders/db-schema';
 import { resolvers as ordersResolvers } from '@supergraph/orders/resolvers';
 import { SCHEMA_DIR as ORDERS_SCHEMA_DIR } from '@supergraph/orders/server';
 import { InvalidTokenError, verifyAccessToken, type Identity } from '@supergraph/service-kit/auth';
@@ -17,6 +21,10 @@ import { SCHEMA_DIR as USERS_SCHEMA_DIR } from '@supergraph/users/server';
 // The subgraphs export no context builder, and the monolith must use their very DataLoaders: imported by path
 // (read-only). A `./context` export in each subgraph's package.json would make these workspace imports.
 import {
+  createContext as createCatalogContext,
+  type CatalogContext,
+} from '../../../subgraphs/catalog/src/context.ts';
+import {
   createContext as createOrdersContext,
   createLoaders as createOrdersLoaders,
   type OrdersContext,
@@ -27,22 +35,24 @@ import {
   type UsersContext,
 } from '../../../subgraphs/users/src/context.ts';
 import type { BenchSecrets } from '../auth.ts';
+import type { SubgraphName } from '../configurations.ts';
 import type { DatabaseTarget } from '../databases.ts';
 import { buildDataset, type DatasetOptions } from '../dataset.ts';
-import { seedOrders, seedUsers } from '../seed.ts';
+import { seedCatalog, seedOrders, seedUsers } from '../seed.ts';
 import { countingGraphQLRequests } from './counters.ts';
 import { buildMonolithSchema, type ResolverMap } from './monolith-schema.ts';
 import type { RunningServer } from './running.ts';
 
-/** Both services' contexts for one request, sharing identity, request id and logger. */
+/** The three services' contexts for one request, sharing identity, request id and logger. */
 export interface MonolithContext {
   users: UsersContext;
   orders: OrdersContext;
+  catalog: CatalogContext;
 }
 
 export interface MonolithOptions {
   secrets: BenchSecrets;
-  databases: { users: DatabaseTarget; orders: DatabaseTarget };
+  databases: Record<SubgraphName, DatabaseTarget>;
   /** Migrates and seeds its own databases (PGlite); null when it shares databases the subgraphs seeded. */
   seed: DatasetOptions | null;
   nodeEnv: 'production' | 'test';
@@ -63,8 +73,9 @@ async function identityOf(authorization: string | undefined, jwtSecret: string):
 
 /**
  * Configuration C: the same schema and resolvers without federation, in one Apollo Server and one process.
- * `Order.user` goes to the users service's DataLoader in-process instead of through a gateway; `User.orders`
- * is the orders service's resolver, handed the user row directly. Same HTTP app as the services (service-kit),
+ * `Order.user` goes to the users service's DataLoader in-process instead of through a gateway, and
+ * `OrderItem.product` to the catalog's; `User.orders` is the orders service's resolver, handed the user row
+ * directly. Same HTTP app as the services (service-kit),
  * same bearer-token check as the gateway.
  */
 export async function startMonolith(options: MonolithOptions): Promise<RunningServer> {
@@ -85,18 +96,25 @@ export async function startMonolith(options: MonolithOptions): Promise<RunningSe
     DATABASE_URL: options.databases.orders.url,
     DATA_DIR: options.databases.orders.dataDir,
   });
-  const sql = { users: createQueryCounter(), orders: createQueryCounter() };
+  const catalogEnv = loadCatalogEnv({
+    ...common,
+    DATABASE_URL: options.databases.catalog.url,
+    DATA_DIR: options.databases.catalog.dataDir,
+  });
+  const sql = { users: createQueryCounter(), orders: createQueryCounter(), catalog: createQueryCounter() };
   const usersDatabase = await openUsersDatabase(usersEnv, sql.users.record);
   const ordersDatabase = await openOrdersDatabase(ordersEnv, sql.orders.record);
+  const catalogDatabase = await openCatalogDatabase(catalogEnv, sql.catalog.record);
+  const databases = [usersDatabase, ordersDatabase, catalogDatabase];
   if (options.seed) {
     const dataset = buildDataset(options.seed);
-    await usersDatabase.migrate();
-    await ordersDatabase.migrate();
+    for (const database of databases) await database.migrate();
     await seedUsers(usersDatabase.db, dataset);
     await seedOrders(ordersDatabase.db, dataset);
+    await seedCatalog(catalogDatabase.db, dataset);
   }
-  sql.users.reset();
-  sql.orders.reset();
+  const counters = Object.values(sql);
+  for (const counter of counters) counter.reset();
 
   const logger = createLogger('monolith', options.logLevel);
   // The monolith serves no subscriptions: orders' live updates stay empty (nothing feeds them).
@@ -116,11 +134,20 @@ export async function startMonolith(options: MonolithOptions): Promise<RunningSe
         resolvers: ordersResolvers as ResolverMap,
         contextOf: (context) => context.orders,
       },
+      {
+        typeDefs: loadSchemaDocument(CATALOG_SCHEMA_DIR),
+        resolvers: catalogResolvers as ResolverMap,
+        contextOf: (context) => context.catalog,
+      },
     ],
     {
       Order: {
         user: (order: OrderRow, _args: never, context: MonolithContext) =>
           context.users.loaders.user.load(order.userId),
+      },
+      OrderItem: {
+        product: (item: OrderItemRow, _args: never, context: MonolithContext) =>
+          item.productId ? context.catalog.loaders.product.load(item.productId) : null,
       },
     },
   );
@@ -135,8 +162,7 @@ export async function startMonolith(options: MonolithOptions): Promise<RunningSe
     apollo,
     logger,
     readiness: async () => {
-      await usersDatabase.ping();
-      await ordersDatabase.ping();
+      for (const database of databases) await database.ping();
     },
     context: async (req, _res, { requestId, logger: requestLogger }) => {
       const identity = await identityOf(req.headers.authorization, secrets.JWT_SECRET);
@@ -153,6 +179,7 @@ export async function startMonolith(options: MonolithOptions): Promise<RunningSe
           tokens: { secret: secrets.JWT_SECRET, ttlSeconds: usersEnv.ACCESS_TOKEN_TTL_SECONDS },
         }),
         orders: createOrdersContext({ ...shared, db: ordersDatabase.db, live: ordersLive }),
+        catalog: createCatalogContext({ ...shared, db: catalogDatabase.db }),
       };
     },
   });
@@ -162,18 +189,16 @@ export async function startMonolith(options: MonolithOptions): Promise<RunningSe
     url: `${server.url}/graphql`,
     counters: () => ({
       graphqlRequests: counting.count(),
-      sql: { users: sql.users.count, orders: sql.orders.count },
+      sql: { users: sql.users.count, orders: sql.orders.count, catalog: sql.catalog.count },
     }),
     resetCounters: () => {
       counting.reset();
-      sql.users.reset();
-      sql.orders.reset();
+      for (const counter of counters) counter.reset();
     },
     async stop() {
       await server.close(1_000);
       await apollo.stop();
-      await usersDatabase.close();
-      await ordersDatabase.close();
+      for (const database of databases) await database.close();
     },
   };
 }

@@ -8,12 +8,13 @@ import { installResultShaping } from '@supergraph/router/result-shaping';
 import { listen } from '@supergraph/service-kit/http';
 import { createLogger } from '@supergraph/service-kit/logger';
 import type { BenchSecrets } from '../auth.ts';
+import type { SubgraphName } from '../configurations.ts';
 import { benchManifest } from '../operations.ts';
 import { NO_COUNTERS, type RunningServer } from './running.ts';
 
 export interface OurGatewayOptions {
   secrets: BenchSecrets;
-  subgraphUrls: { users: string; orders: string };
+  subgraphUrls: Record<SubgraphName, string>;
   logLevel: string;
   /** Extra router configuration; the defaults are production-like. */
   env?: Record<string, string>;
@@ -31,6 +32,7 @@ export async function startOurGateway(options: OurGatewayOptions): Promise<Runni
     PORT: '0',
     SUBGRAPH_USERS_URL: options.subgraphUrls.users,
     SUBGRAPH_ORDERS_URL: options.subgraphUrls.orders,
+    SUBGRAPH_CATALOG_URL: options.subgraphUrls.catalog,
     RATE_LIMIT_POINTS: String(1_000_000_000),
     // Clients send text (production enforces trusted documents; A+ids measures that, see startOurGatewayById).
     TRUSTED_DOCUMENTS: 'off',

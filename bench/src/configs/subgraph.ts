@@ -1,3 +1,6 @@
+import { buildCatalogService } from '@supergraph/catalog/server';
+import { openCatalogDatabase } from '@supergraph/catalog/db';
+import { loadEnv as loadCatalogEnv } from '@supergraph/catalog/env';
 import { buildOrdersService } from '@supergraph/orders/server';
 import { openOrdersDatabase } from '@supergraph/orders/db';
 import { loadEnv as loadOrdersEnv } from '@supergraph/orders/env';
@@ -9,13 +12,12 @@ import { openUsersDatabase } from '@supergraph/users/db';
 import { loadEnv as loadUsersEnv } from '@supergraph/users/env';
 import type { SubscriptionServer } from '@supergraph/service-kit/subscriptions';
 import type { BenchSecrets } from '../auth.ts';
+import type { SubgraphName } from '../configurations.ts';
 import type { DatabaseTarget } from '../databases.ts';
 import { buildDataset, type DatasetOptions } from '../dataset.ts';
-import { seedOrders, seedUsers } from '../seed.ts';
+import { seedCatalog, seedOrders, seedUsers } from '../seed.ts';
 import { countingGraphQLRequests } from './counters.ts';
 import type { RunningServer } from './running.ts';
-
-export type SubgraphName = 'users' | 'orders';
 
 export interface SubgraphOptions {
   name: SubgraphName;
@@ -61,6 +63,13 @@ export async function startSubgraph(options: SubgraphOptions): Promise<RunningSe
     await handle.migrate();
     if (dataset) await seedUsers(handle.db, dataset);
     service = await buildUsersService({ env: usersEnv, logger, database: handle });
+    close = () => handle.close();
+  } else if (name === 'catalog') {
+    const catalogEnv = loadCatalogEnv(env);
+    const handle = await openCatalogDatabase(catalogEnv, sql.record);
+    await handle.migrate();
+    if (dataset) await seedCatalog(handle.db, dataset);
+    service = await buildCatalogService({ env: catalogEnv, logger, database: handle });
     close = () => handle.close();
   } else {
     const ordersEnv = loadOrdersEnv(env);

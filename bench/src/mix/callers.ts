@@ -1,4 +1,4 @@
-import type { Dataset, DatasetOrder, DatasetUser } from '../dataset.ts';
+import type { Dataset, DatasetOrder, DatasetProduct, DatasetUser } from '../dataset.ts';
 
 /**
  * Who sends what in the traffic mix. The dataset's users split into three pools, so that writes never change
@@ -6,7 +6,8 @@ import type { Dataset, DatasetOrder, DatasetUser } from '../dataset.ts';
  * - readers: customers whose orders nobody changes (my orders, an order by id);
  * - writers: the newest tenth of the customers, the only ones who place and cancel orders;
  * - admins: one user in a hundred (the admin lists), whose pages never reach a writer (see admin-pages.ts).
- * Every customer (readers and writers) reads their own profile and other users' public fields.
+ * Every customer (readers and writers) reads their own profile; anyone (no token) reads the catalogue. Nothing
+ * in the mix changes a product, so the catalogue's answers hold for the whole run.
  */
 export interface Callers {
   admins: readonly DatasetUser[];
@@ -23,6 +24,8 @@ export interface Callers {
   /** Every order, newest first. */
   ordersNewestFirst: readonly DatasetOrder[];
   isWriter(userId: string): boolean;
+  /** The products on sale (active), oldest first: what `products` lists and what writers may order. */
+  listedProducts: readonly DatasetProduct[];
 }
 
 export const byAge = (a: DatasetUser, b: DatasetUser) =>
@@ -54,6 +57,9 @@ export function callersOf(dataset: Dataset, writerShare = 0.1): Callers {
     ordersOf: (userId) => orders.get(userId) ?? [],
     ordersNewestFirst: [...dataset.orders].sort(newestFirst),
     isWriter: (userId) => writerIds.has(userId),
+    listedProducts: dataset.products
+      .filter((product) => product.active)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id)),
   };
   if (!callers.admins.length || !callers.readers.length || !callers.writers.length)
     throw new Error('the mix needs admins, readers and writers: use a dataset like MIX_DATASET');

@@ -1,4 +1,4 @@
-import type { ServerId } from '../configurations.ts';
+import type { ServerId, SubgraphName } from '../configurations.ts';
 
 export type MixConfigId = 'A' | 'A-text' | 'A+cache' | 'B' | 'D' | 'D-rust' | 'E';
 
@@ -7,7 +7,7 @@ export interface MixConfiguration {
   label: string;
   description: string;
   /** The gateway clients talk to; null for B, whose client calls the subgraphs itself. */
-  server: Exclude<ServerId, 'users' | 'orders' | 'monolith'> | null;
+  server: Exclude<ServerId, SubgraphName | 'monolith'> | null;
   /** A bearer access token per user (our gateway verifies it), or the signed internal token per user. */
   auth: 'bearer' | 'internal-token';
   /** How its clients name the operation: by trusted-document id (as web/ sends it) or by its text. */

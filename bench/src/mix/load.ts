@@ -1,6 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { responseProblems } from '../expected.ts';
 import { REQUEST_TIMEOUT_SECONDS } from '../load.ts';
+import type { SubgraphName } from '../configurations.ts';
 import type { DatasetUser } from '../dataset.ts';
 import { mixDocumentId } from './manifest.ts';
 import type { DirectFetch, MixOpId, MixRequest, WriteOutcome } from './operations.ts';
@@ -14,13 +15,13 @@ export type MixTarget =
       url: string;
       /** Operations by trusted-document id (no text), as web/'s persisted-query link sends them. */
       byId: boolean;
-      headersOf(caller: DatasetUser): Record<string, string>;
+      headersOf(caller: DatasetUser | null): Record<string, string>;
     }
   /** Configuration B: the client sends the gateway's subgraph fetches itself, with a signed identity. */
   | {
       kind: 'direct';
-      urls: { users: string; orders: string };
-      headersOf(caller: DatasetUser): Record<string, string>;
+      urls: Record<SubgraphName, string>;
+      headersOf(caller: DatasetUser | null): Record<string, string>;
     };
 
 export interface MixLoadResult {
@@ -102,7 +103,7 @@ export function checkAnswer(
 
 const isTimeout = (error: unknown) => (error as { code?: string }).code === 'TIMEOUT';
 
-/** Keep-alive connections per host, at most `connections` each (B talks to two subgraphs). */
+/** Keep-alive connections per host, at most `connections` each (B talks to three subgraphs). */
 export class Agents {
   readonly #agents = new Map<string, Agent>();
   readonly #connections: number;
@@ -165,11 +166,12 @@ export async function sendMixRequest(
   ledger: WriteLedger,
   agents: Agents,
 ): Promise<SentRequest> {
-  const ticket = request.places
-    ? ledger.sent({ kind: 'place', owner: request.caller.id, spec: request.places })
-    : request.cancels
-      ? ledger.sent({ kind: 'cancel', id: request.cancels })
-      : undefined;
+  const ticket =
+    request.places && request.caller
+      ? ledger.sent({ kind: 'place', owner: request.caller.id, spec: request.places })
+      : request.cancels
+        ? ledger.sent({ kind: 'cancel', id: request.cancels })
+        : undefined;
   const headers = target.headersOf(request.caller);
   const begin = performance.now();
   let problems: string[] = [];

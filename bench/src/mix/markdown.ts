@@ -31,7 +31,7 @@ export function renderMix(tables: readonly MixTable[]): string[] {
     lines.push(
       `### On ${mix.database === 'postgres' ? 'PostgreSQL' : 'PGlite'}`,
       '',
-      `Dataset: ${mix.dataset.users} users (${mix.dataset.admins} admins, ${mix.dataset.readers} readers, ${mix.dataset.writers} writers), ${mix.dataset.orders} orders. ` +
+      `Dataset: ${mix.dataset.users} users (${mix.dataset.admins} admins, ${mix.dataset.readers} readers, ${mix.dataset.writers} writers), ${mix.dataset.orders} orders, ${mix.dataset.products} products. ` +
         `Writes: ${mix.writes.placed} placed, ${mix.writes.cancelled} cancelled, ${mix.writes.unknown} unanswered; ${mix.writes.ordersReadBack} orders read back, ${mix.writes.problems.length} problems.`,
       '',
     );

@@ -1,4 +1,5 @@
-import type { DatasetOrder, DatasetUser } from '../dataset.ts';
+import type { SubgraphName } from '../configurations.ts';
+import type { DatasetOrder, DatasetProduct, DatasetUser } from '../dataset.ts';
 import type { Callers } from './callers.ts';
 import {
   PLACED_ORDER_SELECTION,
@@ -11,9 +12,8 @@ import {
 /**
  * The traffic mix: what a shop frontend's users send, weighted as in issue 23. Each operation says who may
  * send it (its pool of callers), how its variables vary, and what the answer must be for that caller —
- * computed from the dataset, never from another server's answer. `publicRead` is the slot for anonymous
- * catalog reads: until a catalog exists it reads another user's public fields (`user` requires a login, so
- * the caller is a signed-in customer); swap its entry when `products` exists.
+ * computed from the dataset, never from another server's answer. `publicRead` is the anonymous catalogue read
+ * (`products`, no token), the one request of the mix without a caller.
  */
 export type MixOpId =
   | 'myOrders'
@@ -27,7 +27,7 @@ export type MixOpId =
 
 /** One subgraph request of configuration B (the client does the gateway's fetches itself). */
 export interface DirectFetch {
-  subgraph: 'users' | 'orders';
+  subgraph: SubgraphName;
   query: string;
   variables: Record<string, unknown>;
   /** The subgraph's expected `data`; undefined for a write (checked by `MixRequest.checkWrite`). */
@@ -41,7 +41,8 @@ export type WriteOutcome =
 
 export interface MixRequest {
   op: MixOpId;
-  caller: DatasetUser;
+  /** Who sends it; null for an anonymous request (no access token; B signs an anonymous identity). */
+  caller: DatasetUser | null;
   operationName: string;
   query: string;
   variables: Record<string, unknown>;
@@ -371,7 +372,7 @@ const placeOrder: MixOperation = {
   query: `mutation MixPlaceOrder($input: PlaceOrderInput!) { placeOrder(input: $input) { ${PLACED_ORDER_SELECTION} } }`,
   next(state) {
     const caller = state.nextOf('writers');
-    const spec = placedOrderSpec(state.nextPlacementSeq());
+    const spec = placedOrderSpec(state.nextPlacementSeq(), state.callers.listedProducts);
     const variables = { input: placeOrderInput(spec) };
     const checkWrite = (data: unknown) => checkPlaced(data, 'placeOrder', caller.id, spec);
     return {
@@ -447,29 +448,56 @@ const cancelOrder: MixOperation = {
   },
 };
 
+const PRODUCT_NODE = 'id sku name price { amount currency }';
+/** What `products(search:)` keeps: name or SKU containing the text, whatever the case (catalog's ILIKE). */
+const matches = (product: DatasetProduct, search: string) =>
+  product.name.toLowerCase().includes(search.toLowerCase()) ||
+  product.sku.toLowerCase().includes(search.toLowerCase());
+const SEARCHES = ['mug', 'Blue', 'LAMP', 'bench-00', 'red cable', 'nothing-matches'] as const;
+
 const publicRead: MixOperation = {
   id: 'publicRead',
   weight: 5,
-  name: 'MixPublicUser',
-  query: 'query MixPublicUser($id: ID!) { user(id: $id) { id name createdAt } }',
+  name: 'MixProducts',
+  query: `query MixProducts($first: Int!, $after: String, $search: String) { products(first: $first, after: $after, search: $search) { edges { cursor node { ${PRODUCT_NODE} } } pageInfo { hasNextPage endCursor } } }`,
   next(state) {
-    const caller = state.nextOf('customers');
-    const users = state.callers.usersOldestFirst;
-    const other = users[state.random(users.length)]!;
-    const user = { id: other.id, name: other.name, createdAt: other.createdAt.toISOString() };
+    const first = FIRSTS[state.random(FIRSTS.length)]!;
+    // One request in three searches; one in four continues after a product of the list it reads.
+    const search = state.random(3) === 0 ? SEARCHES[state.random(SEARCHES.length)]! : null;
+    const listed = state.callers.listedProducts.filter((product) => !search || matches(product, search));
+    const after = listed.length && state.random(4) === 0 ? listed[state.random(listed.length)]! : undefined;
+    const start = after ? listed.indexOf(after) + 1 : 0;
+    const page = listed.slice(start, start + first);
+    const afterCursor = after ? cursorOf(after.createdAt, after.id) : null;
+    const products = {
+      edges: page.map((product) => ({
+        cursor: cursorOf(product.createdAt, product.id),
+        node: {
+          id: product.id,
+          sku: product.sku,
+          name: product.name,
+          price: money(product.priceAmount, product.currency),
+        },
+      })),
+      pageInfo: {
+        hasNextPage: listed.length > start + first,
+        endCursor: page.length ? cursorOf(page.at(-1)!.createdAt, page.at(-1)!.id) : afterCursor,
+      },
+    };
+    const variables = { first, after: afterCursor, search };
     return {
       op: 'publicRead',
-      caller,
+      caller: null,
       operationName: this.name,
       query: this.query,
-      variables: { id: other.id },
-      expected: { user },
+      variables,
+      expected: { products },
       direct: [
         {
-          subgraph: 'users',
-          query: 'query($id:ID!){user(id:$id){id name createdAt}}',
-          variables: { id: other.id },
-          expected: { user },
+          subgraph: 'catalog',
+          query: `query($first:Int!,$after:String,$search:String){products(first:$first,after:$after,search:$search){edges{cursor node{${PRODUCT_NODE}}}pageInfo{hasNextPage endCursor}}}`,
+          variables,
+          expected: { products },
         },
       ],
     };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INTERNAL_TOKEN_HEADER, signAccessToken, signInternalToken } from '@supergraph/service-kit/auth';
 import { benchSecrets } from '../auth.ts';
+import { SUBGRAPHS, subgraphUrlsOf } from '../configurations.ts';
 import { createBenchDatabases } from '../databases.ts';
 import { buildDataset, MIX_DATASET, type DatasetUser } from '../dataset.ts';
 import { settle } from '../measure.ts';
@@ -45,7 +46,7 @@ export interface MixSample {
   perOp: MixLoadResult['perOp'];
   badResponses: MixLoadResult['samples'];
   settled: boolean;
-  /** CPU ms per request: the gateway process (0 for B), both subgraphs, and the load generator. */
+  /** CPU ms per request: the gateway process (0 for B), the three subgraphs, and the load generator. */
   cpuMsPerRequest: { gateway: number; subgraphs: number; total: number; loadGenerator: number };
   subgraphFetchesPerRequest: number;
   sqlPerRequest: number;
@@ -62,7 +63,14 @@ export interface MixProbe {
 
 export interface MixRun {
   database: 'postgres' | 'pglite';
-  dataset: { users: number; orders: number; admins: number; readers: number; writers: number };
+  dataset: {
+    users: number;
+    orders: number;
+    products: number;
+    admins: number;
+    readers: number;
+    writers: number;
+  };
   samples: MixSample[];
   probes: MixProbe[];
   /** Peak RSS of every process of the run, MB, by server (`gateway-ours-mix-ids` is A). */
@@ -98,8 +106,8 @@ const rotated = <T>(list: readonly T[], by: number) => {
 };
 
 /**
- * The traffic mix on one database: fresh databases seeded with 1,000 users, both subgraphs and every chosen
- * gateway in processes of their own, a checked lone request of every operation on every configuration, warm-up,
+ * The traffic mix on one database: fresh databases seeded with 1,000 users and the catalogue, the three
+ * subgraphs and every chosen gateway in processes of their own, a checked lone request of every operation on every configuration, warm-up,
  * interleaved rounds, the soak, then every order read back and checked against the writes that were answered.
  */
 export async function runMix(
@@ -122,7 +130,7 @@ export async function runMix(
       processes.set(name, await spawnServer(name, spec, { logDir }));
     };
     await Promise.all(
-      (['users', 'orders'] as const).map((name) =>
+      SUBGRAPHS.map((name) =>
         spawn(name, {
           server: name,
           subgraph: {
@@ -136,7 +144,7 @@ export async function runMix(
         }),
       ),
     );
-    const subgraphUrls = { users: processes.get('users')!.url, orders: processes.get('orders')!.url };
+    const subgraphUrls = subgraphUrlsOf(processes);
     const configs = options.configs.map(mixConfiguration);
     const gateway: GatewaySpec = {
       secrets,
@@ -151,7 +159,8 @@ export async function runMix(
     log(`  ${processes.size} processes ready`);
 
     // Every user holds its own access token (for our gateway) and its own signed internal token (for the
-    // bare gateways and B), re-signed every 20 s: internal tokens live 60 s.
+    // bare gateways and B), re-signed every 20 s: internal tokens live 60 s. Anonymous requests send none
+    // to our gateway, and an anonymous internal token to the others.
     const bearer = new Map<string, Record<string, string>>();
     for (const user of dataset.users) {
       const token = await signAccessToken(
@@ -160,25 +169,27 @@ export async function runMix(
       );
       bearer.set(user.id, { authorization: `Bearer ${token}` });
     }
-    const internal = new Map<string, Record<string, string>>();
+    const internal = new Map<string | null, Record<string, string>>();
     const signAll = async () => {
       for (const user of dataset.users) {
         const token = await signInternalToken({ userId: user.id, role: user.role }, secrets.INTERNAL_SECRET);
         internal.set(user.id, { [INTERNAL_TOKEN_HEADER]: token });
       }
+      // An anonymous caller: what a gateway signs for a request without an access token.
+      internal.set(null, { [INTERNAL_TOKEN_HEADER]: await signInternalToken(null, secrets.INTERNAL_SECRET) });
     };
     await signAll();
     refresh = setInterval(() => void signAll(), 20_000);
     const targetOf = (config: MixConfiguration): MixTarget => {
-      const headersOf = (caller: DatasetUser) =>
-        (config.auth === 'bearer' ? bearer : internal).get(caller.id)!;
+      const headersOf = (caller: DatasetUser | null) =>
+        config.auth === 'bearer' ? (caller ? bearer.get(caller.id)! : {}) : internal.get(caller?.id ?? null)!;
       return config.server
         ? { kind: 'gateway', url: processes.get(config.server)!.url, byId: config.sends === 'id', headersOf }
         : { kind: 'direct', urls: subgraphUrls, headersOf };
     };
     const ledger = new WriteLedger(callers, dataset.orders);
     const source = createMixSource(callers, ledger);
-    const subgraphs = [processes.get('users')!, processes.get('orders')!];
+    const subgraphs = SUBGRAPHS.map((name) => processes.get(name)!);
     const involved = (config: MixConfiguration) =>
       config.server ? [processes.get(config.server)!, ...subgraphs] : subgraphs;
 
@@ -310,6 +321,7 @@ export async function runMix(
       dataset: {
         users: dataset.users.length,
         orders: dataset.orders.length,
+        products: dataset.products.length,
         admins: callers.admins.length,
         readers: callers.readers.length,
         writers: callers.writers.length,

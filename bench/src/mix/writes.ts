@@ -2,7 +2,12 @@ import { isDeepStrictEqual } from 'node:util';
 import type { DatasetOrder, OrderStatus } from '../dataset.ts';
 import type { Callers } from './callers.ts';
 import type { WriteOutcome } from './operations.ts';
-import { placedOrderShape, type PlacedOrderSpec } from './place-order.ts';
+import {
+  PLACED_ITEMS_SELECTION,
+  placedOrderShape,
+  type PlacedItem,
+  type PlacedOrderSpec,
+} from './place-order.ts';
 
 /** An order as read back after the run (the fields `READ_BACK_QUERY` selects). */
 export interface ReadBackOrder {
@@ -10,12 +15,11 @@ export interface ReadBackOrder {
   status: OrderStatus;
   user: { id: string };
   total: { amount: number; currency: string };
-  items: { sku: string; quantity: number; unitPrice: { amount: number } }[];
+  items: PlacedItem[];
 }
 
 /** What the orders subgraph is asked for every order after the run, as an admin, 100 at a time. */
-export const READ_BACK_QUERY =
-  'query($after:String){orders(first:100,after:$after){edges{node{id status user{id} total{amount currency} items{sku quantity unitPrice{amount}}}}pageInfo{hasNextPage endCursor}}}';
+export const READ_BACK_QUERY = `query($after:String){orders(first:100,after:$after){edges{node{id status user{id} total{amount currency} ${PLACED_ITEMS_SELECTION}}}pageInfo{hasNextPage endCursor}}}`;
 
 interface PendingPlacement {
   owner: string;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { bearerHeaders, benchSecrets } from '../auth.ts';
+import type { SubgraphName } from '../configurations.ts';
 import { createBenchDatabases } from '../databases.ts';
 import { buildDataset, type DatasetOptions } from '../dataset.ts';
 import { spawnServer, type ServerProcess } from '../process/pool.ts';
@@ -93,7 +94,7 @@ export async function runSubscriptionScenario(
   const servers: ServerProcess[] = [];
   const subscribers: Subscriber[] = [];
   try {
-    const subgraph = (name: 'users' | 'orders') => ({
+    const subgraph = (name: SubgraphName) => ({
       name,
       secrets,
       database: databases[name],
@@ -104,19 +105,19 @@ export async function runSubscriptionScenario(
       // default) is not most of what is measured (docs/subgraph-subscriptions.md).
       ...(name === 'orders' ? { env: { SUBSCRIPTIONS_OUTBOX_POLL_MS: '25' } } : {}),
     });
-    log('subscriptions: starting users, orders and the gateway');
-    const [users, orders] = await Promise.all([
-      spawnServer('subs-users', { server: 'users', subgraph: subgraph('users') }, { logDir }),
-      spawnServer('subs-orders', { server: 'orders', subgraph: subgraph('orders') }, { logDir }),
-    ]);
-    servers.push(users, orders);
+    log('subscriptions: starting users, orders, catalog and the gateway');
+    const spawn = (name: SubgraphName) =>
+      spawnServer(`subs-${name}`, { server: name, subgraph: subgraph(name) }, { logDir });
+    // catalog serves no part of the subscription: it runs because the gateway serves the whole graph.
+    const [users, orders, catalog] = await Promise.all([spawn('users'), spawn('orders'), spawn('catalog')]);
+    servers.push(users, orders, catalog);
     const gateway = await spawnServer(
       'subs-gateway',
       {
         server: 'gateway-ours',
         gateway: {
           secrets,
-          subgraphUrls: { users: users.url, orders: orders.url },
+          subgraphUrls: { users: users.url, orders: orders.url, catalog: catalog.url },
           logLevel: options.logLevel,
           identity: null,
           internalTokenHeader: 'x-internal-token',

@@ -1,4 +1,4 @@
-import { accessTokenExpiry, type Identity } from '@supergraph/service-kit/auth';
+import { tokenExpiry, type Identity } from '@supergraph/service-kit/auth';
 import { identityFromAuthorization } from '../bearer-identity.ts';
 
 /** Who holds a subscription connection, and until when their access token is good. */
@@ -18,7 +18,7 @@ export async function callerOf(
 ): Promise<ConnectionCaller> {
   const identity = await identityFromAuthorization(authorization, verify);
   const token = identity ? authorization?.trim().split(/ +/)[1] : undefined;
-  return { identity, expiresAt: token ? accessTokenExpiry(token) : undefined };
+  return { identity, expiresAt: token ? tokenExpiry(token) : undefined };
 }
 
 /**

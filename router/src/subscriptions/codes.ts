@@ -8,6 +8,11 @@
 export const CloseCode = {
   /** The gateway is shutting down (or restarting): reconnect, another replica answers. graphql-ws retries it. */
   goingAway: 1001,
+  /**
+   * The connection was refused for the caller's rate limit or their number of open connections (the reason
+   * says which): graphql-ws retries it with its backoff.
+   */
+  tryAgainLater: 1013,
   /** connection_init carried an access token that is not valid (or expired): reconnect with a fresh one. */
   forbidden: 4403,
   /** The connection's access token expired while it was open: reconnect with a fresh one. graphql-ws retries it. */

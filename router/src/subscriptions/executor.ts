@@ -134,6 +134,7 @@ export function subscriptionExecutor(deps: SubscriptionExecutorDeps) {
           operationName: requestContext.operationName ?? '',
           transport: slot.transport,
           identity,
+          credentialsExpireAt: slot.credentialsExpireAt,
           logger: context.logger,
           schema: requestContext.schema,
           document: prepared.document,

@@ -16,6 +16,7 @@ import type { Authorization } from '../authorization/index.ts';
 import type { DeferPlanning } from '../defer/planner.ts';
 import { createTokenCheck } from '../limits.ts';
 import type { SubscriptionMetrics } from '../metrics.ts';
+import type { RateLimiter } from '../rate-limit.ts';
 import type { RouterContext } from '../request-scope.ts';
 import type { TrustedDocuments } from '../trusted-documents/index.ts';
 import { prepare, subscriptionExecutor } from './executor.ts';
@@ -43,9 +44,13 @@ export interface SubscriptionsOptions {
   breakerOpen: (name: string) => boolean;
   verifyAccessToken: (token: string) => Promise<NonNullable<Identity>>;
   signInternalToken: (identity: Identity) => Promise<string>;
+  /** Signs a subgraph stream's connection until the client's token expires (see LiveDeps). */
+  signStreamToken: (identity: Identity, until: number | undefined) => Promise<string>;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   metrics: SubscriptionMetrics;
   apollo: () => ApolloServer<RouterContext>;
+  /** The gateway's rate limit: every operation over a WebSocket counts, as every HTTP request does. */
+  admit: RateLimiter['admit'];
 }
 
 /**
@@ -78,6 +83,7 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
     serviceMap: options.serviceMap,
     subgraphUrl: options.subgraphUrl,
     signInternalToken: options.signInternalToken,
+    signStreamToken: options.signStreamToken,
     requestTimeoutMs: options.requestTimeoutMs,
     formatError: options.formatError,
     metrics: options.metrics,
@@ -165,6 +171,8 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
         verifyAccessToken: options.verifyAccessToken,
         signInternalToken: options.signInternalToken,
         accepting: () => accepting,
+        admit: options.admit,
+        maxConnectionsPerUser: options.maxPerUser,
         requestTimeoutMs: options.requestTimeoutMs,
         run: async (payload, context, slot) => {
           const outcome = await run(payload, context, slot);

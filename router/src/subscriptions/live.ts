@@ -19,8 +19,11 @@ import type { Reservation } from './registry.ts';
 import type { EventResult, EventSharing } from './shared-events.ts';
 import { openUpstream, type Upstream, type UpstreamMessage } from './upstream.ts';
 
-/** Results waiting for a client that reads slower than events come: past this, it is ended (interrupted). */
-const MAX_QUEUED = 1_000;
+/**
+ * Events behind a client that reads slower than they come (resolving or resolved, not yet read): past this, the
+ * subscription is ended (interrupted) rather than held in memory.
+ */
+const MAX_BEHIND = 1_000;
 
 export type Transport = 'ws' | 'sse';
 
@@ -30,6 +33,8 @@ export interface LiveSpec {
   operationName: string;
   transport: Transport;
   identity: NonNullable<Identity>;
+  /** When the client's access token expires (ms since the epoch); undefined when it carries no `exp`. */
+  credentialsExpireAt: number | undefined;
   logger: Logger;
   /** The API schema and the document as executed (after authorization's filtering): graphql-ws wants them. */
   schema: GraphQLSchema;
@@ -48,6 +53,11 @@ export interface LiveDeps {
   /** The URL a subgraph is routed to now. */
   subgraphUrl: (name: string) => string | undefined;
   signInternalToken: (identity: Identity) => Promise<string>;
+  /**
+   * Signs the subgraph stream's connection `until` the client's own token expires, not for a request's few
+   * seconds: the subgraph ends the stream at that `exp`, so a copied token never outlives the client's.
+   */
+  signStreamToken: (identity: Identity, until: number | undefined) => Promise<string>;
   requestTimeoutMs: number;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   metrics: SubscriptionMetrics;
@@ -76,6 +86,8 @@ export class LiveSubscription implements AsyncIterableIterator<FormattedExecutio
   private wake: (() => void) | undefined;
   private upstream: Upstream | undefined;
   private chain: Promise<void> = Promise.resolve();
+  /** Events received from the subgraph and not yet resolved (their entity fetches may be slow). */
+  private resolving = 0;
   private readonly stopped = new AbortController();
   private started = false;
   private finished = false;
@@ -185,7 +197,7 @@ export class LiveSubscription implements AsyncIterableIterator<FormattedExecutio
         variables,
         operationName: primary.operationName,
         connectionParams: async () => ({
-          [INTERNAL_TOKEN_HEADER]: await this.deps.signInternalToken(identity),
+          [INTERNAL_TOKEN_HEADER]: await this.deps.signStreamToken(identity, this.spec.credentialsExpireAt),
           [REQUEST_ID_HEADER]: requestId,
         }),
       },
@@ -194,12 +206,30 @@ export class LiveSubscription implements AsyncIterableIterator<FormattedExecutio
   }
 
   private received(message: UpstreamMessage): void {
+    if (message.kind === 'event') {
+      if (this.resolving + this.queue.length >= MAX_BEHIND) {
+        this.spec.logger.warn(
+          { resolving: this.resolving, queued: this.queue.length },
+          'subscription ended: its events come faster than they are resolved and read',
+        );
+        this.end('interrupted');
+        return;
+      }
+      this.resolving += 1;
+    }
     // In order, one after the other: a client sees the events in the order its subgraph sent them.
     this.chain = this.chain.then(async () => {
+      if (message.kind === 'event') {
+        try {
+          if (!this.finished)
+            await this.resolve(message.result, occurredAtOf(message.result) ?? message.receivedAt);
+        } finally {
+          this.resolving -= 1;
+        }
+        return;
+      }
       if (this.finished) return;
       switch (message.kind) {
-        case 'event':
-          return this.resolve(message.result, occurredAtOf(message.result) ?? message.receivedAt);
         case 'complete':
           return this.finish('complete');
         case 'refused':
@@ -216,33 +246,37 @@ export class LiveSubscription implements AsyncIterableIterator<FormattedExecutio
   }
 
   private async resolve(event: FormattedExecutionResult, occurredAt: number): Promise<void> {
-    if (this.queue.length >= MAX_QUEUED) {
-      this.spec.logger.warn({ queued: this.queue.length }, 'subscription ended: its client reads too slowly');
-      return this.end('interrupted');
-    }
     const { identity, requestId, logger, plan, requestContext } = this.spec;
-    let result = await this.deps.share(plan, identity, requestContext.request.variables, event, async () => {
-      // Shared with the caller's other subscriptions of this operation: bounded by the timeout only, not by
-      // this subscription's end.
-      const deadline = new AbortController();
-      const timer = setTimeout(
-        () => deadline.abort(new DOMException('The event ran out of time.', 'TimeoutError')),
-        this.deps.requestTimeoutMs,
-      );
-      const context: RouterContext = {
-        requestId,
-        logger,
-        identity,
-        deadline: deadline.signal,
-        clientGone: () => deadline.signal,
-        internalToken: () => this.deps.signInternalToken(identity),
-      };
-      try {
-        return await resolveEvent(plan, event, requestContext, context, this.deps.serviceMap());
-      } finally {
-        clearTimeout(timer);
-      }
-    });
+    const operation = { queryHash: requestContext.queryHash, operationName: requestContext.operationName };
+    let result = await this.deps.share(
+      plan,
+      operation,
+      identity,
+      requestContext.request.variables,
+      event,
+      async () => {
+        // Shared with the caller's other subscriptions of this operation: bounded by the timeout only, not by
+        // this subscription's end.
+        const deadline = new AbortController();
+        const timer = setTimeout(
+          () => deadline.abort(new DOMException('The event ran out of time.', 'TimeoutError')),
+          this.deps.requestTimeoutMs,
+        );
+        const context: RouterContext = {
+          requestId,
+          logger,
+          identity,
+          deadline: deadline.signal,
+          clientGone: () => deadline.signal,
+          internalToken: () => this.deps.signInternalToken(identity),
+        };
+        try {
+          return await resolveEvent(plan, event, requestContext, context, this.deps.serviceMap());
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+    );
     if (this.finished) return;
     if (this.spec.complete) result = this.spec.complete(result);
     const errors = result.errors?.map((error) => this.formatted(error));

@@ -9,6 +9,8 @@ import type { ConnectionCount } from './registry.ts';
 export interface SubscribeSlot {
   transport: Transport;
   connection: ConnectionCount;
+  /** When the client's access token expires (ms since the epoch): the subgraph stream is signed until then. */
+  credentialsExpireAt: number | undefined;
   live?: LiveSubscription;
 }
 

@@ -33,12 +33,16 @@ export function createSseHandler(options: SseOptions) {
     onSubscribe: async (req, params) => {
       const { subscriptionContext: context } = req.raw as { subscriptionContext?: RouterContext };
       if (!context) throw new Error('an SSE request without its context');
-      const outcome = await options.run(params, context, { transport: 'sse', connection: { active: 0 } });
+      const expiresAt = (req.raw as { tokenExpiresAt?: number }).tokenExpiresAt;
+      const outcome = await options.run(params, context, {
+        transport: 'sse',
+        connection: { active: 0 },
+        credentialsExpireAt: expiresAt,
+      });
       // graphql-sse streams a single result only when it has `data` (null for a refusal).
       if (!('live' in outcome)) return { data: null, ...outcome.result } as never;
       const live = outcome.live;
       streams.add(live);
-      const expiresAt = (req.raw as { tokenExpiresAt?: number }).tokenExpiresAt;
       if (expiresAt !== undefined) {
         const timer = setTimeout(() => live.end('tokenExpired'), Math.max(0, expiresAt - Date.now()));
         timer.unref();

@@ -13,9 +13,10 @@ import {
 import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { RateLimiter } from '../rate-limit.ts';
 import type { RouterContext } from '../request-scope.ts';
 import { authorizationParam, callerOf } from './caller.ts';
-import { CloseCode } from './codes.ts';
+import { CloseCode, END_MESSAGES, SubscriptionCode } from './codes.ts';
 import type { LiveSubscription } from './live.ts';
 import type { OperationRunner } from './operation.ts';
 import type { ConnectionCount } from './registry.ts';
@@ -36,12 +37,18 @@ export interface WebSocketOptions {
   requestTimeoutMs: number;
   /** Whether new connections are still accepted (false once shutting down). */
   accepting: () => boolean;
+  /** The gateway's rate limit, applied to every connection and every operation a socket carries. */
+  admit: RateLimiter['admit'];
+  /** Connections one signed-in user may hold open on this replica (MAX_SUBSCRIPTIONS_PER_USER). */
+  maxConnectionsPerUser: number;
 }
 
 /** One client socket: its caller, and the subscriptions it holds. */
 interface Connection extends ConnectionCount {
   id: string;
   identity: Identity;
+  /** When the access token of connection_init expires (ms since the epoch); undefined for anonymous. */
+  expiresAt: number | undefined;
   logger: Logger;
   expiry: NodeJS.Timeout | undefined;
   live: Set<LiveSubscription>;
@@ -66,6 +73,7 @@ interface Prepared {
 export function serveWebSocket(server: Server, options: WebSocketOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   const connections = new Set<Connection>();
+  const perUser = new Map<string, number>();
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? '/', 'http://gateway').pathname;
@@ -100,9 +108,24 @@ export function serveWebSocket(server: Server, options: WebSocketOptions) {
           // graphql-ws closes the socket with 4403 Forbidden.
           return false;
         }
+        // A connection costs one request of the caller's budget; a user holds a bounded number of them.
+        const refusal =
+          (await options.admit(caller.identity, ctx.extra.request.socket.remoteAddress))?.message ??
+          (caller.identity && (perUser.get(caller.identity.userId) ?? 0) >= options.maxConnectionsPerUser
+            ? `Too many connections: at most ${options.maxConnectionsPerUser} per user; close one first.`
+            : undefined);
+        if (refusal) {
+          options.logger.info({ requestId: id, reason: refusal }, 'subscription connection refused');
+          // The first close wins: graphql-ws' own 4403 for `false` is then ignored.
+          ctx.extra.socket.close(CloseCode.tryAgainLater, refusal);
+          return false;
+        }
+        if (caller.identity)
+          perUser.set(caller.identity.userId, (perUser.get(caller.identity.userId) ?? 0) + 1);
         const connection: Connection = {
           id,
           identity: caller.identity,
+          expiresAt: caller.expiresAt,
           logger: options.logger.child({ connectionId: id }),
           active: 0,
           live: new Set(),
@@ -126,6 +149,17 @@ export function serveWebSocket(server: Server, options: WebSocketOptions) {
         const connection = connectionOf(ctx);
         const requestId = `${connection.id}:${id}`.slice(0, 128);
         const logger = connection.logger.child({ requestId });
+        // A client that ignores the 4419 close keeps sending while the socket closes (ws allows that for 30 s):
+        // nothing runs on an expired identity.
+        if (connection.expiresAt !== undefined && Date.now() >= connection.expiresAt) {
+          return [
+            new GraphQLError(END_MESSAGES.tokenExpired, {
+              extensions: { code: SubscriptionCode.tokenExpired },
+            }),
+          ];
+        }
+        const limited = await options.admit(connection.identity, ctx.extra.request.socket.remoteAddress);
+        if (limited) return [new GraphQLError(limited.message, { extensions: limited.extensions })];
         const context: RouterContext = {
           requestId,
           logger,
@@ -140,7 +174,11 @@ export function serveWebSocket(server: Server, options: WebSocketOptions) {
         };
         let outcome;
         try {
-          outcome = await options.run(payload, context, { transport: 'ws', connection });
+          outcome = await options.run(payload, context, {
+            transport: 'ws',
+            connection,
+            credentialsExpireAt: connection.expiresAt,
+          });
         } catch (error) {
           // A bug, not the client's: answered on this operation; graphql-ws would close the whole socket (4500).
           logger.error({ err: error }, 'unexpected error while subscribing');
@@ -179,6 +217,12 @@ export function serveWebSocket(server: Server, options: WebSocketOptions) {
         clearTimeout(connection.expiry);
         connection.closed.abort();
         connections.delete(connection);
+        const userId = connection.identity?.userId;
+        if (userId) {
+          const left = (perUser.get(userId) ?? 1) - 1;
+          if (left > 0) perUser.set(userId, left);
+          else perUser.delete(userId);
+        }
       },
     },
     wss,

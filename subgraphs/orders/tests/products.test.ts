@@ -81,4 +81,17 @@ describe('Product.orderCount', () => {
     });
     expect(h.counter.count).toBe(1);
   });
+
+  it('is refused to a customer with FORBIDDEN, without a query, even when the gateway is bypassed', async () => {
+    h.counter.reset();
+    const res = await h.call(
+      ProductOrderCountsDocument,
+      { representations: [productRef(KEYBOARD.id), productRef(demoProduct('BOOK-COBOL').id)] },
+      GRACE,
+    );
+
+    expect(res.body.data).toEqual({ _entities: [null, null] });
+    expect(res.body.errors?.map((error) => error.extensions?.['code'])).toEqual(['FORBIDDEN', 'FORBIDDEN']);
+    expect(h.counter.count).toBe(0);
+  });
 });

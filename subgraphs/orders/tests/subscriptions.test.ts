@@ -303,6 +303,18 @@ describe('the gateway signature on connection_init', () => {
     expect((await raw.closed).code).toBe(4403);
   });
 
+  it('closes with 4403 when the signature expires: the gateway signs a connection until its client’s token expires', async () => {
+    const raw = await rawConnection(b.wsUrl);
+    const token = await signInternalToken(GRACE, a.env.INTERNAL_SECRET, { until: Date.now() + 2_000 });
+    raw.send({ type: 'connection_init', payload: { [INTERNAL_TOKEN_HEADER]: token } });
+    await eventually(() => expect(raw.messages).toEqual([{ type: 'connection_ack' }]));
+
+    expect(await raw.closed).toEqual({
+      code: SUBSCRIPTION_CLOSE_CODES.FORBIDDEN,
+      reason: 'the signature of this connection expired',
+    });
+  });
+
   it('acknowledges a signed connection, refuses queries and bad documents over it with their codes, and caps subscriptions per connection', async () => {
     const raw = await rawConnection(b.wsUrl);
     const token = await signInternalToken(ADA, a.env.INTERNAL_SECRET);

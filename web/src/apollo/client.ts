@@ -25,13 +25,10 @@ export function createApolloClient({ gatewayUrl, session, trustedDocuments }: Cl
     return token ? { headers: { ...context['headers'], authorization: `Bearer ${token}` } } : {};
   });
 
-  // An expired or revoked token: back to the log-in screen, saying why, with nothing of the old session cached.
+  // An expired or revoked token: back to the log-in screen, saying why (the cache is cleared below).
   const expiry = new ErrorLink(({ error, operation }) => {
     if (CREDENTIAL_OPERATIONS.has(operation.operationName ?? '') || !session.token()) return;
-    if (isUnauthenticated(error)) {
-      session.end('Your session has expired. Log in again to continue.');
-      void client.clearStore();
-    }
+    if (isUnauthenticated(error)) session.end('Your session has expired. Log in again to continue.');
   });
 
   // POST with content-type application/json: a request the gateway's CSRF prevention accepts (a browser
@@ -69,6 +66,15 @@ export function createApolloClient({ gatewayUrl, session, trustedDocuments }: Cl
       watchQuery: { errorPolicy: 'all' },
       query: { errorPolicy: 'all' },
     },
+  });
+  // Whatever ends or changes the session — log out, an expired token, a deleted account, another user logging
+  // in — nothing cached for the previous user is shown to the next (queries read the cache first).
+  let cachedFor = session.get()?.user.id;
+  session.subscribe(() => {
+    const now = session.get()?.user.id;
+    if (now === cachedFor) return;
+    cachedFor = now;
+    void client.clearStore();
   });
   return client;
 }

@@ -12,5 +12,5 @@ export {
   createAccessTokenVerifier,
   createInternalTokenVerifier,
   createInternalTokenSigner,
-  accessTokenExpiry,
+  tokenExpiry,
 } from './token-cache.ts';

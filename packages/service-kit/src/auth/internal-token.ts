@@ -17,9 +17,18 @@ const claimsSchema = z.object({
   role: z.enum(ROLES).optional(),
 });
 
-export async function signInternalToken(identity: Identity, secret: string): Promise<string> {
+/**
+ * Signs `identity` for the subgraphs. A request's token lives TTL_SECONDS; a subscription's connection is
+ * signed `until` the client's own access token expires (ms since the epoch), and the subgraph ends it then.
+ */
+export async function signInternalToken(
+  identity: Identity,
+  secret: string,
+  { until }: { until?: number } = {},
+): Promise<string> {
   const iat = Math.floor(Date.now() / 1000);
-  const claims = { iss: ISSUER, aud: AUDIENCE, iat, exp: iat + TTL_SECONDS };
+  const exp = until === undefined ? iat + TTL_SECONDS : Math.floor(until / 1000);
+  const claims = { iss: ISSUER, aud: AUDIENCE, iat, exp };
   return signHs256(identity ? { ...claims, sub: identity.userId, role: identity.role } : claims, secret);
 }
 

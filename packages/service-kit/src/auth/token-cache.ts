@@ -87,10 +87,11 @@ export function createInternalTokenSigner(secret: string, { max = 10_000, reuseM
 }
 
 /**
- * When a token verified a moment ago expires (ms since the epoch), or undefined when it carries no `exp`: a
- * long-lived connection (a subscription) is ended then. Reads the claim without checking the signature.
+ * When a token verified a moment ago (an access token, an internal token) expires, in ms since the epoch, or
+ * undefined when it carries no `exp`: a long-lived connection (a subscription) is ended then. Reads the claim
+ * without checking the signature.
  */
-export function accessTokenExpiry(token: string): number | undefined {
+export function tokenExpiry(token: string): number | undefined {
   const exp = decodeJwt(token).exp;
   return typeof exp === 'number' ? exp * 1000 : undefined;
 }

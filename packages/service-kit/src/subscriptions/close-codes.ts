@@ -12,7 +12,10 @@ export const SUBSCRIPTION_CLOSE_CODES = {
    * been missed. Retryable: re-subscribe (and refetch what the subscription shows) after a short wait.
    */
   TRY_AGAIN_LATER: 1013,
-  /** `connection_init` did not carry a valid gateway signature (missing, forged, tampered or expired token). */
+  /**
+   * `connection_init` did not carry a valid gateway signature (missing, forged, tampered or expired token), or
+   * the signature expired while the connection was open (the gateway signs it until its client's token expires).
+   */
   FORBIDDEN: 4403,
 } as const;
 

@@ -17,7 +17,7 @@ import { Gauge, type Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Identity } from '../auth/identity.ts';
 import { INTERNAL_TOKEN_HEADER } from '../auth/internal-token.ts';
-import { createInternalTokenVerifier } from '../auth/token-cache.ts';
+import { createInternalTokenVerifier, tokenExpiry } from '../auth/token-cache.ts';
 import { ErrorCode } from '../errors.ts';
 import { REQUEST_ID_HEADER } from '../http/request-id.ts';
 import type { Logger } from '../logger.ts';
@@ -82,6 +82,8 @@ type Extra = {
   caller?: ConnectionCaller;
   /** Ids of the connection's subscriptions that are running (counted in the active gauge). */
   running?: Set<string>;
+  /** Ends the connection when the gateway's signature of it expires. */
+  expiry?: NodeJS.Timeout;
 };
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -147,6 +149,20 @@ export function createSubscriptionServer<TContext>(
           return false;
         }
         ctx.extra.caller = caller;
+        // The gateway signs a connection until its client's access token expires: a copied token is good for
+        // no longer than that, and nothing is delivered on it afterwards.
+        const expiresAt = typeof token === 'string' ? tokenExpiry(token) : undefined;
+        if (expiresAt !== undefined) {
+          ctx.extra.expiry = setTimeout(
+            () =>
+              ctx.extra.socket.close(
+                SUBSCRIPTION_CLOSE_CODES.FORBIDDEN,
+                'the signature of this connection expired',
+              ),
+            Math.min(Math.max(0, expiresAt - Date.now()), 2_147_483_647),
+          );
+          ctx.extra.expiry.unref();
+        }
         logger.debug(
           { requestId: caller.requestId, callerId: caller.identity?.userId },
           'subscription connection',
@@ -233,6 +249,7 @@ export function createSubscriptionServer<TContext>(
         logger.info({ requestId: ctx.extra.caller?.requestId, subscriptionId: id }, 'subscription completed');
       },
       onClose(ctx, code, reason) {
+        clearTimeout(ctx.extra.expiry);
         active -= ctx.extra.running?.size ?? 0;
         ctx.extra.running?.clear();
         logger.debug(

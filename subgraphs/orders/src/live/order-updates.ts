@@ -1,4 +1,5 @@
 import type { AnyEvent } from '@supergraph/events';
+import { GraphQLError } from 'graphql';
 import type { Logger } from '@supergraph/service-kit/logger';
 import type { OrdersContext } from '../context.ts';
 import type { OrderRow } from '../db/schema.ts';
@@ -58,7 +59,18 @@ export function changeOf(event: AnyEvent): OrderChange | null {
 interface Subscriber {
   audience: Audience;
   push(update: OrderUpdate): void;
+  /** Ends the subscription with SUBSCRIPTION_INTERRUPTED (retryable: subscribe again and refetch). */
+  interrupt(why: string): void;
 }
+
+/**
+ * The error a subscription ends with when updates were dropped: graphql-ws sends it as the operation's `error`
+ * message, which the gateway passes on, so the client re-subscribes and refetches instead of seeing a quiet end.
+ */
+export const interrupted = (why: string) =>
+  new GraphQLError(`The live updates were interrupted (${why}): subscribe again and refetch.`, {
+    extensions: { code: 'SUBSCRIPTION_INTERRUPTED' },
+  });
 
 export interface OrderUpdatesOptions {
   /** Fresh loaders for one change (the service's createContext loaders). */
@@ -66,6 +78,11 @@ export interface OrderUpdatesOptions {
   logger: Logger;
   /** Updates one subscriber may have waiting (a slow connection); beyond it the subscription ends. */
   maxBuffered?: number;
+  /**
+   * Changes waiting to be loaded and handed out (a burst, a slow database); beyond it every subscription is
+   * interrupted and the waiting changes are dropped, rather than holding them all in memory.
+   */
+  maxPending?: number;
   /** Resolves once changes committed from now on will arrive (the feed follows them); see OrderFeed. */
   following?(): Promise<void>;
 }
@@ -79,12 +96,14 @@ export function createOrderUpdates({
   createLoaders,
   logger,
   maxBuffered = 1_000,
+  maxPending = 10_000,
   following = () => Promise.resolve(),
 }: OrderUpdatesOptions) {
   const byOrder = new Map<string, Set<Subscriber>>();
   const byUser = new Map<string, Set<Subscriber>>();
   const everyOrder = new Set<Subscriber>();
   let queue: Promise<void> = Promise.resolve();
+  let pending = 0;
 
   const add = <K>(index: Map<K, Set<Subscriber>>, key: K, subscriber: Subscriber) =>
     index.set(key, (index.get(key) ?? new Set()).add(subscriber));
@@ -113,11 +132,21 @@ export function createOrderUpdates({
   return {
     /** Hands a change to every matching subscription. Never throws: a failed load skips this change. */
     publish(change: OrderChange): Promise<void> {
+      if (pending >= maxPending) {
+        logger.warn({ maxPending }, 'live order updates fell behind; interrupting every subscription');
+        const everyone = [everyOrder, ...byUser.values(), ...byOrder.values()].flatMap((set) => [...set]);
+        for (const subscriber of everyone) subscriber.interrupt('the service fell behind its updates');
+        return queue;
+      }
+      pending += 1;
       queue = queue
         .then(() => deliver(change))
         .catch((error: unknown) =>
           logger.warn({ err: String(error), orderId: change.orderId }, 'live order update skipped'),
-        );
+        )
+        .finally(() => {
+          pending -= 1;
+        });
       return queue;
     },
 
@@ -127,21 +156,35 @@ export function createOrderUpdates({
      */
     async subscribe(audience: Audience): Promise<AsyncIterableIterator<OrderUpdate>> {
       const buffered: OrderUpdate[] = [];
-      let waiting: ((result: IteratorResult<OrderUpdate>) => void) | null = null;
+      let waiting: {
+        resolve(result: IteratorResult<OrderUpdate>): void;
+        reject(error: GraphQLError): void;
+      } | null = null;
       let ended = false;
+      // Set when the subscription was interrupted: the next read fails with it, once.
+      let failure: GraphQLError | undefined;
 
       const subscriber: Subscriber = {
         audience,
         push(update) {
           if (ended) return;
           if (waiting) {
-            const wake = waiting;
+            const { resolve } = waiting;
             waiting = null;
-            wake({ done: false, value: update });
+            resolve({ done: false, value: update });
           } else if (buffered.length >= maxBuffered) {
             logger.warn({ audience, maxBuffered }, 'live order updates backed up; ending the subscription');
-            end();
+            subscriber.interrupt('its client reads slower than updates come');
           } else buffered.push(update);
+        },
+        interrupt(why) {
+          if (ended) return;
+          const error = interrupted(why);
+          const read = waiting;
+          waiting = null;
+          end();
+          if (read) read.reject(error);
+          else failure = error;
         },
       };
       function end(): void {
@@ -151,7 +194,7 @@ export function createOrderUpdates({
         else if ('userId' in audience) remove(byUser, audience.userId, subscriber);
         else everyOrder.delete(subscriber);
         buffered.length = 0;
-        waiting?.({ done: true, value: undefined });
+        waiting?.resolve({ done: true, value: undefined });
         waiting = null;
       }
       if ('orderId' in audience) add(byOrder, audience.orderId, subscriber);
@@ -169,8 +212,13 @@ export function createOrderUpdates({
         next() {
           const update = buffered.shift();
           if (update) return Promise.resolve({ done: false, value: update });
+          if (failure) {
+            const error = failure;
+            failure = undefined;
+            return Promise.reject(error);
+          }
           if (ended) return Promise.resolve({ done: true, value: undefined });
-          return new Promise((resolve) => (waiting = resolve));
+          return new Promise((resolve, reject) => (waiting = { resolve, reject }));
         },
         return() {
           end();
@@ -182,7 +230,6 @@ export function createOrderUpdates({
       };
       return iterator;
     },
-
     /** Subscriptions currently listening. */
     get size() {
       let count = everyOrder.size;
