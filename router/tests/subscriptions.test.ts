@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -469,6 +470,48 @@ describe('subscriptions over SSE', () => {
     expect(await anonymous.ended).toEqual({ kind: 'complete' });
     const forged = held(subscribeSse(url, 'forged', { query: MINE }));
     expect(await forged.ended).toMatchObject({ kind: 'error', code: 401 });
+  });
+
+  it('ends the subscription of a client that stops reading (SUBSCRIPTION_INTERRUPTED) instead of queueing its events', async () => {
+    const reader: NonNullable<Identity> = { userId: randomUUID(), role: 'CUSTOMER' };
+    // Large events fill the socket's buffers after a few hundred.
+    subgraphs.names.set(reader.userId, 'N'.repeat(20_000));
+    const orderId = randomUUID();
+    const request = httpRequest(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${await tokenOf(reader)}`,
+      },
+    });
+    const stalled = new Promise<void>((resolve, reject) => {
+      request.once('response', (response) => {
+        response.pause(); // a client that reads nothing
+        resolve();
+      });
+      request.once('error', reject);
+    });
+    request.end(JSON.stringify({ query: ORDER_UPDATED, variables: { id: orderId } }));
+    try {
+      await stalled;
+      await listening(1);
+      const before = router.subscriptions.active;
+      // Batches the gateway resolves before the next (so its own 1,000-behind limit is not what ends it): the
+      // events pile up only because nobody reads them.
+      let published = 0;
+      while (router.subscriptions.active === before && published < 6_000) {
+        for (let i = 0; i < 200; i++)
+          subgraphs.publish({ id: orderId, status: 'PAID', ownerId: reader.userId });
+        published += 200;
+        await new Promise((resolve) => setTimeout(resolve, 800));
+      }
+      expect(router.subscriptions.active).toBe(before - 1);
+      expect(subgraphs.listeners).toBe(0);
+    } finally {
+      request.destroy();
+      subgraphs.names.delete(reader.userId);
+    }
   });
 
   it('ends the stream with ACCESS_TOKEN_EXPIRED when the token expires', async () => {

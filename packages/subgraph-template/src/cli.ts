@@ -23,6 +23,7 @@ Next:
   npm install                  link @supergraph/${name} into the workspace
   npm run codegen              its resolver types and typed test documents
   npm run schema:compose       add it to schema/supergraph.graphql
+  npm run docs:authorization   list its fields in docs/authorization.md's access table
   npm test -w @supergraph/${name}
 Still by hand: the gateway's SUBGRAPH_${names.upper}_URL (router/src/env.ts), the service list of scripts/start.ts
 and the resolver map of the schema lint (schema/src/cli/repo-inputs.ts).`);

@@ -36,7 +36,8 @@ function singular(word: string): string {
 /**
  * Checks a new subgraph's name against the repository and derives the rest. Refused: anything but a lower-case
  * word (letters and digits, 2 to 30, starting with a letter: it becomes a folder, a package, a database and
- * identifiers), a name a workspace package already has, and an entity or query field the supergraph already has.
+ * identifiers), a name a workspace package already has, and an entity, query field or create mutation the
+ * supergraph already has.
  */
 export function subgraphNames(repoRoot: string, name: string): SubgraphNames {
   if (!NAME.test(name)) {
@@ -52,7 +53,7 @@ export function subgraphNames(repoRoot: string, name: string): SubgraphNames {
   }
   const entityCamel = singular(name);
   const entity = capitalise(entityCamel);
-  const { types, queryFields } = supergraphNames(repoRoot);
+  const { types, queryFields, mutationFields } = supergraphNames(repoRoot);
   if (types.has(entity)) {
     throw new SubgraphNameError(
       `"${name}" would define the type ${entity}, which the supergraph already has. Choose another name.`,
@@ -61,6 +62,11 @@ export function subgraphNames(repoRoot: string, name: string): SubgraphNames {
   if (queryFields.has(entityCamel)) {
     throw new SubgraphNameError(
       `"${name}" would add Query.${entityCamel}, which the supergraph already has. Choose another name.`,
+    );
+  }
+  if (mutationFields.has(`create${entity}`)) {
+    throw new SubgraphNameError(
+      `"${name}" would add Mutation.create${entity}, which the supergraph already has. Choose another name.`,
     );
   }
   return {
@@ -93,19 +99,21 @@ function workspaceNames(repoRoot: string): Set<string> {
   return names;
 }
 
-/** The type names and Query fields of the committed supergraph. */
-function supergraphNames(repoRoot: string): { types: Set<string>; queryFields: Set<string> } {
+/** The type names, Query fields and Mutation fields of the committed supergraph. */
+function supergraphNames(repoRoot: string) {
   const document = parse(readFileSync(join(repoRoot, 'schema', 'supergraph.graphql'), 'utf8'));
   const types = new Set<string>();
   const queryFields = new Set<string>();
+  const mutationFields = new Set<string>();
   for (const definition of document.definitions) {
     if (!('name' in definition) || !definition.name) continue;
     types.add(definition.name.value);
-    if (definition.kind === Kind.OBJECT_TYPE_DEFINITION && definition.name.value === 'Query') {
-      for (const field of definition.fields ?? []) queryFields.add(field.name.value);
-    }
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION) continue;
+    const root = definition.name.value;
+    const fields = root === 'Query' ? queryFields : root === 'Mutation' ? mutationFields : undefined;
+    for (const field of definition.fields ?? []) fields?.add(field.name.value);
   }
-  return { types, queryFields };
+  return { types, queryFields, mutationFields };
 }
 
 /** One more than the highest default port among the subgraphs' env.ts (`subgraphEnv(…, { port: 4002 …`). */

@@ -29,6 +29,7 @@ const COPIED = [
   'schema',
   'deploy',
   'e2e/operations',
+  'docs/authorization.md',
   'web/operations',
   '.github',
 ];
@@ -94,10 +95,14 @@ describe('npm run new:subgraph -- reviews, in a copy of the repository', () => {
       'src/db/client.ts',
       'src/db/seed.ts',
       'src/reviews/queries.ts',
+      'src/reviews/validation.ts',
+      'src/reviews/idempotent.ts',
       'src/events/index.ts',
       'src/graphql/review/loaders.ts',
       'tests/reviews.test.ts',
+      'tests/create-review.test.ts',
       'tests/documents/Review.graphql',
+      'tests/documents/CreateReview.graphql',
     ]) {
       expect(existsSync(join(dir(), file)), file).toBe(true);
     }
@@ -108,6 +113,8 @@ describe('npm run new:subgraph -- reviews, in a copy of the repository', () => {
     const migration = readFileSync(join(dir(), 'src/db/migrations/0000_init.sql'), 'utf8');
     expect(migration).toContain('CREATE TABLE "reviews"');
     expect(migration).toContain('CREATE TABLE "outbox"');
+    // createReview's safe retry keeps its answers here, created by the same first migration.
+    expect(migration).toContain('CREATE TABLE "idempotency_keys"');
   });
 
   it('adds its entries to compose, Kubernetes, db:provision, the Dockerfile and .env.example', async () => {
@@ -226,6 +233,32 @@ describe('npm run new:subgraph -- reviews, in a copy of the repository', () => {
     );
     expect(supergraph).toMatch(/type Review\s+@join__type\(graph: REVIEWS, key: "id"\)/);
     expect(supergraph).toMatch(/review\(id: ID!\): Review @join__field\(graph: REVIEWS\)/);
+    expect(supergraph).toMatch(
+      /createReview\(name: String!\): Review! @join__field\(graph: REVIEWS\) @requiresScopes\(scopes: \[\["admin"\]\]\)/,
+    );
+  });
+
+  it("lists its fields in docs/authorization.md's access table, the mutation for admins only", async () => {
+    await tool(copy, 'node', ['schema/src/compose-cli.ts']);
+    await tool(copy, 'node', ['schema/src/access-docs-cli.ts']);
+    const rows = readFileSync(join(copy, 'docs/authorization.md'), 'utf8')
+      .split('\n')
+      .filter((line) => /^\| `(Query\.review|Mutation\.createReview)`/.test(line))
+      .map((line) => line.split(/(?<!\\)\|/).map((cell) => cell.trim()));
+
+    expect(rows).toEqual([
+      [
+        '',
+        '`Mutation.createReview`',
+        'root',
+        '`@requiresScopes(scopes: [["admin"]])`',
+        'no',
+        'no',
+        'yes',
+        '',
+      ],
+      ['', '`Query.review`', 'root', '`@authenticated`', 'no', 'yes', 'yes', ''],
+    ]);
   });
 
   it('starts on a free port with its embedded database and answers the gateway', async () => {
@@ -281,6 +314,6 @@ describe('npm run new:subgraph -- reviews, in a copy of the repository', () => {
       numFailedTests: number;
     };
 
-    expect(results).toMatchObject({ numTotalTests: 7, numPassedTests: 7, numFailedTests: 0 });
+    expect(results).toMatchObject({ numTotalTests: 14, numPassedTests: 14, numFailedTests: 0 });
   });
 });

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateSubgraph } from '../src/generate.ts';
@@ -28,6 +29,27 @@ describe('the name of a new subgraph', () => {
     ['user', '"user" would define the type User, which the supergraph already has. Choose another name.'],
   ])('refuses %j with a message that says what to do', (name, message) => {
     expect(() => subgraphNames(REPO_ROOT, name)).toThrow(new SubgraphNameError(message));
+  });
+
+  it('refuses a name whose create mutation the supergraph already has', () => {
+    // No subgraph of this repository has a create mutation without its type, so a repository of one file does.
+    const root = mkdtempSync(join(tmpdir(), 'subgraph-names-'));
+    try {
+      mkdirSync(join(root, 'schema'));
+      mkdirSync(join(root, 'subgraphs'));
+      writeFileSync(
+        join(root, 'schema', 'supergraph.graphql'),
+        'type Query { ping: Boolean }\ntype Mutation { createReview(name: String!): Boolean }\n',
+      );
+
+      expect(() => subgraphNames(root, 'reviews')).toThrow(
+        new SubgraphNameError(
+          '"reviews" would add Mutation.createReview, which the supergraph already has. Choose another name.',
+        ),
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('derives the entity, the identifiers and the next free port from a plural name', () => {

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Identity } from '@supergraph/service-kit/auth';
 import type { Logger } from '@supergraph/service-kit/logger';
 import type { RequestHandler } from 'express';
@@ -7,6 +8,7 @@ import type { RouterContext } from '../request-scope.ts';
 import { callerOf } from './caller.ts';
 import type { LiveSubscription } from './live.ts';
 import type { OperationRunner } from './operation.ts';
+import { paced } from './sse-pacing.ts';
 
 export interface SseOptions {
   logger: Logger;
@@ -48,7 +50,9 @@ export function createSseHandler(options: SseOptions) {
         timer.unref();
         context.clientGone().addEventListener('abort', () => clearTimeout(timer), { once: true });
       }
-      return live as AsyncIterable<never>;
+      // graphql-sse's express adapter hands its response in the request's context.
+      const { res } = req.context as { res: ServerResponse };
+      return paced(live, res) as AsyncIterable<never>;
     },
     // Results are formatted already (the gateway's error formatter ran on them).
     onNext: (_ctx, _req, result) => result as FormattedExecutionResult as never,
