@@ -2,6 +2,7 @@ import type { GraphQLDataSource, ServiceMap } from '@apollo/gateway';
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { formattedError } from '../formatted-error.ts';
 import type { RouterContext } from '../request-scope.ts';
 import { loadApolloResultShaping, type ApolloResultShaping } from '../result-shaping/install.ts';
 import { acceptsDeferSpec, usesDefer } from './detect.ts';
@@ -90,16 +91,7 @@ export function createDeferSupport({ formatError }: DeferSupportOptions): DeferS
       return initial;
     };
 
-  const formatted = (error: GraphQLError): GraphQLFormattedError => {
-    const json = error.toJSON();
-    return formatError(
-      {
-        ...json,
-        extensions: { ...json.extensions, code: json.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR' },
-      },
-      error,
-    );
-  };
+  const formatted = (error: GraphQLError): GraphQLFormattedError => formattedError(error, formatError);
   async function* formattedStream(payloads: AsyncIterable<SubsequentPayload>) {
     for await (const payload of payloads) {
       yield {

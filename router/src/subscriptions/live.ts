@@ -11,6 +11,7 @@ import type {
   GraphQLFormattedError,
   GraphQLSchema,
 } from 'graphql';
+import { formattedError } from '../formatted-error.ts';
 import type { SubscriptionMetrics } from '../metrics.ts';
 import type { RouterContext } from '../request-scope.ts';
 import { END_MESSAGES, SubscriptionCode, type EndReason } from './codes.ts';
@@ -284,14 +285,7 @@ export class LiveSubscription implements AsyncIterableIterator<FormattedExecutio
   }
 
   private formatted(error: GraphQLError): GraphQLFormattedError {
-    const json = error.toJSON();
-    return this.deps.formatError(
-      {
-        ...json,
-        extensions: { ...json.extensions, code: json.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR' },
-      },
-      error,
-    );
+    return formattedError(error, this.deps.formatError);
   }
 
   private push(result: FormattedExecutionResult, occurredAt: number | undefined): void {

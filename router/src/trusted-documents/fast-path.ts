@@ -8,6 +8,7 @@ import type { Authorization } from '../authorization/index.ts';
 import type { CostCheck } from '../cost.ts';
 import type { RouterContext } from '../request-scope.ts';
 import { mediaTypeFor } from '../response-cache/front.ts';
+import { formattedError } from '../formatted-error.ts';
 import type { CompiledOperation } from './compile.ts';
 
 export interface FastPathOptions {
@@ -137,16 +138,13 @@ function formatOne(
       : new GraphQLError(raw instanceof Error ? raw.message : `Unexpected error value: ${String(raw)}`, {
           ...(raw instanceof Error ? { originalError: raw } : {}),
         });
+  // `extensions.http` is the answer's status, not something the client is shown.
   const { http, ...extensions } = error.extensions as Record<string, unknown> & {
     http?: { status?: number };
   };
-  const enriched = {
-    ...error.toJSON(),
-    extensions: { ...extensions, code: extensions['code'] ?? 'INTERNAL_SERVER_ERROR' },
-  };
   try {
     return {
-      error: formatError(enriched, raw),
+      error: formattedError(error, (formatted) => formatError(formatted, raw), extensions),
       ...(http?.status !== undefined ? { status: http.status } : {}),
     };
   } catch {
