@@ -5,7 +5,7 @@ import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheContr
 import {
   createAccessTokenVerifier,
   createInternalTokenSigner,
-  signInternalToken as signUntil,
+  signStreamToken,
 } from '@supergraph/service-kit/auth';
 import { createGraphQLApp, requestInfoPlugin } from '@supergraph/service-kit/http';
 import { type Logger } from '@supergraph/service-kit/logger';
@@ -134,7 +134,7 @@ export function buildRouter(env: RouterEnv, logger: Logger, options: RouterOptio
     breakerOpen: (name) => health.state(name) === 'open',
     verifyAccessToken,
     signInternalToken,
-    signStreamToken: (identity, until) => signUntil(identity, env.INTERNAL_SECRET, { until }),
+    signStreamToken: (identity, until) => signStreamToken(identity, env.INTERNAL_SECRET, until),
     formatError,
     metrics: createSubscriptionMetrics(metrics.registry),
     apollo: () => {

@@ -8,7 +8,12 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { expressMiddleware } from '@as-integrations/express5';
-import { INTERNAL_TOKEN_HEADER, verifyInternalToken, type Identity } from '@supergraph/service-kit/auth';
+import {
+  INTERNAL_TOKEN_HEADER,
+  verifyInternalToken,
+  verifyStreamToken,
+  type Identity,
+} from '@supergraph/service-kit/auth';
 import express from 'express';
 import { parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -213,7 +218,7 @@ export async function serveLiveSubgraphs(label: string, internalSecret: string):
         schema: liveSchema,
         onConnect: async (ctx) => {
           try {
-            ctx.extra.identity = await verifyInternalToken(
+            ctx.extra.identity = await verifyStreamToken(
               ctx.connectionParams?.[INTERNAL_TOKEN_HEADER] as string | undefined,
               internalSecret,
             );

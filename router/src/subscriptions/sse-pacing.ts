@@ -35,7 +35,15 @@ export function paced(
     });
   const iterator: AsyncIterableIterator<FormattedExecutionResult> = {
     async next() {
-      while (backedUp()) await drained();
+      while (backedUp()) {
+        // Ended while its client read nothing (too far behind, token expired, shutdown): its last result cannot
+        // reach a client that does not read, so the stream is cut rather than kept open.
+        if (!live.active) {
+          res.destroy();
+          return { done: true, value: undefined };
+        }
+        await drained();
+      }
       return live.next();
     },
     return: () => live.return(),

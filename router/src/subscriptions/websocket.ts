@@ -120,6 +120,9 @@ export function serveWebSocket(server: Server, options: WebSocketOptions) {
           ctx.extra.socket.close(CloseCode.tryAgainLater, refusal);
           return false;
         }
+        // The client may have gone while its token or budget was checked: graphql-ws already ran onClose, which
+        // found no connection, so nothing may be counted or kept for it now.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
         if (caller.identity)
           perUser.set(caller.identity.userId, (perUser.get(caller.identity.userId) ?? 0) + 1);
         const connection: Connection = {

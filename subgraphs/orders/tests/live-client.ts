@@ -1,5 +1,5 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { INTERNAL_TOKEN_HEADER, signInternalToken, type Identity } from '@supergraph/service-kit/auth';
+import { INTERNAL_TOKEN_HEADER, signStreamToken, type Identity } from '@supergraph/service-kit/auth';
 import { REQUEST_ID_HEADER } from '@supergraph/service-kit/http';
 import { eventually, parsePrometheus, seriesValue } from '@supergraph/testing';
 import { print, type FormattedExecutionResult } from 'graphql';
@@ -46,7 +46,8 @@ export function connectAsGateway(
     retryAttempts: 0,
     lazy: true,
     connectionParams: async () => ({
-      [INTERNAL_TOKEN_HEADER]: await signInternalToken(identity, secret),
+      // As the gateway signs a stream: until its client's access token expires (an hour here).
+      [INTERNAL_TOKEN_HEADER]: await signStreamToken(identity, secret, Date.now() + 3_600_000),
       [REQUEST_ID_HEADER]: requestId,
     }),
     on: { closed: (event) => closes.push((event as { code: number }).code) },

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, type ServiceEvents } from '@supergraph/events';
 import { deleteTopology, publishRaw, testAmqpUrl, uniquePrefix } from '@supergraph/events/testing';
-import { INTERNAL_TOKEN_HEADER, signInternalToken, type Identity } from '@supergraph/service-kit/auth';
+import {
+  INTERNAL_TOKEN_HEADER,
+  signInternalToken,
+  signStreamToken,
+  type Identity,
+} from '@supergraph/service-kit/auth';
 import { listen, type RunningServer } from '@supergraph/service-kit/http';
 import { createLogger } from '@supergraph/service-kit/logger';
 import { SUBSCRIPTION_CLOSE_CODES } from '@supergraph/service-kit/subscriptions';
@@ -297,15 +302,24 @@ describe('the gateway signature on connection_init', () => {
 
   it('closes with 4403 for a token signed with another secret', async () => {
     const raw = await rawConnection(b.wsUrl);
-    const token = await signInternalToken(GRACE, 'another-secret-another-secret-another');
+    const token = await signStreamToken(GRACE, 'another-secret-another-secret-another', Date.now() + 60_000);
     raw.send({ type: 'connection_init', payload: { [INTERNAL_TOKEN_HEADER]: token } });
 
     expect((await raw.closed).code).toBe(4403);
   });
 
+  it('closes with 4403 for a request’s token: only a stream token (its own audience) opens a connection', async () => {
+    const raw = await rawConnection(b.wsUrl);
+    const token = await signInternalToken(GRACE, a.env.INTERNAL_SECRET);
+    raw.send({ type: 'connection_init', payload: { [INTERNAL_TOKEN_HEADER]: token } });
+
+    expect((await raw.closed).code).toBe(SUBSCRIPTION_CLOSE_CODES.FORBIDDEN);
+  });
+
   it('closes with 4403 when the signature expires: the gateway signs a connection until its client’s token expires', async () => {
     const raw = await rawConnection(b.wsUrl);
-    const token = await signInternalToken(GRACE, a.env.INTERNAL_SECRET, { until: Date.now() + 2_000 });
+    // Signed until 30 s ago plus the 30 s grace: its `exp` is 2 s away.
+    const token = await signStreamToken(GRACE, a.env.INTERNAL_SECRET, Date.now() - 28_000);
     raw.send({ type: 'connection_init', payload: { [INTERNAL_TOKEN_HEADER]: token } });
     await eventually(() => expect(raw.messages).toEqual([{ type: 'connection_ack' }]));
 
@@ -317,7 +331,7 @@ describe('the gateway signature on connection_init', () => {
 
   it('acknowledges a signed connection, refuses queries and bad documents over it with their codes, and caps subscriptions per connection', async () => {
     const raw = await rawConnection(b.wsUrl);
-    const token = await signInternalToken(ADA, a.env.INTERNAL_SECRET);
+    const token = await signStreamToken(ADA, a.env.INTERNAL_SECRET, Date.now() + 60_000);
     raw.send({ type: 'connection_init', payload: { [INTERNAL_TOKEN_HEADER]: token } });
     await eventually(() => expect(raw.messages).toEqual([{ type: 'connection_ack' }]));
 

@@ -1,5 +1,5 @@
 import { print } from 'graphql';
-import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit/auth';
+import { INTERNAL_TOKEN_HEADER, signInternalToken, signStreamToken } from '@supergraph/service-kit/auth';
 import { testSecrets } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADA, GRACE, healthOf, startSubgraph, type Started } from '@supergraph/subgraph-testing';
@@ -74,6 +74,12 @@ describe('the gateway signature', () => {
       behaviour: 'a token for another audience (a client access token)',
       headers: async () => ({
         [INTERNAL_TOKEN_HEADER]: hs256({ ...graceClaims(), aud: 'supergraph' }, h.env.INTERNAL_SECRET),
+      }),
+    },
+    {
+      behaviour: 'a subscription connection’s token (its own audience, valid as long as the client’s token)',
+      headers: async () => ({
+        [INTERNAL_TOKEN_HEADER]: await signStreamToken(GRACE, h.env.INTERNAL_SECRET, Date.now() + 3_600_000),
       }),
     },
     {

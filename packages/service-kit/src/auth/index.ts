@@ -7,7 +7,13 @@ export {
   ACCESS_TOKEN_ISSUER,
 } from './access-token.ts';
 export { SCOPES_OF_ROLE, scopesOf } from './scopes.ts';
-export { INTERNAL_TOKEN_HEADER, signInternalToken, verifyInternalToken } from './internal-token.ts';
+export {
+  INTERNAL_TOKEN_HEADER,
+  signInternalToken,
+  signStreamToken,
+  verifyInternalToken,
+  verifyStreamToken,
+} from './internal-token.ts';
 export {
   createAccessTokenVerifier,
   createInternalTokenVerifier,

@@ -16,8 +16,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import { Gauge, type Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Identity } from '../auth/identity.ts';
-import { INTERNAL_TOKEN_HEADER } from '../auth/internal-token.ts';
-import { createInternalTokenVerifier, tokenExpiry } from '../auth/token-cache.ts';
+import { INTERNAL_TOKEN_HEADER, verifyStreamToken } from '../auth/internal-token.ts';
+import { tokenExpiry } from '../auth/token-cache.ts';
 import { ErrorCode } from '../errors.ts';
 import { REQUEST_ID_HEADER } from '../http/request-id.ts';
 import type { Logger } from '../logger.ts';
@@ -102,7 +102,8 @@ export function createSubscriptionServer<TContext>(
 ): SubscriptionServer {
   const { schema, logger, maxPerConnection } = options;
   const path = options.path ?? '/graphql';
-  const verify = createInternalTokenVerifier(options.secret);
+  // Only a stream token (signStreamToken) opens a connection: a request's token is for HTTP alone.
+  const verify = (token: string | undefined) => verifyStreamToken(token, options.secret);
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 100 * 1024 });
   let stopped = false;
   let active = 0;
