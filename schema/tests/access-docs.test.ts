@@ -1,17 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { markdownTableRows as cellsOf } from '@supergraph/testing';
 import { describe, expect, it } from 'vitest';
 import { renderAccessTable, TABLE_END, TABLE_START } from '../src/access-table.ts';
 import { readPublicFields } from '../src/authorization.ts';
 import { REPO_ROOT } from '../src/paths.ts';
 import { SUPERGRAPH_PATH } from '../src/supergraph-file.ts';
-
-/** A markdown table's rows as cells, ignoring the padding prettier adds. */
-const cellsOf = (table: string) =>
-  table
-    .split('\n')
-    .filter((line) => line.startsWith('|') && !/^\|[\s|:-]+\|$/.test(line))
-    .map((line) => line.split(/(?<!\\)\|/).map((cell) => cell.trim()));
 
 describe('docs/authorization.md', () => {
   it('holds the who-can-read-what table of the committed supergraph (npm run docs:authorization)', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@supergraph/service-kit/auth';
-import { eventually, freePort, graphql, testSecrets } from '@supergraph/testing';
+import { eventually, freePort, graphql, markdownTableRows, testSecrets } from '@supergraph/testing';
 import { GRACE } from '@supergraph/subgraph-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
@@ -241,10 +241,9 @@ describe('npm run new:subgraph -- reviews, in a copy of the repository', () => {
   it("lists its fields in docs/authorization.md's access table, the mutation for admins only", async () => {
     await tool(copy, 'node', ['schema/src/compose-cli.ts']);
     await tool(copy, 'node', ['schema/src/access-docs-cli.ts']);
-    const rows = readFileSync(join(copy, 'docs/authorization.md'), 'utf8')
-      .split('\n')
-      .filter((line) => /^\| `(Query\.review|Mutation\.createReview)`/.test(line))
-      .map((line) => line.split(/(?<!\\)\|/).map((cell) => cell.trim()));
+    const rows = markdownTableRows(readFileSync(join(copy, 'docs/authorization.md'), 'utf8')).filter(
+      ([, field]) => field === '`Query.review`' || field === '`Mutation.createReview`',
+    );
 
     expect(rows).toEqual([
       [

@@ -4,3 +4,4 @@ export { testSecrets } from './secrets.ts';
 export { eventually } from './eventually.ts';
 export { parsePrometheus, seriesValue, type PrometheusSample } from './prometheus.ts';
 export { freePort } from './free-port.ts';
+export { markdownTableRows } from './markdown-table.ts';

@@ -67,7 +67,7 @@ interface Subscriber {
  * The error a subscription ends with when updates were dropped: graphql-ws sends it as the operation's `error`
  * message, which the gateway passes on, so the client re-subscribes and refetches instead of seeing a quiet end.
  */
-export const interrupted = (why: string) =>
+const interrupted = (why: string) =>
   new GraphQLError(`The live updates were interrupted (${why}): subscribe again and refetch.`, {
     extensions: { code: 'SUBSCRIPTION_INTERRUPTED' },
   });
