@@ -2,15 +2,14 @@
  * OpenTelemetry tracing for a service: `@supergraph/service-kit/tracing`, an entry of its own that loads
  * nothing it instruments (no http server, no graphql), so a service can start tracing before it imports them.
  */
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
+import { createRequire } from 'node:module';
+import type { tracing } from '@opentelemetry/sdk-node';
+import type * as Sdk from './sdk.ts';
 import { z } from 'zod';
 import { parseEnv } from '../env.ts';
 import { tracingEnv } from './env.ts';
 
+export { otlpTracesUrl } from './otlp-url.ts';
 export { tracingEnv };
 
 /** Where spans go: an OTLP/HTTP collector, or any exporter (tests use an in-memory one). */
@@ -28,72 +27,24 @@ export interface Tracing {
   flush(): Promise<void>;
   /**
    * Exports what is buffered and stops the SDK; call on shutdown. Never rejects, and gives up after
-   * `SHUTDOWN_TIMEOUT_MS`: an unreachable collector must not hold a stopping service past its grace period.
+   * a few seconds (sdk.ts): an unreachable collector must not hold a stopping service past its grace period.
    */
   shutdown(): Promise<void>;
 }
 
-const SHUTDOWN_TIMEOUT_MS = 3_000;
-const EXPORT_TIMEOUT_MS = 5_000;
-
 const OFF: Tracing = { enabled: false, flush: async () => {}, shutdown: async () => {} };
 
 /**
- * Starts the OpenTelemetry SDK for this process: spans for incoming HTTP requests (server) and outgoing
- * `fetch` calls (client; the gateway's subgraph fetches), for GraphQL parse/validate/execute, plus those that
- * @apollo/gateway emits itself (query planning, fetch nodes) and the kit's database statements. W3C trace
- * context (`traceparent`) is read from requests and written into fetches, so the gateway and the subgraphs
- * report one trace per client request.
- *
- * Call it before the modules it instruments are imported (`http` for servers, `graphql`): in a service, from
- * `src/tracing.ts`, which `src/index.ts` imports first. The SDK's standard variables (e.g.
- * `OTEL_TRACES_SAMPLER`, `OTEL_RESOURCE_ATTRIBUTES`) apply on top.
+ * Starts the OpenTelemetry SDK for this process when an exporter is configured (sdk.ts: what it instruments
+ * and exports); with none, tracing is off and the SDK is never loaded. Call it before the modules it
+ * instruments are imported (`http` for servers, `graphql`): in a service, from `src/tracing.ts`, which
+ * `src/index.ts` imports first. The SDK is loaded with `require` so that it hooks those modules before this
+ * call returns (a dynamic `import` would let the service's other imports run first).
  */
 export function startTracing({ serviceName, exporter }: TracingOptions): Tracing {
   if (!exporter) return OFF;
-  const spanProcessor =
-    'otlpEndpoint' in exporter
-      ? new tracing.BatchSpanProcessor(
-          new OTLPTraceExporter({
-            url: otlpTracesUrl(exporter.otlpEndpoint),
-            timeoutMillis: EXPORT_TIMEOUT_MS,
-          }),
-          { exportTimeoutMillis: EXPORT_TIMEOUT_MS },
-        )
-      : new tracing.SimpleSpanProcessor(exporter);
-  const sdk = new NodeSDK({
-    serviceName,
-    spanProcessors: [spanProcessor],
-    instrumentations: [
-      new HttpInstrumentation({
-        // Probes and scrapes are not worth a trace each.
-        ignoreIncomingRequestHook: (request) => /^\/(health|metrics)(\/|$|\?)/.test(request.url ?? ''),
-      }),
-      // The global fetch is undici, which the http instrumentation does not see.
-      new UndiciInstrumentation(),
-      // Resolver spans for the top two levels of fields that do work (not property reads), list items merged.
-      new GraphQLInstrumentation({ mergeItems: true, ignoreTrivialResolveSpans: true, depth: 2 }),
-    ],
-  });
-  sdk.start();
-  return {
-    enabled: true,
-    flush: () => spanProcessor.forceFlush(),
-    shutdown: async () => {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, SHUTDOWN_TIMEOUT_MS);
-        timer.unref();
-      });
-      await Promise.race([sdk.shutdown().catch(() => {}), timeout]);
-      clearTimeout(timer);
-    },
-  };
-}
-
-/** The standard OTLP/HTTP convention: the endpoint variable is a base URL, traces go to `/v1/traces` under it. */
-export function otlpTracesUrl(endpoint: string): string {
-  return new URL('v1/traces', endpoint.endsWith('/') ? endpoint : `${endpoint}/`).toString();
+  const { startSdk } = createRequire(import.meta.url)('./sdk.ts') as typeof Sdk;
+  return startSdk(serviceName, exporter);
 }
 
 const tracingEnvSchema = z.object(tracingEnv);
