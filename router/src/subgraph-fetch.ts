@@ -5,8 +5,8 @@ import { IDEMPOTENCY_KEY_HEADER } from '@supergraph/service-kit/http';
 import CircuitBreaker from 'opossum';
 import { responseOf, type BufferedResponse } from './buffered-response.ts';
 import {
-  createSubgraphAgents,
-  destroySubgraphAgents,
+  createSubgraphConnections,
+  destroySubgraphConnections,
   postToSubgraph,
   type PostInit,
 } from './subgraph-http.ts';
@@ -90,7 +90,7 @@ export interface SubgraphFetcher {
 const backoffMs = () => 50 + Math.random() * 100;
 
 /**
- * The fetcher for one subgraph: a POST over node:http with pooled keep-alive connections (subgraph-http.ts) with
+ * The fetcher for one subgraph: a POST over undici with pooled keep-alive connections (subgraph-http.ts) with
  * - a timeout per fetch, combined with the client request's deadline;
  * - a circuit breaker (opossum) that counts only infrastructure failures — unreachable, 5xx, timeout —
  *   never GraphQL errors in a 200, and never the request's own deadline (that is no verdict on the subgraph);
@@ -106,8 +106,8 @@ export function createSubgraphFetcher({
   onBreakerChange,
   observer,
 }: SubgraphFetcherOptions): SubgraphFetcher {
-  // The subgraph's own keep-alive pools (a reset pooled connection is sent again there, never counted here).
-  const agents = createSubgraphAgents(idleSocketMs);
+  // The subgraph's own keep-alive pool (a reset pooled connection is sent again there, never counted here).
+  const connections = createSubgraphConnections(idleSocketMs);
   // The whole answer, body included, is read inside the timeout: a subgraph that sends its headers and then
   // stalls is as unavailable as one that never answers.
   const attempt = async (url: string, init: FetcherInit, deadline: AbortSignal | undefined) => {
@@ -126,7 +126,12 @@ export function createSubgraphFetcher({
     let response: BufferedResponse;
     try {
       const resendable = subgraphCall.getStore()?.idempotent !== false || hasIdempotencyKey(init?.headers);
-      response = await postToSubgraph(url, { ...(init as PostInit), resendable }, controller.signal, agents);
+      response = await postToSubgraph(
+        url,
+        { ...(init as PostInit), resendable },
+        controller.signal,
+        connections,
+      );
     } catch (error) {
       const reason = deadline?.aborted ? 'deadline' : timedOut ? 'timeout' : 'unreachable';
       throw new SubgraphUnavailableError(name, reason, { cause: error });
@@ -220,7 +225,7 @@ export function createSubgraphFetcher({
     },
     shutdown() {
       breaker.shutdown();
-      destroySubgraphAgents(agents);
+      destroySubgraphConnections(connections);
     },
   };
 }

@@ -1,48 +1,49 @@
-import http from 'node:http';
-import https from 'node:https';
-import type { Socket } from 'node:net';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import { Agent, Client, type Dispatcher } from 'undici';
 import type { BufferedResponse } from './buffered-response.ts';
 
 /**
- * One subgraph request over node:http with pooled keep-alive connections, read completely into memory.
- * The global fetch (undici's WHATWG fetch: Request, Headers, web streams) was about a quarter of the
- * gateway's CPU per request on the traffic mix (`npm run bench -- --traffic mix`, BENCH_CPU_PROFILE_DIR);
- * the gateway needs none of what it adds — it sends a small POST and buffers the whole answer anyway.
- * Redirects are not followed (a subgraph URL that redirects is a configuration error, answered as its status).
+ * One subgraph request over undici's dispatcher (the HTTP/1.1 client under Node's own fetch, without fetch's
+ * Request, Headers and web streams), on pooled keep-alive connections, read completely into memory. The global
+ * fetch was about a quarter of the gateway's CPU per request on the traffic mix; node:http's client, which
+ * replaced it, costs about 1.7 times undici's per request (docs/performance.md). Redirects are not followed (a
+ * subgraph URL that redirects is a configuration error, answered as its status).
  */
 
-/** The keep-alive pools of one subgraph (or of every caller that passes none). */
-export interface SubgraphAgents {
-  'http:': http.Agent;
-  'https:': https.Agent;
-}
+/** The keep-alive connections of one subgraph (or of every caller that passes none). */
+export type SubgraphConnections = Dispatcher;
 
 /** SUBGRAPH_IDLE_SOCKET_MS's default, as undici's (the global fetch's) keep-alive timeout. */
 export const DEFAULT_IDLE_SOCKET_MS = 4_000;
 
+/** How long before a subgraph's `Keep-Alive: timeout=` hint runs out the gateway closes an idle connection. */
+const KEEP_ALIVE_HINT_MARGIN_MS = 1_000;
+
 /**
  * Pools whose idle connections the gateway closes itself after `idleSocketMs`, or 1 s before the subgraph's own
- * `Keep-Alive: timeout=` hint if that is sooner. Node applies the hint only to an agent with a `timeout`: without
- * one a free socket stays pooled until the subgraph closes it — possibly just as a request is written to it.
- * `timeout` only notifies a socket in use (our own per-fetch timeout governs those); free ones are destroyed.
- * No cap on sockets per subgraph, as undici's default dispatcher: a cap would queue fetches behind each other
- * inside the gateway, where no timeout or metric sees them wait.
+ * `Keep-Alive: timeout=` hint if that is sooner, so a free connection is not reused just as the subgraph closes it.
+ * A connection in use is never timed out here (our own per-fetch timeout governs those). No cap on connections
+ * per subgraph, as the global fetch: a cap would queue fetches behind each other inside the gateway, where no
+ * timeout or metric sees them wait.
  */
-export function createSubgraphAgents(idleSocketMs = DEFAULT_IDLE_SOCKET_MS): SubgraphAgents {
-  return {
-    'http:': new http.Agent({ keepAlive: true, timeout: idleSocketMs }),
-    'https:': new https.Agent({ keepAlive: true, timeout: idleSocketMs }),
-  };
+export function createSubgraphConnections(idleSocketMs = DEFAULT_IDLE_SOCKET_MS): SubgraphConnections {
+  return new Agent({
+    keepAliveTimeout: idleSocketMs,
+    keepAliveMaxTimeout: idleSocketMs,
+    keepAliveTimeoutThreshold: KEEP_ALIVE_HINT_MARGIN_MS,
+    connections: null,
+    // The fetcher's timeout covers the whole answer; undici's own ones (300 s) would only hide it.
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
 }
 
-export function destroySubgraphAgents(agents: SubgraphAgents): void {
-  agents['http:'].destroy();
-  agents['https:'].destroy();
+export function destroySubgraphConnections(connections: SubgraphConnections): void {
+  connections.destroy().catch(() => {});
 }
 
-const sharedAgents = createSubgraphAgents();
+const sharedConnections = createSubgraphConnections();
 
 const decoders: Record<string, (body: Buffer) => Promise<Buffer>> = {
   gzip: promisify(zlib.gunzip),
@@ -68,6 +69,25 @@ class StaleConnectionError extends Error {
   }
 }
 
+/** Where a subgraph URL sends requests: parsed once per URL (subgraph URLs are few and fixed by configuration). */
+interface Target {
+  origin: string;
+  path: string;
+}
+const targets = new Map<string, Target>();
+const MAX_TARGETS = 1_000;
+
+function targetOf(url: string): Target {
+  let target = targets.get(url);
+  if (!target) {
+    const parsed = new URL(url);
+    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    if (targets.size >= MAX_TARGETS) targets.clear();
+    targets.set(url, target);
+  }
+  return target;
+}
+
 /**
  * Posts `init` to `url` and reads the whole answer. A request sent on a pooled connection that fails with a reset
  * or a close before any byte of an answer arrived is sent once more on a fresh connection: the subgraph closed
@@ -82,83 +102,111 @@ export function postToSubgraph(
   url: string,
   init: PostInit,
   signal: AbortSignal,
-  agents: SubgraphAgents = sharedAgents,
+  connections: SubgraphConnections = sharedConnections,
 ): Promise<BufferedResponse> {
-  const target = new URL(url);
-  const transport = target.protocol === 'https:' ? https : http;
   const headers: Record<string, string> =
     init.headers instanceof Headers ? Object.fromEntries(init.headers) : { ...init.headers };
   headers['accept-encoding'] ??= 'gzip, deflate, br';
-  if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
-  const request = { target, transport, headers, method: init.method ?? 'POST', body: init.body, url };
-  return send(request, agents[target.protocol as 'http:' | 'https:'], signal).catch((error: unknown) => {
+  // undici writes the body's content-length itself, and refuses one that disagrees with the body.
+  delete headers['content-length'];
+  const { origin, path } = targetOf(url);
+  const request: Dispatcher.DispatchOptions = {
+    origin,
+    path,
+    method: (init.method ?? 'POST') as Dispatcher.HttpMethod,
+    headers,
+    body: init.body ?? null,
+  };
+  return send(request, connections, signal, url).catch((error: unknown) => {
     if (!(error instanceof StaleConnectionError) || init.resendable === false) throw error;
-    // `agent: false`: a connection of its own, closed after the answer; other pooled ones may be stale too.
-    return send(request, false, signal);
+    // A connection of its own, closed after the answer: other pooled ones may be stale too.
+    const fresh = new Client(origin);
+    return send(request, fresh, signal, url).finally(() => void fresh.close().catch(() => {}));
   });
 }
 
-/** Where a pooled connection's byte count stood when the last answer read on it ended. */
-const readThroughLastAnswer = Symbol('readThroughLastAnswer');
-type AnsweredSocket = Socket & { [readThroughLastAnswer]?: number };
-
-interface Outgoing {
-  target: URL;
-  transport: typeof http | typeof https;
-  headers: Record<string, string>;
-  method: string;
-  body: string | undefined;
-  url: string;
+/** An error undici reports when the connection itself failed (closed, reset, broken pipe). */
+function connectionFailed(error: unknown): error is Error & { socket?: { bytesRead?: number } } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 function send(
-  { target, transport, headers, method, body, url }: Outgoing,
-  agent: http.Agent | false,
+  request: Dispatcher.DispatchOptions,
+  dispatcher: Dispatcher,
   signal: AbortSignal,
+  url: string,
 ): Promise<BufferedResponse> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    let answered = false;
-    const request = transport.request(target, { method, headers, agent, signal }, (response) => {
-      answered = true;
-      const socket = response.socket as AnsweredSocket;
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', reject);
-      response.on('end', () => {
-        // The connection may be back in the pool already; nothing can have been read on it since.
-        socket[readThroughLastAnswer] = socket.bytesRead;
+    let controller: Dispatcher.DispatchController | undefined;
+    let settled = false;
+    /** A byte of this request's answer arrived: the subgraph had read the request. */
+    let answerStarted = false;
+    let status = 0;
+    let statusText = '';
+    let headers: [string, string][] = [];
+    const chunks: Buffer[] = [];
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      outcome();
+    };
+    const onAbort = () => {
+      controller?.abort(signal.reason);
+      settle(() => reject(signal.reason));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    dispatcher.dispatch(request, {
+      onRequestStart(started) {
+        controller = started;
+        if (signal.aborted) started.abort(signal.reason);
+      },
+      onResponseStarted() {
+        answerStarted = true;
+      },
+      onResponseStart(_controller, statusCode, responseHeaders, statusMessage) {
+        if (statusCode < 200) return; // 1xx: informational, the answer follows
+        status = statusCode;
+        statusText = statusMessage ?? '';
+        headers = [];
+        for (const [name, value] of Object.entries(responseHeaders)) {
+          if (value === undefined) continue;
+          for (const one of Array.isArray(value) ? value : [value]) headers.push([name, one]);
+        }
+      },
+      onResponseData(_controller, chunk) {
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
         const raw = Buffer.concat(chunks);
-        const encoding = response.headers['content-encoding']?.trim().toLowerCase();
+        const encoding = headers
+          .find(([name]) => name === 'content-encoding')?.[1]
+          .trim()
+          .toLowerCase();
         const decode = encoding ? decoders[encoding] : undefined;
-        (decode ? decode(raw) : Promise.resolve(raw)).then((decoded) => {
-          const status = response.statusCode ?? 0;
-          const list: [string, string][] = [];
-          for (let i = 0; i < response.rawHeaders.length; i += 2)
-            list.push([response.rawHeaders[i]!.toLowerCase(), response.rawHeaders[i + 1]!]);
-          resolve({
-            status,
-            statusText: response.statusMessage ?? '',
-            // The body was decoded here: its encoding and length no longer describe it.
-            headers: list.filter(([name]) => name !== 'content-encoding' && name !== 'content-length'),
-            body: status === 204 || status === 304 ? null : decoded.toString('utf8'),
-            url,
-          });
-        }, reject);
-      });
+        (decode ? decode(raw) : Promise.resolve(raw)).then(
+          (decoded) =>
+            settle(() =>
+              resolve({
+                status,
+                statusText,
+                // The body was decoded here: its encoding and length no longer describe it.
+                headers: headers.filter(([name]) => name !== 'content-encoding' && name !== 'content-length'),
+                body: status === 204 || status === 304 ? null : decoded.toString('utf8'),
+                url,
+              }),
+            ),
+          (error: unknown) => settle(() => reject(error)),
+        );
+      },
+      onResponseError(_controller, error) {
+        // A connection that had read earlier answers (a pooled one) and failed before a byte of this one.
+        const stale =
+          !answerStarted && !signal.aborted && connectionFailed(error) && (error.socket?.bytesRead ?? 0) > 0;
+        settle(() => reject(stale ? new StaleConnectionError(error) : error));
+      },
     });
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      const socket = request.socket as AnsweredSocket | null;
-      const stale =
-        request.reusedSocket &&
-        !answered &&
-        !signal.aborted &&
-        (error.code === 'ECONNRESET' || error.code === 'EPIPE') &&
-        // Nothing read since the last answer on this connection ended: not a byte of this one's.
-        socket?.[readThroughLastAnswer] !== undefined &&
-        socket.bytesRead === socket[readThroughLastAnswer];
-      reject(stale ? new StaleConnectionError(error) : error);
-    });
-    request.end(body);
   });
 }
