@@ -11,6 +11,9 @@ export default defineConfig({
   },
   test: {
     globalSetup: ['tests/global-setup.ts'],
+    // Two files at a time: most of an e2e file's time is spent waiting on processes it started, and one worker
+    // (vitest's default on two cores) made this package the longest task of `npm test` by minutes.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },
