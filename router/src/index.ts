@@ -4,6 +4,7 @@ import { listen, onShutdownSignal } from '@supergraph/service-kit/http';
 import { createLogger } from '@supergraph/service-kit/logger';
 import { loadEnv } from './env.ts';
 import { configureGatewayHeap } from './heap.ts';
+import { installOperationMemo } from './operation-memo.ts';
 import { installResultShaping } from './result-shaping/install.ts';
 import { buildRouter } from './server.ts';
 
@@ -12,6 +13,7 @@ const logger = createLogger('gateway', env.LOG_LEVEL);
 configureGatewayHeap(env.HEAP_GROWING_PERCENT, logger);
 // Process-wide (Apollo's module state): once, before any gateway is built.
 installResultShaping(env.RESULT_SHAPING, logger);
+installOperationMemo(logger);
 const router = buildRouter(env, logger);
 try {
   await router.start();

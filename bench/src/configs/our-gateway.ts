@@ -5,6 +5,7 @@ import { buildRouter } from '@supergraph/router/server';
 import { loadEnv } from '@supergraph/router/env';
 import { configureGatewayHeap } from '@supergraph/router/heap';
 import { installResultShaping } from '@supergraph/router/result-shaping';
+import { installOperationMemo } from '@supergraph/router/operation-memo';
 import { listen } from '@supergraph/service-kit/http';
 import { createLogger } from '@supergraph/service-kit/logger';
 import type { BenchSecrets } from '../auth.ts';
@@ -42,6 +43,7 @@ export async function startOurGateway(options: OurGatewayOptions): Promise<Runni
   // As router/src/index.ts does (the young-generation cap comes with the process: servers.ts, nodeFlagsFor).
   configureGatewayHeap(env.HEAP_GROWING_PERCENT, logger);
   installResultShaping(env.RESULT_SHAPING, logger);
+  installOperationMemo(logger);
   const router = buildRouter(env, logger);
   await router.start();
   const server = await listen(router.app, 0, '127.0.0.1');
