@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -90,5 +91,42 @@ describe('the postgres.js patch (patches/README.md)', () => {
   it('reads scoped package names from patch-package style file names', () => {
     expect(patchTarget('postgres+3.4.9.patch')).toEqual({ name: 'postgres', version: '3.4.9' });
     expect(patchTarget('@scope+name+1.2.3.patch')).toEqual({ name: '@scope/name', version: '1.2.3' });
+  });
+});
+
+describe('the @apollo/gateway patch (patches/README.md): its usage-metrics SDK loads only when used', () => {
+  const GATEWAY_PATCH = join(ROOT, 'patches', '@apollo+gateway+2.14.4.patch');
+  /** What the patch moved from import time into `telemetryModules()`. */
+  const LAZY = [
+    'node-cpu-count',
+    '@opentelemetry/semantic-conventions/incubating',
+    '@opentelemetry/sdk-metrics',
+    '@opentelemetry/resource-detector-alibaba-cloud',
+    '@opentelemetry/resource-detector-aws',
+    '@opentelemetry/resource-detector-gcp',
+    '@opentelemetry/resource-detector-azure',
+    '@opentelemetry/resources',
+    '@opentelemetry/exporter-metrics-otlp-http',
+  ];
+
+  it('is installed', () => {
+    expect(applyPatch(ROOT, GATEWAY_PATCH, { dryRun: true })).toBe('already-applied');
+  });
+
+  it('leaves them out of a process that imports the gateway, and each still resolves from it', () => {
+    // A fresh process: this one's module cache holds whatever other tests loaded.
+    const script = `
+      const gateway = require.resolve('@apollo/gateway');
+      require(gateway);
+      const { createRequire } = require('node:module');
+      const fromTelemetry = createRequire(require.resolve('@apollo/gateway/dist/utilities/opentelemetry.js'));
+      console.log(JSON.stringify({
+        loaded: Object.keys(require.cache).filter((file) =>
+          /node_modules\\/(@opentelemetry\\/(sdk-metrics|resources|resource-detector-[a-z-]+|exporter-metrics-otlp-http)|node-cpu-count)\\//.test(file)),
+        resolves: ${JSON.stringify(LAZY)}.every((name) => Boolean(fromTelemetry.resolve(name))),
+      }));`;
+    const output = execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
+
+    expect(JSON.parse(output)).toEqual({ loaded: [], resolves: true });
   });
 });

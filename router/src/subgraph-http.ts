@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { Agent, Client, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Agent as UndiciAgent, Client as UndiciClient, Dispatcher } from 'undici';
 import type { BufferedResponse } from './buffered-response.ts';
 
 /**
@@ -10,6 +11,12 @@ import type { BufferedResponse } from './buffered-response.ts';
  * replaced it, costs about 1.7 times undici's per request (docs/performance.md). Redirects are not followed (a
  * subgraph URL that redirects is a configuration error, answered as its status).
  */
+
+// Only the two dispatchers used here, not undici's entry point: it loads fetch, WebSocket, caches and mocks too,
+// about 13 MB of the gateway's resident memory (tests/subgraph-http.test.ts checks these are undici's own).
+const require = createRequire(import.meta.url);
+const Agent = require('undici/lib/dispatcher/agent.js') as typeof UndiciAgent;
+const Client = require('undici/lib/dispatcher/client.js') as typeof UndiciClient;
 
 /** The keep-alive connections of one subgraph (or of every caller that passes none). */
 export type SubgraphConnections = Dispatcher;

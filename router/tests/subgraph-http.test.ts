@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { postToSubgraph } from '../src/subgraph-http.ts';
+import { Agent, Client } from 'undici';
+import { createSubgraphConnections, postToSubgraph } from '../src/subgraph-http.ts';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -90,5 +92,13 @@ describe('posting to a subgraph', () => {
     await expect(
       postToSubgraph('http://127.0.0.1:1/graphql', { body: '{}' }, new AbortController().signal),
     ).rejects.toThrow();
+  });
+
+  it('uses undici’s own dispatchers (loaded from their modules, not from undici’s entry point)', async () => {
+    const connections = createSubgraphConnections();
+    expect(connections).toBeInstanceOf(Agent);
+    await connections.close();
+    // The fresh connection a stale request is sent again on.
+    expect(createRequire(import.meta.url)('undici/lib/dispatcher/client.js')).toBe(Client);
   });
 });
