@@ -94,10 +94,11 @@ describe('the postgres.js patch (patches/README.md)', () => {
   });
 });
 
-describe('the @apollo/gateway patch (patches/README.md): its usage-metrics SDK loads only when used', () => {
+describe('the @apollo/gateway patch (patches/README.md): code it does not run is not loaded', () => {
   const GATEWAY_PATCH = join(ROOT, 'patches', '@apollo+gateway+2.14.4.patch');
-  /** What the patch moved from import time into `telemetryModules()`. */
+  /** What the patch moved from import time to first use. */
   const LAZY = [
+    'make-fetch-happen',
     'node-cpu-count',
     '@opentelemetry/semantic-conventions/incubating',
     '@opentelemetry/sdk-metrics',
@@ -116,17 +117,25 @@ describe('the @apollo/gateway patch (patches/README.md): its usage-metrics SDK l
   it('leaves them out of a process that imports the gateway, and each still resolves from it', () => {
     // A fresh process: this one's module cache holds whatever other tests loaded.
     const script = `
-      const gateway = require.resolve('@apollo/gateway');
-      require(gateway);
+      const { ApolloGateway, RemoteGraphQLDataSource } = require('@apollo/gateway');
+      // As the router builds them: a data source given its fetcher.
+      new RemoteGraphQLDataSource({ url: 'http://127.0.0.1:1/graphql', fetcher: async () => ({}) });
+      new ApolloGateway({ supergraphSdl: async () => ({ supergraphSdl: '' }) });
       const { createRequire } = require('node:module');
       const fromTelemetry = createRequire(require.resolve('@apollo/gateway/dist/utilities/opentelemetry.js'));
       console.log(JSON.stringify({
         loaded: Object.keys(require.cache).filter((file) =>
-          /node_modules\\/(@opentelemetry\\/(sdk-metrics|resources|resource-detector-[a-z-]+|exporter-metrics-otlp-http)|node-cpu-count)\\//.test(file)),
+          /node_modules\\/(@opentelemetry\\/(sdk-metrics|resources|resource-detector-[a-z-]+|exporter-metrics-otlp-http)|node-cpu-count|make-fetch-happen)\\//.test(file)),
         resolves: ${JSON.stringify(LAZY)}.every((name) => Boolean(fromTelemetry.resolve(name))),
+        defaultFetcher: typeof new RemoteGraphQLDataSource({ url: 'http://127.0.0.1:1/graphql' }).fetcher,
       }));`;
-    const output = execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
+    const output = execFileSync(process.execPath, ['-e', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      // As the router sets it (src/server.ts): the gateway's own usage metrics are off.
+      env: { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true' },
+    });
 
-    expect(JSON.parse(output)).toEqual({ loaded: [], resolves: true });
+    expect(JSON.parse(output)).toEqual({ loaded: [], resolves: true, defaultFetcher: 'function' });
   });
 });
