@@ -138,4 +138,44 @@ describe('the @apollo/gateway patch (patches/README.md): code it does not run is
 
     expect(JSON.parse(output)).toEqual({ loaded: [], resolves: true, defaultFetcher: 'function' });
   });
+
+  it('builds the node-fetch Request of a subgraph fetch only for a hook that receives it', () => {
+    const script = `
+      // node-fetch as the gateway resolves it (it may have a copy of its own).
+      const nodeFetch = require('node:module').createRequire(require.resolve('@apollo/gateway'))('node-fetch');
+      let built = 0;
+      const Original = nodeFetch.Request;
+      nodeFetch.Request = class extends Original { constructor(...args) { super(...args); built += 1; } };
+      const { RemoteGraphQLDataSource } = require('@apollo/gateway');
+      const answer = { ok: true, headers: { get: () => 'application/json' }, json: async () => ({ data: { a: 1 } }) };
+      const request = () => ({ query: '{ a }', http: { url: 'http://127.0.0.1:1/graphql', method: 'POST', headers: new Map() } });
+      (async () => {
+        const counts = {};
+        const plain = new RemoteGraphQLDataSource({ url: 'http://127.0.0.1:1/graphql', fetcher: async () => answer });
+        const data = (await plain.sendRequest(request(), {})).data;
+        counts.answered = built;
+        let seen;
+        const failing = new RemoteGraphQLDataSource({ url: 'http://127.0.0.1:1/graphql', fetcher: async () => { throw new Error('down'); } });
+        failing.didEncounterError = (error, fetchRequest) => { seen = fetchRequest instanceof Original; throw error; };
+        await failing.sendRequest(request(), {}).catch(() => {});
+        counts.failed = built - counts.answered;
+        class Reading extends RemoteGraphQLDataSource {
+          parseBody(response, fetchRequest) { seen = seen && fetchRequest instanceof Original; return response.json(); }
+        }
+        await new Reading({ url: 'http://127.0.0.1:1/graphql', fetcher: async () => answer }).sendRequest(request(), {});
+        counts.overridden = built - counts.answered - counts.failed;
+        console.log(JSON.stringify({ data, counts, hooksGotRequests: seen }));
+      })();`;
+    const output = execFileSync(process.execPath, ['-e', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true' },
+    });
+
+    expect(JSON.parse(output)).toEqual({
+      data: { a: 1 },
+      counts: { answered: 0, failed: 1, overridden: 1 },
+      hooksGotRequests: true,
+    });
+  });
 });
