@@ -56,7 +56,7 @@ export const CONFIGURATIONS: readonly Configuration[] = [
     id: 'A',
     label: 'our gateway',
     description:
-      'buildRouter from @supergraph/router as shipped, NODE_ENV=production, queries sent as text (TRUSTED_DOCUMENTS=off), started with its heap sizing (router/src/heap.ts: NODE_OPTIONS --max-semi-space-size=16, HEAP_GROWING_PERCENT=30) (rate limit out of the way, no Redis)',
+      'buildRouter from @supergraph/router as shipped, NODE_ENV=production, queries sent as text (TRUSTED_DOCUMENTS=off), started with its heap sizing (router/src/heap.ts: NODE_OPTIONS --max-semi-space-size=16, HEAP_GROWING_PERCENT=20) (rate limit out of the way, no Redis)',
     server: 'gateway-ours',
     auth: 'bearer',
     usesSubgraphs: true,

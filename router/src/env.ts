@@ -264,7 +264,7 @@ export const routerEnvSchema = z.object({
     .int()
     .min(0)
     .max(400)
-    .default(30)
+    .default(20)
     .describe(
       "How far (%) V8's old generation may grow past the last full GC's survivors before collecting again (heap.ts); 0 leaves V8's own heuristics: more memory, more throughput (docs/operations.md, Gateway memory).",
     ),
