@@ -78,8 +78,25 @@ const ready = async (port: number) =>
   (await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(1_000) })).status ===
   200;
 
+/** The node could not bind a port it was given: another process took it after `freePort` found it free. */
+class PortTakenError extends Error {}
+
 /** A RabbitMQ node of this run only: started, stopped (SIGTERM, as an orchestrator does) and started again. */
 class PrivateBroker {
+  /** A node started on free ports, chosen again (up to three times) when another process took one first. */
+  static async started(): Promise<PrivateBroker> {
+    for (let attempt = 1; ; attempt += 1) {
+      const broker = new PrivateBroker(await freePort(), await freePort());
+      try {
+        await broker.start();
+        return broker;
+      } catch (error) {
+        await broker.destroy();
+        if (!(error instanceof PortTakenError) || attempt === 3) throw error;
+      }
+    }
+  }
+
   readonly dir = mkdtempSync(join(tmpdir(), 'chaos-rabbitmq-'));
   readonly node = `chaos${run}@localhost`;
   private child: ChildProcess | undefined;
@@ -102,7 +119,7 @@ class PrivateBroker {
   }
 
   async start(): Promise<void> {
-    this.child = spawn('rabbitmq-server', [], {
+    const child = spawn('rabbitmq-server', [], {
       env: {
         PATH: process.env['PATH'],
         HOME: this.dir,
@@ -116,11 +133,19 @@ class PrivateBroker {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
-    this.child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
-    if (!(await until(() => listening(this.port), 60_000, 100))) {
-      throw new Error(`the private RabbitMQ did not start:\n${this.output.join('').slice(-3_000)}`);
-    }
+    this.child = child;
+    child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
+    let exited = false;
+    child.once('exit', () => (exited = true));
+    // A node that stopped before listening has failed: say why at once instead of waiting out the timeout.
+    const up = await until(async () => exited || (await listening(this.port)), 120_000, 100);
+    if (up && !exited) return;
+    const output = this.output.join('');
+    if (exited && /eaddrinuse/i.test(output)) throw new PortTakenError(output);
+    throw new Error(
+      `the private RabbitMQ did not start (${exited ? `it exited with ${child.exitCode}` : 'no listener after 120 s'}):\n${output.slice(-3_000)}`,
+    );
   }
 
   /** The Erlang VM's pid (the server script runs it under another user, so the child's pid is not it). */
@@ -213,8 +238,8 @@ describe('chaos: faults under concurrent placeOrder load with idempotency keys',
 
   beforeAll(async () => {
     admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    privateBroker = new PrivateBroker(await freePort(), await freePort());
-    const brokerUp = privateBroker.start();
+    // Started before any other port of this file is chosen, so none of them can be one the node is given.
+    privateBroker = await PrivateBroker.started();
     databases.users = await provisionServiceDatabase(adminUrl, specs.users);
     databases.orders = await provisionServiceDatabase(adminUrl, specs.orders);
     const [usersPort, ordersPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
@@ -265,7 +290,6 @@ describe('chaos: faults under concurrent placeOrder load with idempotency keys',
       output: [],
       unexpectedExits: 0,
     };
-    await brokerUp;
     start(services.users);
     start(services.orders);
     await Promise.all([readyAfter(services.users), readyAfter(services.orders)]);
@@ -274,7 +298,7 @@ describe('chaos: faults under concurrent placeOrder load with idempotency keys',
     await rememberDemoProduct(databases.orders.url, 'CABLE-USBC');
     start(services.gateway);
     await readyAfter(services.gateway);
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     for (const service of Object.values(services)) {
