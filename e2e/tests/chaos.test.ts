@@ -139,7 +139,12 @@ class PrivateBroker {
     let exited = false;
     child.once('exit', () => (exited = true));
     // A node that stopped before listening has failed: say why at once instead of waiting out the timeout.
-    const up = await until(async () => exited || (await listening(this.port)), 120_000, 100);
+    // Its pid file too: a listener alone could be another process's, on a port taken since freePort found it.
+    const up = await until(
+      async () => exited || ((await listening(this.port)) && this.pid() !== undefined),
+      120_000,
+      100,
+    );
     if (up && !exited) return;
     const output = this.output.join('');
     if (exited && /eaddrinuse/i.test(output)) throw new PortTakenError(output);

@@ -125,7 +125,7 @@ describe('the @apollo/gateway patch (patches/README.md): code it does not run is
       const fromTelemetry = createRequire(require.resolve('@apollo/gateway/dist/utilities/opentelemetry.js'));
       console.log(JSON.stringify({
         loaded: Object.keys(require.cache).filter((file) =>
-          /node_modules\\/(@opentelemetry\\/(sdk-metrics|resources|resource-detector-[a-z-]+|exporter-metrics-otlp-http)|node-cpu-count|make-fetch-happen)\\//.test(file)),
+          /node_modules\\/(@opentelemetry\\/(sdk-metrics|resources|resource-detector-[a-z-]+|exporter-metrics-otlp-http|semantic-conventions)|node-cpu-count|make-fetch-happen)\\//.test(file)),
         resolves: ${JSON.stringify(LAZY)}.every((name) => Boolean(fromTelemetry.resolve(name))),
         defaultFetcher: typeof new RemoteGraphQLDataSource({ url: 'http://127.0.0.1:1/graphql' }).fetcher,
       }));`;

@@ -1,7 +1,13 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
-import type { Agent as UndiciAgent, Client as UndiciClient, Dispatcher } from 'undici';
+import type { Socket } from 'node:net';
+import type {
+  Agent as UndiciAgent,
+  buildConnector as UndiciBuildConnector,
+  Client as UndiciClient,
+  Dispatcher,
+} from 'undici';
 import type { BufferedResponse } from './buffered-response.ts';
 
 /**
@@ -17,6 +23,24 @@ import type { BufferedResponse } from './buffered-response.ts';
 const require = createRequire(import.meta.url);
 const Agent = require('undici/lib/dispatcher/agent.js') as typeof UndiciAgent;
 const Client = require('undici/lib/dispatcher/client.js') as typeof UndiciClient;
+const buildConnector = require('undici/lib/core/connect.js') as typeof UndiciBuildConnector;
+
+/**
+ * undici's own connector, except that a socket error (a reset, a broken pipe) says how many bytes the connection
+ * had read when it happened, as undici's own "other side closed" error does: whether a pooled connection had
+ * answered before is what makes a request that failed on it safe to send again (see postToSubgraph).
+ */
+function connectorTellingBytesRead(): UndiciBuildConnector.connector {
+  const connect = buildConnector({});
+  return (options, callback) =>
+    connect(options, (error: Error | null, socket: Socket | null) => {
+      // First of the socket's error listeners, so undici's own sees the error with it.
+      socket?.prependListener('error', (socketError: Error & { socket?: { bytesRead: number } }) => {
+        socketError.socket ??= { bytesRead: socket.bytesRead };
+      });
+      (callback as (...args: [Error | null, typeof socket]) => void)(error, socket);
+    });
+}
 
 /** The keep-alive connections of one subgraph (or of every caller that passes none). */
 export type SubgraphConnections = Dispatcher;
@@ -36,6 +60,7 @@ const KEEP_ALIVE_HINT_MARGIN_MS = 1_000;
  */
 export function createSubgraphConnections(idleSocketMs = DEFAULT_IDLE_SOCKET_MS): SubgraphConnections {
   return new Agent({
+    connect: connectorTellingBytesRead(),
     keepAliveTimeout: idleSocketMs,
     keepAliveMaxTimeout: idleSocketMs,
     keepAliveTimeoutThreshold: KEEP_ALIVE_HINT_MARGIN_MS,
@@ -174,7 +199,7 @@ function send(
         answerStarted = true;
       },
       onResponseStart(_controller, statusCode, responseHeaders, statusMessage) {
-        if (statusCode < 200) return; // 1xx: informational, the answer follows
+        if (statusCode < 200) return; // 101–199 (informational): the answer follows; undici refuses a 100 itself
         status = statusCode;
         statusText = statusMessage ?? '';
         headers = [];

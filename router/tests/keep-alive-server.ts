@@ -7,6 +7,8 @@ export type OnReuse =
   | 'answer'
   /** closes the connection without reading it: an idle close that crossed the request on the wire */
   | 'close-unread'
+  /** the same close as a reset (the request was unread in its buffer, so the kernel answers with RST) */
+  | 'reset-unread'
   /** reads it, sends the start of a status line, then drops the connection: a server dying mid-answer */
   | 'die-mid-answer'
   /** closes every connection as soon as a request arrives on it, the first one included */
@@ -47,6 +49,7 @@ export async function startKeepAliveServer(
     socket.on('data', (chunk: Buffer) => {
       if ((served > 0 && onReuse === 'close-unread') || onReuse === 'close-always')
         return void socket.destroy();
+      if (served > 0 && onReuse === 'reset-unread') return void socket.resetAndDestroy();
       buffered = Buffer.concat([buffered, chunk]);
       const headerEnd = buffered.indexOf('\r\n\r\n');
       if (headerEnd < 0) return;

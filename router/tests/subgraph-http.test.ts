@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { getEventListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -92,6 +94,28 @@ describe('posting to a subgraph', () => {
     await expect(
       postToSubgraph('http://127.0.0.1:1/graphql', { body: '{}' }, new AbortController().signal),
     ).rejects.toThrow();
+  });
+
+  it('closes the connection of an aborted fetch, before or after it was sent, and leaves no listener on the signal', async () => {
+    const closed: Promise<void>[] = [];
+    const url = await serve((req) => {
+      closed.push(new Promise((resolve) => req.socket.once('close', () => resolve())));
+    }); // never answers
+
+    const sent = new AbortController();
+    const pending = postToSubgraph(url, { body: '{}' }, sent.signal);
+    for (let waited = 0; closed.length === 0 && waited < 5_000; waited += 10) await sleep(10);
+    sent.abort(new Error('deadline'));
+    await expect(pending).rejects.toThrow('deadline');
+    await closed[0]; // the subgraph saw the connection go: nothing holds it open for an answer
+
+    const early = new AbortController();
+    const queued = postToSubgraph(url, { body: '{}' }, early.signal);
+    early.abort(new Error('deadline'));
+    await expect(queued).rejects.toThrow('deadline');
+
+    expect(getEventListeners(sent.signal, 'abort')).toHaveLength(0);
+    expect(getEventListeners(early.signal, 'abort')).toHaveLength(0);
   });
 
   it('uses undici’s own dispatchers (loaded from their modules, not from undici’s entry point)', async () => {

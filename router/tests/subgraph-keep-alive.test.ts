@@ -71,6 +71,20 @@ describe('a pooled keep-alive connection the subgraph closes as a request is sen
     expect(breakerChanges).toEqual([]);
   });
 
+  it('sends it again too when the close comes as a reset: the mutation is answered, applied once', async () => {
+    const server = await serve('reset-unread');
+    const { send, breakerChanges } = fetcherFor();
+
+    expect(await (await send(server.url)).json()).toEqual({ data: { served: 1 } });
+    await nextTurn();
+    const second = await send(server.url);
+
+    expect(await second.json()).toEqual({ data: { served: 2 } });
+    expect(server.applied).toEqual([MUTATION, MUTATION]);
+    expect(server.connections).toBe(2);
+    expect(breakerChanges).toEqual([]);
+  });
+
   it('does not send a mutation without an Idempotency-Key again: it fails as unreachable, applied at most once', async () => {
     const server = await serve('close-unread');
     const { send } = fetcherFor();
