@@ -78,6 +78,9 @@ const ready = async (port: number) =>
   (await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(1_000) })).status ===
   200;
 
+/** Where Debian's packages put the RabbitMQ and Erlang programs, readable by every user. */
+const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 /** The node could not bind a port it was given: another process took it after `freePort` found it free. */
 class PortTakenError extends Error {}
 
@@ -121,7 +124,9 @@ class PrivateBroker {
   async start(): Promise<void> {
     const child = spawn('rabbitmq-server', [], {
       env: {
-        PATH: process.env['PATH'],
+        // The system's PATH, not ours: the server script drops to the rabbitmq user and keeps PATH, and that user
+        // may not be able to read a directory on ours (a private temporary one: exit 127, command not found).
+        PATH: SYSTEM_PATH,
         HOME: this.dir,
         RABBITMQ_NODENAME: this.node,
         RABBITMQ_CONFIG_FILE: join(this.dir, 'rabbitmq.conf'),
