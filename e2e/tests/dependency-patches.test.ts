@@ -109,13 +109,24 @@ describe('the @apollo/gateway patch (patches/README.md): code it does not run is
     '@opentelemetry/resources',
     '@opentelemetry/exporter-metrics-otlp-http',
   ];
+  /**
+   * What `script` prints as JSON, run in a fresh process (this one's module cache holds whatever other tests
+   * loaded), with the gateway's own usage metrics off as the router sets them (src/server.ts).
+   */
+  const printedBy = (script: string): unknown =>
+    JSON.parse(
+      execFileSync(process.execPath, ['-e', script], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true' },
+      }),
+    );
 
   it('is installed', () => {
     expect(applyPatch(ROOT, GATEWAY_PATCH, { dryRun: true })).toBe('already-applied');
   });
 
   it('leaves them out of a process that imports the gateway, and each still resolves from it', () => {
-    // A fresh process: this one's module cache holds whatever other tests loaded.
     const script = `
       const { ApolloGateway, RemoteGraphQLDataSource } = require('@apollo/gateway');
       // As the router builds them: a data source given its fetcher.
@@ -129,14 +140,7 @@ describe('the @apollo/gateway patch (patches/README.md): code it does not run is
         resolves: ${JSON.stringify(LAZY)}.every((name) => Boolean(fromTelemetry.resolve(name))),
         defaultFetcher: typeof new RemoteGraphQLDataSource({ url: 'http://127.0.0.1:1/graphql' }).fetcher,
       }));`;
-    const output = execFileSync(process.execPath, ['-e', script], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      // As the router sets it (src/server.ts): the gateway's own usage metrics are off.
-      env: { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true' },
-    });
-
-    expect(JSON.parse(output)).toEqual({ loaded: [], resolves: true, defaultFetcher: 'function' });
+    expect(printedBy(script)).toEqual({ loaded: [], resolves: true, defaultFetcher: 'function' });
   });
 
   it('builds the node-fetch Request of a subgraph fetch only for a hook that receives it', () => {
@@ -166,13 +170,7 @@ describe('the @apollo/gateway patch (patches/README.md): code it does not run is
         counts.overridden = built - counts.answered - counts.failed;
         console.log(JSON.stringify({ data, counts, hooksGotRequests: seen }));
       })();`;
-    const output = execFileSync(process.execPath, ['-e', script], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true' },
-    });
-
-    expect(JSON.parse(output)).toEqual({
+    expect(printedBy(script)).toEqual({
       data: { a: 1 },
       counts: { answered: 0, failed: 1, overridden: 1 },
       hooksGotRequests: true,

@@ -28,8 +28,8 @@ interface OperationsModule {
 }
 
 /** Where the original is kept on federation-internals' module, shared by every copy of this file. */
-const ORIGINAL = Symbol.for('supergraph.router.operationFromDocument');
-type PatchedModule = OperationsModule & { [ORIGINAL]?: OperationFromDocument };
+export const ORIGINAL = Symbol.for('supergraph.router.operationFromDocument');
+export type PatchedModule = OperationsModule & { [ORIGINAL]?: OperationFromDocument };
 
 interface Memoised {
   /** The definitions after the operation (its fragments), which must be the same nodes to reuse the entry. */
@@ -66,7 +66,7 @@ export function memoisedOperationFromDocument(original: OperationFromDocument): 
 }
 
 /** The modules involved, as @apollo/gateway itself resolves them. */
-function loadApolloModules(): { operations: PatchedModule; executorSha256: string } {
+export function loadApolloModules(): { operations: PatchedModule; executorSha256: string } {
   const gatewayRequire = createRequire(createRequire(import.meta.url).resolve('@apollo/gateway'));
   const executorPath = gatewayRequire.resolve('./executeQueryPlan.js');
   const operations = gatewayRequire('@apollo/federation-internals/dist/operations.js') as PatchedModule;

@@ -1,12 +1,16 @@
-import { createRequire } from 'node:module';
-import type { operationFromDocument, Operation, Schema } from '@apollo/federation-internals';
+import type { Operation, Schema } from '@apollo/federation-internals';
 import { listen } from '@supergraph/service-kit/http';
 import { createLogger } from '@supergraph/service-kit/logger';
 import { graphql, testSecrets } from '@supergraph/testing';
 import { parse, type DocumentNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../src/env.ts';
-import { installOperationMemo, memoisedOperationFromDocument } from '../src/operation-memo.ts';
+import {
+  installOperationMemo,
+  loadApolloModules,
+  memoisedOperationFromDocument,
+  ORIGINAL,
+} from '../src/operation-memo.ts';
 import { installResultShaping } from '../src/result-shaping/install.ts';
 import { buildRouter } from '../src/server.ts';
 import { serveForeignSupergraph, type ForeignSupergraph } from './foreign-subgraphs.ts';
@@ -62,14 +66,9 @@ describe('the memo of executeQueryPlan’s operation', () => {
 });
 
 describe('a gateway with the memo installed', () => {
-  // federation-internals' module as @apollo/gateway resolves it, and the original install.ts records on it.
-  const gatewayRequire = createRequire(createRequire(import.meta.url).resolve('@apollo/gateway'));
-  const operations = gatewayRequire('@apollo/federation-internals/dist/operations.js') as Record<
-    symbol | string,
-    unknown
-  >;
-  const ORIGINAL = Symbol.for('supergraph.router.operationFromDocument');
-  const real = (operations[ORIGINAL] ?? operations['operationFromDocument']) as typeof operationFromDocument;
+  // federation-internals' module as @apollo/gateway resolves it, and the original the install records on it.
+  const { operations } = loadApolloModules();
+  const real = operations[ORIGINAL] ?? operations.operationFromDocument;
   /** The operations the executor had built for it (its calls with `validate: false`), memo misses only. */
   let executorBuilds = 0;
   let foreign: ForeignSupergraph;
@@ -77,10 +76,10 @@ describe('a gateway with the memo installed', () => {
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    operations[ORIGINAL] = ((schema, document, options) => {
+    operations[ORIGINAL] = (schema, document, options) => {
       if (options?.validate === false) executorBuilds += 1;
       return real(schema, document, options);
-    }) satisfies typeof operationFromDocument;
+    };
     expect(installOperationMemo(logger)).toBe(true);
     installResultShaping('lean', logger);
     foreign = await serveForeignSupergraph('operation-memo');
