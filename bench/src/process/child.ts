@@ -14,6 +14,17 @@ subscribe('http.server.request.start', () => {
 });
 const send = (message: ChildMessage) => process.send?.(message);
 
+// Servers start with a warm compile cache (compile-cache.ts). A TypeScript module it missed makes Node load its
+// type stripper, which stays in memory for good: this server's peak RSS would then not be what the shipped
+// image's is, so the run stops rather than report it.
+// (process.moduleLoadList, Node's list of its own modules loaded so far, is not in @types/node.)
+const nodeModulesLoaded = () => (process as NodeJS.Process & { moduleLoadList: string[] }).moduleLoadList;
+const missedCompileCache = () =>
+  process.env['NODE_COMPILE_CACHE'] !== undefined &&
+  nodeModulesLoaded().some((name) => name.includes('internal/deps/amaro'))
+    ? "loaded Node's TypeScript stripper: a module missed the warm compile cache (SERVER_ENTRIES in compile-cache.ts)"
+    : undefined;
+
 try {
   const spec = process.env['BENCH_SERVER_SPEC'];
   if (!spec || !process.send) throw new Error('child.ts is started by the benchmark (pool.ts), not by hand');
@@ -27,6 +38,11 @@ try {
   // Imported only now, after the guard is in place.
   const { startServer } = await import('../servers.ts');
   const server = await startServer(JSON.parse(spec), tokens);
+  const missedAtStart = missedCompileCache();
+  if (missedAtStart) {
+    await server.stop();
+    throw new Error(missedAtStart);
+  }
   const stats = (): ProcessStats => {
     const cpu = process.cpuUsage();
     return {
@@ -48,8 +64,10 @@ try {
     const reply = (extra: Omit<Extract<ChildMessage, { type: 'reply' }>, 'type' | 'id'> = {}) =>
       send({ type: 'reply', id: message.id, ...extra });
     switch (message.type) {
-      case 'stats':
-        return reply({ stats: stats() });
+      case 'stats': {
+        const missed = missedCompileCache();
+        return reply(missed ? { error: missed } : { stats: stats() });
+      }
       case 'reset':
         server.resetCounters();
         return reply();

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeFlagsFor, type ServerSpec } from '../servers.ts';
+import { COMPILE_CACHE_DIR, warmServerCompileCache } from './compile-cache.ts';
 import type { ChildMessage, ParentMessage, ProcessStats } from './messages.ts';
 
 const CHILD_ENTRY = join(import.meta.dirname, 'child.ts');
@@ -27,8 +28,8 @@ function heapProfileEnv(name: string): NodeJS.ProcessEnv {
 }
 
 /**
- * The environment of every server process: only what node needs to run, plus production mode and Apollo's
- * telemetry switch — so no APOLLO_KEY, HIVE_* or proxy variable of the caller's shell changes what is measured.
+ * The environment of every server process: only what node needs to run, plus production mode, Apollo's
+ * telemetry switch and the warm compile cache (compile-cache.ts) — so no APOLLO_KEY, HIVE_* or proxy variable of the caller's shell changes what is measured.
  */
 function serverEnv(name: string, spec: ServerSpec, internalToken: string | undefined): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
@@ -39,6 +40,7 @@ function serverEnv(name: string, spec: ServerSpec, internalToken: string | undef
     ...env,
     NODE_ENV: 'production',
     APOLLO_TELEMETRY_DISABLED: 'true',
+    NODE_COMPILE_CACHE: COMPILE_CACHE_DIR,
     BENCH_SERVER_SPEC: JSON.stringify(spec),
     ...heapProfileEnv(name),
     ...(internalToken ? { BENCH_INTERNAL_TOKEN: internalToken } : {}),
@@ -64,6 +66,7 @@ export async function spawnServer(
   spec: ServerSpec,
   { logDir, keepStdout = false, startTimeoutMs = 120_000, internalToken }: SpawnOptions,
 ): Promise<ServerProcess> {
+  await warmServerCompileCache(nodeFlagsFor(spec));
   mkdirSync(logDir, { recursive: true });
   const stderrPath = join(logDir, `${name}.stderr.log`);
   const stderr = openSync(stderrPath, 'w');
