@@ -23,7 +23,7 @@ COPY --from=prune /repo/out/full/ .
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
 ARG SERVICE_DIR
-ENV NODE_ENV=production HOST=0.0.0.0
+ENV NODE_ENV=production HOST=0.0.0.0 NODE_COMPILE_CACHE=/home/node/.cache/node-compile-cache
 WORKDIR /app
 COPY --from=install --chown=node:node /app .
 # The gateway reads the composed supergraph by path (router/src/env.ts) and depends on no schema or subgraph
@@ -31,8 +31,13 @@ COPY --from=install --chown=node:node /app .
 COPY --from=prune --chown=node:node /repo/schema/supergraph.graphql ./schema/supergraph.graphql
 # Likewise the trusted documents it executes in production (TRUSTED_DOCUMENTS_MANIFEST).
 COPY --from=prune --chown=node:node /repo/schema/persisted-query-manifest.json ./schema/persisted-query-manifest.json
+COPY --from=prune --chown=node:node /repo/scripts/warm-compile-cache.ts ./scripts/
 WORKDIR /app/${SERVICE_DIR}
 USER node
+# The service's modules, stripped of their types and compiled, into the image's compile cache (NODE_COMPILE_CACHE):
+# started from it, the service never loads Node's type stripper, which would stay in its memory for good
+# (docs/operations.md, "Gateway memory"). The tracing SDK is loaded only when an exporter is configured.
+RUN node /app/scripts/warm-compile-cache.ts src/index.ts /app/packages/service-kit/src/tracing/sdk.ts
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/health/ready`).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "src/index.ts"]

@@ -28,6 +28,11 @@ const env = {
   ...process.env,
   JWT_SECRET: config.JWT_SECRET ?? randomBytes(32).toString('hex'),
   INTERNAL_SECRET: config.INTERNAL_SECRET ?? randomBytes(32).toString('hex'),
+  // Each service keeps its compiled modules here when it stops, so from the second start on it takes its
+  // TypeScript stripped from the cache and never loads Node's type stripper (docs/operations.md, "Gateway
+  // memory"); the Docker image ships the cache warm (scripts/warm-compile-cache.ts).
+  NODE_COMPILE_CACHE:
+    process.env['NODE_COMPILE_CACHE'] ?? join(ROOT, 'node_modules/.cache/node-compile-cache'),
 };
 const local = await detectLocalServices(process.env);
 const pretty = config.LOG_FORMAT ? config.LOG_FORMAT === 'pretty' : Boolean(process.stdout.isTTY);
