@@ -213,7 +213,8 @@ describe('@defer through the gateway', () => {
     expect(compared).toBeGreaterThan(200);
     // Some of them answer with errors (a customer asking for another user's orders): errors are compared too.
     expect(withErrors).toBeGreaterThan(0);
-  });
+    // Hundreds of requests: more than the default 30 s while the rest of `npm test` shares the cores.
+  }, 120_000);
 
   it('answers a deferred part whose subgraph is down with SUBGRAPH_UNAVAILABLE in that part; the first part stands', async () => {
     await stack.stopSubgraph('orders');

@@ -1,7 +1,7 @@
 // The gateway process: read configuration, build, listen, and shut down cleanly on SIGINT/SIGTERM.
 import { tracing } from './tracing.ts'; // first: see tracing.ts
 import { listen, onShutdownSignal } from '@supergraph/service-kit/http';
-import { createLogger } from '@supergraph/service-kit/logger';
+import { createLogger, stdoutLogDestination } from '@supergraph/service-kit/logger';
 import { loadEnv } from './env.ts';
 import { configureGatewayHeap } from './heap.ts';
 import { installOperationMemo } from './operation-memo.ts';
@@ -9,7 +9,7 @@ import { installResultShaping } from './result-shaping/install.ts';
 import { buildRouter } from './server.ts';
 
 const env = loadEnv(process.env);
-const logger = createLogger('gateway', env.LOG_LEVEL);
+const logger = createLogger('gateway', env.LOG_LEVEL, stdoutLogDestination(env.LOG_FLUSH_MS));
 configureGatewayHeap(env.HEAP_GROWING_PERCENT, logger);
 // Process-wide (Apollo's module state): once, before any gateway is built.
 installResultShaping(env.RESULT_SHAPING, logger);

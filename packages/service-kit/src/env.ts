@@ -23,6 +23,9 @@ export function parseEnv<TSchema extends z.ZodType>(
   return result.data;
 }
 
+/** How often, at the latest, a buffered log line reaches stdout (logger.ts) unless LOG_FLUSH_MS says otherwise. */
+export const DEFAULT_LOG_FLUSH_MS = 1_000;
+
 /** Variables every service reads, with defaults that make `npm start` work on a fresh machine. */
 export const commonEnv = {
   NODE_ENV: z
@@ -35,6 +38,15 @@ export const commonEnv = {
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
     .describe('Lowest level of the JSON log lines written to stdout.'),
+  LOG_FLUSH_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(DEFAULT_LOG_FLUSH_MS)
+    .describe(
+      'Log lines are written to stdout in batches of about 4 KiB, and at least this often (ms); 0 writes each line at once, one system call per line.',
+    ),
   HOST: z
     .string()
     .min(1)

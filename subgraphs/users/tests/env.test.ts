@@ -67,6 +67,7 @@ describe('loadEnv', () => {
       ...SECRETS,
       NODE_ENV: 'development',
       LOG_LEVEL: 'info',
+      LOG_FLUSH_MS: 1_000,
       HOST: '127.0.0.1',
       PORT: 4001,
       DATA_DIR: expect.stringMatching(/subgraphs\/users\/\.data\/users$/),

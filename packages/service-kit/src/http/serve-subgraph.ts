@@ -1,5 +1,5 @@
 import type { RequestListener } from 'node:http';
-import { createLogger, type Logger } from '../logger.ts';
+import { createLogger, stdoutLogDestination, type Logger } from '../logger.ts';
 import type { SubscriptionServer } from '../subscriptions/server.ts';
 import { runSubgraph, type SubgraphProcess } from './run-subgraph.ts';
 
@@ -7,7 +7,10 @@ import { runSubgraph, type SubgraphProcess } from './run-subgraph.ts';
  * A subgraph as its parts: what `src/subgraph.ts` exports, so that `src/index.ts` (serveSubgraph) and the
  * tests (`@supergraph/subgraph-testing`'s startSubgraph) build it the same way.
  */
-export interface SubgraphDefinition<TEnv extends SubgraphProcess['env'] & { LOG_LEVEL: string }, TDatabase> {
+export interface SubgraphDefinition<
+  TEnv extends SubgraphProcess['env'] & { LOG_LEVEL: string; LOG_FLUSH_MS: number },
+  TDatabase,
+> {
   name: string;
   loadEnv(source: Record<string, string | undefined>): TEnv;
   /** Opens (does not migrate) the database; `onQuery` sees every statement. */
@@ -25,7 +28,7 @@ export interface SubgraphDefinition<TEnv extends SubgraphProcess['env'] & { LOG_
 
 /** Runs a subgraph process from its definition and the environment (see runSubgraph for its life). */
 export async function serveSubgraph<
-  TEnv extends SubgraphProcess['env'] & { LOG_LEVEL: string },
+  TEnv extends SubgraphProcess['env'] & { LOG_LEVEL: string; LOG_FLUSH_MS: number },
   TDatabase extends SubgraphProcess['database'],
 >(
   subgraph: SubgraphDefinition<TEnv, TDatabase>,
@@ -33,7 +36,7 @@ export async function serveSubgraph<
   source: Record<string, string | undefined> = process.env,
 ): Promise<void> {
   const env = subgraph.loadEnv(source);
-  const logger = createLogger(subgraph.name, env.LOG_LEVEL);
+  const logger = createLogger(subgraph.name, env.LOG_LEVEL, stdoutLogDestination(env.LOG_FLUSH_MS));
   const database = await subgraph.openDatabase(env);
   await runSubgraph({
     name: subgraph.name,
