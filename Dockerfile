@@ -37,7 +37,7 @@ USER node
 # The service's modules, stripped of their types and compiled, into the image's compile cache (NODE_COMPILE_CACHE):
 # started from it, the service never loads Node's type stripper, which would stay in its memory for good
 # (docs/operations.md, "Gateway memory"). The tracing SDK is loaded only when an exporter is configured.
-RUN node /app/scripts/warm-compile-cache.ts src/index.ts /app/packages/service-kit/src/tracing/sdk.ts
+RUN node /app/scripts/warm-compile-cache.ts src/index.ts --require /app/packages/service-kit/src/tracing/sdk.ts
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/health/ready`).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "src/index.ts"]

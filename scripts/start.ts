@@ -28,6 +28,8 @@ const env = {
   ...process.env,
   JWT_SECRET: config.JWT_SECRET ?? randomBytes(32).toString('hex'),
   INTERNAL_SECRET: config.INTERNAL_SECRET ?? randomBytes(32).toString('hex'),
+  // Service logs shown as they happen (services batch them by default; docs/operations.md).
+  LOG_FLUSH_MS: process.env['LOG_FLUSH_MS'] ?? '0',
   // Each service keeps its compiled modules here when it stops, so from the second start on it takes its
   // TypeScript stripped from the cache and never loads Node's type stripper (docs/operations.md, "Gateway
   // memory"); the Docker image ships the cache warm (scripts/warm-compile-cache.ts).

@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,17 +109,20 @@ describe("the Docker image's warm compile cache", () => {
     expect(lines.slice(warmAt).some((line) => line.startsWith('COPY '))).toBe(false);
   });
 
-  it('lets the gateway start, serve and stop without loading the type stripper', async () => {
+  const cache = join(scratch, 'gateway-cache');
+  const router = join(ROOT, 'router');
+  beforeAll(async () => {
     // The image's step, run here in the gateway's directory with the repository where the image has /app.
-    const entries = warmStep!.split(' ').map((entry) => entry.replace(/^\/app\//, `${ROOT}/`));
-    const cache = join(scratch, 'gateway-cache');
-    const router = join(ROOT, 'router');
-    await run(process.execPath, [WARM_SCRIPT, ...entries], {
+    const args = warmStep!.split(' ').map((arg) => arg.replace(/^\/app\//, `${ROOT}/`));
+    await run(process.execPath, [WARM_SCRIPT, ...args], {
       cwd: router,
       env: { PATH: process.env['PATH'], NODE_COMPILE_CACHE: cache },
     });
+  });
 
-    const loaded = join(scratch, 'gateway-modules.json');
+  /** Starts the gateway from the warmed cache, sends it a query, stops it: did it load the stripper? */
+  async function gatewayLoadedTypeStripper(name: string, env: Record<string, string> = {}) {
+    const loaded = join(scratch, `${name}-modules.json`);
     const port = await freePort();
     const gateway = spawn(process.execPath, [...moduleListAtExit(loaded), 'src/index.ts'], {
       cwd: router,
@@ -133,6 +137,7 @@ describe("the Docker image's warm compile cache", () => {
         HOST: '127.0.0.1',
         PORT: String(port),
         METRICS_PORT: String(await freePort()),
+        ...env,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -158,7 +163,30 @@ describe("the Docker image's warm compile cache", () => {
       await once(gateway, 'exit');
     }
     expect(gateway.exitCode).toBe(0);
-    expect(loadedTypeStripper(loaded)).toBe(false);
+    return loadedTypeStripper(loaded);
+  }
+
+  it('lets the gateway start, serve and stop without loading the type stripper', async () => {
+    expect(await gatewayLoadedTypeStripper('gateway')).toBe(false);
+  }, 90_000);
+
+  it('covers the tracing SDK, which the gateway requires only when an exporter is configured', async () => {
+    // A collector that takes every export.
+    const collector = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    }).listen(0, '127.0.0.1');
+    await once(collector, 'listening');
+    try {
+      const { port } = collector.address() as { port: number };
+      expect(
+        await gatewayLoadedTypeStripper('traced-gateway', {
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+        }),
+      ).toBe(false);
+    } finally {
+      collector.close();
+    }
   }, 90_000);
 });
 

@@ -56,6 +56,8 @@ describe('database blips under concurrent writes (real PostgreSQL)', () => {
         INTERNAL_SECRET,
         SEED_DEMO_DATA: 'false',
         LOG_LEVEL: 'warn',
+        // Every line at once: the test reads what the service has logged so far while it still runs.
+        LOG_FLUSH_MS: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -3,6 +3,7 @@
 // Node's type stripper in its memory. Peers get the same treatment: their benchmark glue is TypeScript too.
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,24 +28,28 @@ export const SERVER_ENTRIES = [
   'configs/bare-apollo-gateway.ts',
 ].map((entry) => join(SRC, entry));
 
-/** One cache directory for this benchmark run, removed when it exits. */
-export const COMPILE_CACHE_DIR = join(tmpdir(), `supergraph-bench-compile-cache-${process.pid}`);
-process.once('exit', () => rmSync(COMPILE_CACHE_DIR, { recursive: true, force: true }));
+/** The cache as the warm step leaves it, for this benchmark run; removed when the run exits. */
+const WARMED_DIR = join(tmpdir(), `supergraph-bench-compile-cache-${process.pid}`);
+process.once('exit', () => rmSync(WARMED_DIR, { recursive: true, force: true }));
 
 const warmed = new Map<string, Promise<void>>();
 
 /**
- * Warms the cache for servers started with `execArgv` (V8 keys the cache by some of its flags), once per
- * set of flags in this run. Profiling flags are Node's, not V8's: leave them out.
+ * A copy of the warmed cache for one server started with `execArgv`, in `dir`: every server starts from the
+ * cache as the warm step left it, as from a read-only image, and not from what servers before it added when
+ * they stopped. The cache is warmed once per set of flags in this run (V8 keys it by some of its flags;
+ * profiling flags are Node's, not V8's: leave them out), in the clean environment servers get.
  */
-export function warmServerCompileCache(execArgv: readonly string[]): Promise<void> {
+export async function serverCompileCache(execArgv: readonly string[], dir: string): Promise<string> {
   const key = execArgv.join(' ');
   let done = warmed.get(key);
   if (!done) {
     done = promisify(execFile)(process.execPath, [...execArgv, WARM_SCRIPT, ...SERVER_ENTRIES], {
-      env: { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE_DIR },
+      env: { PATH: process.env['PATH'], NODE_COMPILE_CACHE: WARMED_DIR },
     }).then(() => undefined);
     warmed.set(key, done);
   }
-  return done;
+  await done;
+  await cp(WARMED_DIR, dir, { recursive: true });
+  return dir;
 }

@@ -1,8 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeFlagsFor, type ServerSpec } from '../servers.ts';
-import { COMPILE_CACHE_DIR, warmServerCompileCache } from './compile-cache.ts';
+import { serverCompileCache } from './compile-cache.ts';
 import type { ChildMessage, ParentMessage, ProcessStats } from './messages.ts';
 
 const CHILD_ENTRY = join(import.meta.dirname, 'child.ts');
@@ -31,7 +31,12 @@ function heapProfileEnv(name: string): NodeJS.ProcessEnv {
  * The environment of every server process: only what node needs to run, plus production mode, Apollo's
  * telemetry switch and the warm compile cache (compile-cache.ts) — so no APOLLO_KEY, HIVE_* or proxy variable of the caller's shell changes what is measured.
  */
-function serverEnv(name: string, spec: ServerSpec, internalToken: string | undefined): NodeJS.ProcessEnv {
+function serverEnv(
+  name: string,
+  spec: ServerSpec,
+  internalToken: string | undefined,
+  compileCache: string,
+): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
   const env: NodeJS.ProcessEnv = Object.fromEntries(
     keep.flatMap((key) => (process.env[key] === undefined ? [] : [[key, process.env[key]]])),
@@ -40,7 +45,7 @@ function serverEnv(name: string, spec: ServerSpec, internalToken: string | undef
     ...env,
     NODE_ENV: 'production',
     APOLLO_TELEMETRY_DISABLED: 'true',
-    NODE_COMPILE_CACHE: COMPILE_CACHE_DIR,
+    NODE_COMPILE_CACHE: compileCache,
     BENCH_SERVER_SPEC: JSON.stringify(spec),
     ...heapProfileEnv(name),
     ...(internalToken ? { BENCH_INTERNAL_TOKEN: internalToken } : {}),
@@ -66,15 +71,15 @@ export async function spawnServer(
   spec: ServerSpec,
   { logDir, keepStdout = false, startTimeoutMs = 120_000, internalToken }: SpawnOptions,
 ): Promise<ServerProcess> {
-  await warmServerCompileCache(nodeFlagsFor(spec));
   mkdirSync(logDir, { recursive: true });
+  const compileCache = await serverCompileCache(nodeFlagsFor(spec), join(logDir, `${name}.compile-cache`));
   const stderrPath = join(logDir, `${name}.stderr.log`);
   const stderr = openSync(stderrPath, 'w');
   const stdout = keepStdout ? openSync(join(logDir, `${name}.stdout.log`), 'w') : 'ignore';
   let child: ChildProcess;
   try {
     child = fork(CHILD_ENTRY, [], {
-      env: serverEnv(name, spec, internalToken ? await internalToken() : undefined),
+      env: serverEnv(name, spec, internalToken ? await internalToken() : undefined, compileCache),
       execArgv: [
         ...nodeFlagsFor(spec),
         // BENCH_CPU_PROFILE_DIR=<dir>: every server writes a V8 CPU profile there when it exits (for finding
@@ -118,6 +123,8 @@ export async function spawnServer(
   child.on('exit', (code, signal) =>
     failAll(new Error(`${name} exited (${signal ?? code}): ${stderrTail()}`)),
   );
+  // Its copy of the compile cache is its own: gone with it.
+  child.once('exit', () => rmSync(compileCache, { recursive: true, force: true }));
   if (internalToken) {
     const refresh = setInterval(() => {
       internalToken().then(
