@@ -28,11 +28,11 @@ export const SERVER_ENTRIES = [
   'configs/bare-apollo-gateway.ts',
 ].map((entry) => join(SRC, entry));
 
-/** The cache as the warm step leaves it, for this benchmark run; removed when the run exits. */
-const WARMED_DIR = join(tmpdir(), `supergraph-bench-compile-cache-${process.pid}`);
-process.once('exit', () => rmSync(WARMED_DIR, { recursive: true, force: true }));
+/** The caches as the warm step leaves them, one per set of flags, for this run; removed when it exits. */
+const WARMED_ROOT = join(tmpdir(), `supergraph-bench-compile-cache-${process.pid}`);
+process.once('exit', () => rmSync(WARMED_ROOT, { recursive: true, force: true }));
 
-const warmed = new Map<string, Promise<void>>();
+const warmed = new Map<string, Promise<string>>();
 
 /**
  * A copy of the warmed cache for one server started with `execArgv`, in `dir`: every server starts from the
@@ -44,12 +44,13 @@ export async function serverCompileCache(execArgv: readonly string[], dir: strin
   const key = execArgv.join(' ');
   let done = warmed.get(key);
   if (!done) {
+    // A folder of its own: servers with other flags may be copying theirs meanwhile.
+    const warmedDir = join(WARMED_ROOT, String(warmed.size));
     done = promisify(execFile)(process.execPath, [...execArgv, WARM_SCRIPT, ...SERVER_ENTRIES], {
-      env: { PATH: process.env['PATH'], NODE_COMPILE_CACHE: WARMED_DIR },
-    }).then(() => undefined);
+      env: { PATH: process.env['PATH'], NODE_COMPILE_CACHE: warmedDir },
+    }).then(() => warmedDir);
     warmed.set(key, done);
   }
-  await done;
-  await cp(WARMED_DIR, dir, { recursive: true });
+  await cp(await done, dir, { recursive: true });
   return dir;
 }

@@ -6,41 +6,39 @@ export type { Logger, DestinationStream };
 /** A write is due once this much is buffered. */
 const LOG_BATCH_BYTES = 4_096;
 
+/**
+ * Beyond this much waiting for a reader that has stopped reading stdout, new lines are dropped (sonic-boom
+ * emits 'drop'): the service's memory stays bounded, and its event loop never waits on its logs.
+ */
+const LOG_BUFFER_MAX_BYTES = 16 * 1024 ** 2;
+
 /** One stdout destination per process (and flush interval): every logger of the process shares its order. */
 const destinations = new Map<number, DestinationStream>();
 
 /**
  * stdout for log lines, written in batches: one write per line costs a system call per request under load
  * (docs/operations.md, "Logs are written in batches"). Lines wait until about 4 KiB are buffered or `flushMs`
- * has passed, then go out in one synchronous write, so they stay in order and whole, and a reader that stops
- * reading makes the process wait rather than buffer without bound. What is buffered when the process exits,
- * a crash included, is written on exit (a SIGKILL loses it). `flushMs` 0 is pino's own stream: every line
- * written at once, asynchronously.
+ * has passed; one batch at a time is written, asynchronously, so lines stay whole and in order. pino writes
+ * what is still buffered when the process exits, a crash included (a SIGKILL loses it). `flushMs` 0 is
+ * pino's own stream: every line written at once.
  */
 export function stdoutLogDestination(flushMs = DEFAULT_LOG_FLUSH_MS): DestinationStream {
-  const existing = destinations.get(flushMs);
-  if (existing) return existing;
-  if (flushMs <= 0) {
-    const stream = pino.destination({ dest: 1, sync: false });
-    destinations.set(flushMs, stream);
-    return stream;
+  let destination = destinations.get(flushMs);
+  if (!destination) {
+    destination = pino.destination(
+      flushMs > 0
+        ? {
+            dest: 1,
+            sync: false,
+            minLength: LOG_BATCH_BYTES,
+            maxLength: LOG_BUFFER_MAX_BYTES,
+            periodicFlush: flushMs,
+          }
+        : { dest: 1, sync: false },
+    );
+    destinations.set(flushMs, destination);
   }
-  const stream = pino.destination({
-    dest: 1,
-    sync: true,
-    minLength: LOG_BATCH_BYTES,
-    periodicFlush: flushMs,
-  });
-  // pino flushes its asynchronous streams on exit, not synchronous ones: this one's last batch is written here.
-  process.once('exit', () => {
-    try {
-      stream.flushSync();
-    } catch {
-      // stdout is gone: nothing is left to write to.
-    }
-  });
-  destinations.set(flushMs, stream);
-  return stream;
+  return destination;
 }
 
 /**

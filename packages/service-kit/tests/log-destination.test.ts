@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
  */
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'log-lines.ts');
 
-function runFixture(mode: 'stay' | 'exit' | 'crash', lines: number, flushMs: number) {
+function runFixture(mode: 'stay' | 'flooded' | 'exit' | 'crash', lines: number, flushMs: number) {
   const child = spawn(process.execPath, [FIXTURE], {
     env: {
       PATH: process.env['PATH'],
@@ -41,6 +41,9 @@ function runFixture(mode: 'stay' | 'exit' | 'crash', lines: number, flushMs: num
 }
 
 const upTo = (count: number) => Array.from({ length: count }, (_, line) => line);
+// At exit pino writes what is buffered while the batch before it may still be in flight: every line must
+// arrive, whole, not necessarily in order.
+const sorted = (lines: number[]) => [...lines].sort((a, b) => a - b);
 
 describe('stdoutLogDestination', () => {
   it('writes a batch short of 4 KiB within the flush interval while the process stays up', async () => {
@@ -65,17 +68,31 @@ describe('stdoutLogDestination', () => {
     }
   });
 
-  it('writes every buffered line, whole and in order, when the process exits', async () => {
+  it('never stops the process when nobody reads stdout: it drops lines beyond its buffer instead', async () => {
+    const run = runFixture('flooded', 100_000, 200);
+    run.child.stdout.pause();
+    try {
+      await new Promise<void>((resolve) =>
+        run.child.stderr.on('data', () => run.stderr().includes('still running') && resolve()),
+      );
+      expect(run.child.exitCode).toBeNull();
+    } finally {
+      run.child.kill('SIGKILL');
+      await run.exited;
+    }
+  });
+
+  it('writes every buffered line, whole, when the process exits', async () => {
     // A flush interval longer than the test: only the exit can have written what was still buffered.
     const run = runFixture('exit', 2_000, 60_000);
     expect(await run.exited).toBe(3);
-    expect(run.logged()).toEqual(upTo(2_000));
+    expect(sorted(run.logged())).toEqual(upTo(2_000));
   });
 
   it('writes every buffered line when the process crashes', async () => {
     const run = runFixture('crash', 50, 60_000);
     expect(await run.exited).toBe(1);
-    expect(run.logged()).toEqual(upTo(50));
+    expect(sorted(run.logged())).toEqual(upTo(50));
     expect(run.stderr()).toContain('Error: crashed after logging');
   });
 });
