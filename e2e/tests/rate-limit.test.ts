@@ -41,9 +41,18 @@ describe('rate limiting', () => {
     for (let i = 0; i < 5; i++) statuses.push((await ask(auth)).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
 
-    const hitsBefore = stack.hits.users + stack.hits.orders;
-    const refused = await ask(auth);
-    expect(refused.status).toBe(429);
+    // A Redis command slower than the limiter's 100 ms timeout is counted in the replica's memory instead (its
+    // insurance budget, router/src/rate-limit.ts), so on a loaded machine the five points may be split between
+    // Redis and memory, each of which allows five: the refusal may then come a few requests later.
+    let refused: Response | undefined;
+    let hitsBefore = 0;
+    for (let extra = 0; extra < 20 && !refused; extra++) {
+      hitsBefore = stack.hits.users + stack.hits.orders;
+      const response = await ask(auth);
+      if (response.status === 429) refused = response;
+      else expect(response.status).toBe(200);
+    }
+    if (!refused) throw new Error('no request was refused within 25 requests on a budget of 5');
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
