@@ -26,6 +26,17 @@ const STOP = Symbol.for('warm-compile-cache: stop before evaluation');
 /** A `data:` module that throws STOP as soon as it is evaluated. */
 const STOP_MODULE = `data:text/javascript,${encodeURIComponent('throw Symbol.for("warm-compile-cache: stop before evaluation")')}`;
 
+/** Node's own TypeScript stripper, as `process.moduleLoadList` names it once loaded. */
+const TYPE_STRIPPER_MODULE = 'internal/deps/amaro';
+
+/**
+ * Whether a process whose `process.moduleLoadList` this is loaded Node's type stripper: one that started from
+ * a warm compile cache never does, so a module that missed the cache shows here.
+ */
+export function loadedTypeStripper(moduleLoadList: readonly string[]): boolean {
+  return moduleLoadList.some((name) => name.includes(TYPE_STRIPPER_MODULE));
+}
+
 export interface WarmEntries {
   /** Loaded as the service imports them: their static graphs, none of it evaluated. */
   imported: readonly string[];

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { eventually, freePort, testSecrets } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadedTypeStripper } from '../../scripts/warm-compile-cache.ts';
 
 /**
  * A service started on a warm compile cache never loads Node's TypeScript stripper (its parser would stay in
@@ -19,9 +20,6 @@ const run = promisify(execFile);
 const scratch = mkdtempSync(join(tmpdir(), 'compile-cache-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** Node's own module for stripping types, as it appears in process.moduleLoadList once loaded. */
-const TYPE_STRIPPER = 'internal/deps/amaro';
-
 /**
  * `--import` for a process under test: writes the Node modules it loaded (process.moduleLoadList) to
  * `file` when it exits. JavaScript, so the probe itself needs no stripping.
@@ -33,8 +31,8 @@ const moduleListAtExit = (file: string) => [
      process.on('exit', () => writeFileSync(${JSON.stringify(file)}, JSON.stringify(process.moduleLoadList)));`,
   )}`,
 ];
-const loadedTypeStripper = (file: string) =>
-  (JSON.parse(readFileSync(file, 'utf8')) as string[]).some((name) => name.includes(TYPE_STRIPPER));
+const loadedTypeStripperAtExit = (file: string) =>
+  loadedTypeStripper(JSON.parse(readFileSync(file, 'utf8')) as string[]);
 
 describe('scripts/warm-compile-cache.ts', () => {
   // A two-module TypeScript program whose entry leaves a mark when it runs.
@@ -58,7 +56,7 @@ describe('scripts/warm-compile-cache.ts', () => {
     await run(process.execPath, [...moduleListAtExit(loaded), entry], {
       env: { PATH: process.env['PATH'], NODE_COMPILE_CACHE: cacheDir },
     });
-    return { ran: readFileSync(mark, 'utf8'), stripper: loadedTypeStripper(loaded) };
+    return { ran: readFileSync(mark, 'utf8'), stripper: loadedTypeStripperAtExit(loaded) };
   };
 
   it('fills the cache without running the entry, and a process started from it never strips types', async () => {
@@ -163,7 +161,7 @@ describe("the Docker image's warm compile cache", () => {
       await once(gateway, 'exit');
     }
     expect(gateway.exitCode).toBe(0);
-    return loadedTypeStripper(loaded);
+    return loadedTypeStripperAtExit(loaded);
   }
 
   it('lets the gateway start, serve and stop without loading the type stripper', async () => {

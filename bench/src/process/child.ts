@@ -1,6 +1,7 @@
 // One benchmark server in a process of its own, so its CPU time and memory are its own. Started by pool.ts
 // with the server's spec in BENCH_SERVER_SPEC; answers the parent's IPC requests until told to stop.
 import { subscribe } from 'node:diagnostics_channel';
+import { loadedTypeStripper } from '../../../scripts/warm-compile-cache.ts';
 import { installLoopbackGuard } from './loopback-guard.ts';
 import type { ChildMessage, ParentMessage, ProcessStats } from './messages.ts';
 
@@ -20,8 +21,7 @@ const send = (message: ChildMessage) => process.send?.(message);
 // (process.moduleLoadList, Node's list of its own modules loaded so far, is not in @types/node.)
 const nodeModulesLoaded = () => (process as NodeJS.Process & { moduleLoadList: string[] }).moduleLoadList;
 const missedCompileCache = () =>
-  process.env['NODE_COMPILE_CACHE'] !== undefined &&
-  nodeModulesLoaded().some((name) => name.includes('internal/deps/amaro'))
+  process.env['NODE_COMPILE_CACHE'] !== undefined && loadedTypeStripper(nodeModulesLoaded())
     ? "loaded Node's TypeScript stripper: a module missed the warm compile cache (SERVER_ENTRIES in compile-cache.ts)"
     : undefined;
 
