@@ -1,9 +1,71 @@
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 
-/** A loopback port nobody listens on right now, for a process that must be told its port in advance. */
+/** Below this, ports belong to services a developer's machine may run (PostgreSQL, Redis, 8080, 9464…). */
+const LOWEST = 10_000;
+
+/**
+ * The ports the kernel hands out on its own: to every server that listens on port 0 (most test servers) and
+ * to the local end of every outgoing connection. A port found free there can be taken by either before the
+ * process told to use it binds it; then the test talks to another test's server.
+ */
+export function ephemeralPortRange(
+  platform: NodeJS.Platform = process.platform,
+  readRange: () => string = () => readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8'),
+): [low: number, high: number] {
+  if (platform === 'linux') {
+    try {
+      const [low, high] = readRange().trim().split(/\s+/).map(Number);
+      if (low && high && low <= high) return [low, high];
+    } catch {
+      // No /proc (a container without it): Linux's default below.
+    }
+    return [32_768, 60_999];
+  }
+  return [49_152, 65_535]; // macOS, Windows: IANA's dynamic range
+}
+
+/** Ports this process has handed out already: two callers in one test file never get the same one. */
+const handedOut = new Set<number>();
+
+/** Whether a loopback server can bind `port` now. */
+async function bindable(port: number): Promise<boolean> {
+  const server = createServer();
+  server.listen(port, '127.0.0.1');
+  try {
+    await once(server, 'listening'); // rejects on 'error': EADDRINUSE, or EACCES
+  } catch {
+    return false;
+  }
+  server.close();
+  await once(server, 'close');
+  return true;
+}
+
+/**
+ * A loopback port nobody listens on right now, for a process that must be told its port in advance. Drawn at
+ * random from below the kernel's ephemeral range (ephemeralPortRange), so no server listening on port 0 and
+ * no outgoing connection can take it before that process binds it.
+ */
 export async function freePort(): Promise<number> {
+  const [ephemeralLow] = ephemeralPortRange();
+  const low = LOWEST;
+  const high = ephemeralLow - 1;
+  // A machine whose ephemeral range starts low leaves no room: the kernel picks, as it did before.
+  if (high - low < 1_000) return kernelPickedPort();
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    if (handedOut.has(port)) continue;
+    if (!(await bindable(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`freePort: 100 random ports between ${low} and ${high} were all taken`);
+}
+
+/** A port the kernel picked for a listener on port 0, released again. */
+async function kernelPickedPort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
