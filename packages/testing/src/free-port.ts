@@ -2,8 +2,14 @@ import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 
-/** Below this, ports belong to services a developer's machine may run (PostgreSQL, Redis, 8080, 9464…). */
-const LOWEST = 10_000;
+/**
+ * The lowest port handed out. Below it are ports a developer's machine may serve (PostgreSQL, Redis, 8080,
+ * 9464…) and 10080, the last of the ports fetch() and browsers refuse to connect to (Fetch's "bad ports").
+ */
+const LOWEST = 10_081;
+
+/** Fewer ports than this below the ephemeral range, and the kernel picks instead (as freePort used to). */
+const ENOUGH = 1_000;
 
 /**
  * The ports the kernel hands out on its own: to every server that listens on port 0 (most test servers) and
@@ -26,17 +32,25 @@ export function ephemeralPortRange(
   return [49_152, 65_535]; // macOS, Windows: IANA's dynamic range
 }
 
-/** Ports this process has handed out already: two callers in one test file never get the same one. */
+/** The ports freePort draws from, below `ephemeralLow`; undefined when too few are left there. */
+export function drawRange(ephemeralLow: number): [low: number, high: number] | undefined {
+  const high = ephemeralLow - 1;
+  return high - LOWEST + 1 >= ENOUGH ? [LOWEST, high] : undefined;
+}
+
+/** Ports this process has handed out (or is probing): two callers in one test file never get the same one. */
 const handedOut = new Set<number>();
 
-/** Whether a loopback server can bind `port` now. */
+/** Whether a loopback server can bind `port` now; throws for a failure that is not about the port. */
 async function bindable(port: number): Promise<boolean> {
   const server = createServer();
   server.listen(port, '127.0.0.1');
   try {
-    await once(server, 'listening'); // rejects on 'error': EADDRINUSE, or EACCES
-  } catch {
-    return false;
+    await once(server, 'listening'); // rejects on 'error'
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') return false;
+    throw error;
   }
   server.close();
   await once(server, 'close');
@@ -46,20 +60,19 @@ async function bindable(port: number): Promise<boolean> {
 /**
  * A loopback port nobody listens on right now, for a process that must be told its port in advance. Drawn at
  * random from below the kernel's ephemeral range (ephemeralPortRange), so no server listening on port 0 and
- * no outgoing connection can take it before that process binds it.
+ * no outgoing connection can take it before that process binds it. (Another process's freePort can still
+ * draw it: a chance of about one in twenty thousand per port.)
  */
 export async function freePort(): Promise<number> {
-  const [ephemeralLow] = ephemeralPortRange();
-  const low = LOWEST;
-  const high = ephemeralLow - 1;
-  // A machine whose ephemeral range starts low leaves no room: the kernel picks, as it did before.
-  if (high - low < 1_000) return kernelPickedPort();
+  const range = drawRange(ephemeralPortRange()[0]);
+  if (!range) return kernelPickedPort();
+  const [low, high] = range;
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const port = low + Math.floor(Math.random() * (high - low + 1));
     if (handedOut.has(port)) continue;
-    if (!(await bindable(port))) continue;
     handedOut.add(port);
-    return port;
+    if (await bindable(port)) return port;
+    handedOut.delete(port);
   }
   throw new Error(`freePort: 100 random ports between ${low} and ${high} were all taken`);
 }
