@@ -99,7 +99,15 @@ export function renderMarkdown(results: BenchResults): string {
       }
     | undefined;
   const options = meta['options'] as
-    { rounds: number; durationSeconds: number; warmupSeconds: number; connections: number } | undefined;
+    | {
+        rounds: number;
+        durationSeconds: number;
+        warmupSeconds: number;
+        connections: number;
+        traffic?: { mix: boolean; identical: boolean };
+        mix?: { durationSeconds: number; warmupSeconds: number; soakSeconds: number };
+      }
+    | undefined;
   const lines: string[] = [];
   lines.push(`# Supergraph benchmark — ${meta.createdAt} (${meta.mode})`, '');
   lines.push(`\`${meta.command}\``, '');
@@ -111,11 +119,23 @@ export function renderMarkdown(results: BenchResults): string {
       `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGB} GB, Node ${machine.node}, ${machine.platform}; load average (1 min) ${load} during the run (other work shares the cores).`,
     );
   }
-  lines.push(`Database: ${String(meta['database'])}. Dataset: ${JSON.stringify(meta['dataset'])}.`);
-  if (options) {
+  // Results written before the run recorded its traffic measured identical requests only.
+  const traffic = options?.traffic ?? { mix: false, identical: true };
+  if (options && traffic.mix && options.mix) {
+    const { durationSeconds, warmupSeconds, soakSeconds } = options.mix;
     lines.push(
-      `Load: ${options.connections} connections, ${options.rounds} round(s) × ${options.durationSeconds} s per cell, after ${options.warmupSeconds} s of warm-up on each configuration × operation; configurations interleaved within each round; a request unanswered after ${REQUEST_TIMEOUT_SECONDS} s is an error. Values are medians over rounds, (min–max) when rounds differ.`,
+      `Traffic mix: ${options.connections} connections, ${options.rounds} round(s) × ${durationSeconds} s per configuration, after ${warmupSeconds} s of warm-up on each; configurations interleaved within each round; ${soakSeconds > 0 ? `a ${soakSeconds} s soak of A on each database` : 'no soak'}. Values are medians over rounds, (min–max) when rounds differ. Its datasets are in its own section.`,
     );
+  }
+  if (traffic.identical) {
+    lines.push(
+      `Identical requests: database ${String(meta['database'])}, dataset ${JSON.stringify(meta['dataset'])}.`,
+    );
+    if (options) {
+      lines.push(
+        `Load: ${options.connections} connections, ${options.rounds} round(s) × ${options.durationSeconds} s per cell, after ${options.warmupSeconds} s of warm-up on each configuration × operation; configurations interleaved within each round; a request unanswered after ${REQUEST_TIMEOUT_SECONDS} s is an error. Values are medians over rounds, (min–max) when rounds differ.`,
+      );
+    }
   }
   lines.push('');
   if (!results.valid) {

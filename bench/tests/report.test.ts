@@ -177,6 +177,29 @@ describe('the report builder', () => {
     expect(invalid.invalidReasons).toHaveLength(2);
   });
 
+  it("describes the load of the traffic the run measured, with the mix's own duration and warm-up", () => {
+    const mixOnly = renderMarkdown({
+      ...results,
+      meta: {
+        ...results.meta,
+        options: {
+          rounds: 3,
+          durationSeconds: 10,
+          warmupSeconds: 5,
+          connections: 50,
+          traffic: { mix: true, identical: false },
+          mix: { durationSeconds: 8, warmupSeconds: 3, soakSeconds: 0 },
+        },
+      },
+    });
+    expect(mixOnly).toContain(
+      'Traffic mix: 50 connections, 3 round(s) × 8 s per configuration, after 3 s of warm-up on each;',
+    );
+    expect(mixOnly).toContain('; no soak.');
+    expect(mixOnly).not.toContain('Identical requests:');
+    expect(mixOnly).not.toContain('Load: ');
+  });
+
   it('renders the headline and every cell as markdown', () => {
     const markdown = renderMarkdown(results);
     expect(markdown).toContain('| vs Hive Gateway (A/D) | **0.25**');
