@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { eventually, freePort, testSecrets } from '@supergraph/testing';
+import { eventually, loggedUrl, testSecrets } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadedTypeStripper } from '../../scripts/warm-compile-cache.ts';
 
@@ -121,7 +121,6 @@ describe("the Docker image's warm compile cache", () => {
   /** Starts the gateway from the warmed cache, sends it a query, stops it: did it load the stripper? */
   async function gatewayLoadedTypeStripper(name: string, env: Record<string, string> = {}) {
     const loaded = join(scratch, `${name}-modules.json`);
-    const port = await freePort();
     const gateway = spawn(process.execPath, [...moduleListAtExit(loaded), 'src/index.ts'], {
       cwd: router,
       env: {
@@ -131,26 +130,31 @@ describe("the Docker image's warm compile cache", () => {
         // As docker-compose.yml runs it: free text is served (and logged), so a plain query can go through.
         TRUSTED_DOCUMENTS: 'log',
         NODE_COMPILE_CACHE: cache,
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'info',
+        LOG_FLUSH_MS: '0',
         HOST: '127.0.0.1',
-        PORT: String(port),
-        METRICS_PORT: String(await freePort()),
+        // Port 0: its "gateway ready" line says where it listens, so no other process can answer in its place.
+        PORT: '0',
+        METRICS_PORT: '0',
         ...env,
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const stderr: string[] = [];
-    gateway.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+    const output: string[] = [];
+    gateway.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    gateway.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     try {
-      await eventually(
-        async () => {
-          if (gateway.exitCode !== null) throw new Error(`the gateway exited:\n${stderr.join('')}`);
-          expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
+      const url = await eventually(
+        () => {
+          if (gateway.exitCode !== null) throw new Error(`the gateway exited:\n${output.join('')}`);
+          const ready = loggedUrl(output.join(''), 'gateway ready');
+          expect(ready, 'the gateway has not logged "gateway ready"').toBeDefined();
+          return ready!;
         },
         { timeoutMs: 60_000 },
       );
       // A request through the whole pipeline, one the subgraphs (not running here) are not needed for.
-      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'apollo-require-preflight': 'true' },
         body: JSON.stringify({ query: '{ __typename }' }),

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { eventually, freePort, testSecrets } from '@supergraph/testing';
+import { eventually, loggedUrl, testSecrets } from '@supergraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** What an OTLP/HTTP collector receives (JSON encoding), reduced to what the test reads. */
@@ -39,19 +39,19 @@ beforeAll(async () => {
   await once(collector, 'listening');
   const { port: collectorPort } = collector.address() as { port: number };
 
-  const port = await freePort();
-  gatewayUrl = `http://127.0.0.1:${port}`;
-  // The gateway as it runs in production: its own process, its tracing.ts imported first by index.ts.
+  // The gateway as it runs in production: its own process, its tracing.ts imported first by index.ts. On
+  // port 0: its "gateway ready" line says where it listens, so no other process can answer in its place.
   gateway = spawn(process.execPath, ['src/index.ts'], {
     cwd: join(import.meta.dirname, '..'),
     env: {
       PATH: process.env['PATH'],
       ...testSecrets(),
       NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
+      LOG_FLUSH_MS: '0',
       HOST: '127.0.0.1',
-      PORT: String(port),
-      METRICS_PORT: String(await freePort()),
+      PORT: '0',
+      METRICS_PORT: '0',
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collectorPort}`,
       // The SDK's standard variable: export every 100 ms instead of every 5 s.
       OTEL_BSP_SCHEDULE_DELAY: '100',
@@ -63,7 +63,9 @@ beforeAll(async () => {
   await eventually(
     async () => {
       if (gateway.exitCode !== null) throw new Error(`the gateway exited:\n${output.join('')}`);
-      expect((await fetch(`${gatewayUrl}/health/live`)).status).toBe(200);
+      const url = loggedUrl(output.join(''), 'gateway ready');
+      expect(url, 'the gateway has not logged "gateway ready"').toBeDefined();
+      gatewayUrl = url!.replace(/\/graphql$/, '');
     },
     { timeoutMs: 60_000 },
   );

@@ -4,4 +4,5 @@ export { testSecrets } from './secrets.ts';
 export { eventually } from './eventually.ts';
 export { parsePrometheus, seriesValue, type PrometheusSample } from './prometheus.ts';
 export { freePort } from './free-port.ts';
+export { loggedUrl } from './service-log.ts';
 export { markdownTableRows } from './markdown-table.ts';

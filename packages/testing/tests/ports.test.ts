@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { drawRange, ephemeralPortRange, freePort } from '../src/free-port.ts';
+import { loggedUrl } from '../src/service-log.ts';
 
 const listenOn = async (port: number) => {
   const server = createServer();
@@ -49,5 +50,20 @@ describe('freePort', () => {
       }),
     ).toEqual([32_768, 60_999]);
     expect(ephemeralPortRange('darwin')).toEqual([49_152, 65_535]);
+  });
+});
+
+describe('loggedUrl', () => {
+  it('finds the url a service logged with a message, in whole JSON lines only', () => {
+    const output = [
+      '{"level":30,"msg":"gateway loaded the supergraph"}',
+      '{"level":30,"url":"http://127.0.0.1:41234/graphql","metrics":"http://127.0.0.1:41235/metrics","msg":"gateway ready"}',
+      '',
+    ].join('\n');
+    expect(loggedUrl(output, 'gateway ready')).toBe('http://127.0.0.1:41234/graphql');
+    expect(
+      loggedUrl('{"level":30,"url":"http://127.0.0.1:41234/graphql","msg":"gateway re', 'gateway ready'),
+    ).toBe(undefined);
+    expect(loggedUrl('gateway ready at http://127.0.0.1:1/graphql\n', 'gateway ready')).toBeUndefined();
   });
 });
