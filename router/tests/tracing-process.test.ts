@@ -61,7 +61,7 @@ beforeAll(async () => {
   gateway.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   gateway.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   await eventually(
-    async () => {
+    () => {
       if (gateway.exitCode !== null) throw new Error(`the gateway exited:\n${output.join('')}`);
       const url = loggedUrl(output.join(''), 'gateway ready');
       expect(url, 'the gateway has not logged "gateway ready"').toBeDefined();

@@ -41,20 +41,24 @@ export function drawRange(ephemeralLow: number): [low: number, high: number] | u
 /** Ports this process has handed out (or is probing): two callers in one test file never get the same one. */
 const handedOut = new Set<number>();
 
-/** Whether a loopback server can bind `port` now; throws for a failure that is not about the port. */
-async function bindable(port: number): Promise<boolean> {
+/**
+ * Binds a loopback server on `port` (0: the kernel picks one) and releases it again: the port it bound, or
+ * undefined when the port is taken. Throws for a failure that is not about the port.
+ */
+async function bindOnce(port: number): Promise<number | undefined> {
   const server = createServer();
   server.listen(port, '127.0.0.1');
   try {
     await once(server, 'listening'); // rejects on 'error'
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') return false;
+    if (code === 'EADDRINUSE' || code === 'EACCES') return undefined;
     throw error;
   }
+  const bound = (server.address() as AddressInfo).port;
   server.close();
   await once(server, 'close');
-  return true;
+  return bound;
 }
 
 /**
@@ -65,25 +69,18 @@ async function bindable(port: number): Promise<boolean> {
  */
 export async function freePort(): Promise<number> {
   const range = drawRange(ephemeralPortRange()[0]);
-  if (!range) return kernelPickedPort();
+  if (!range) {
+    const picked = await bindOnce(0);
+    if (picked === undefined) throw new Error('freePort: the kernel found no free port');
+    return picked;
+  }
   const [low, high] = range;
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const port = low + Math.floor(Math.random() * (high - low + 1));
     if (handedOut.has(port)) continue;
     handedOut.add(port);
-    if (await bindable(port)) return port;
+    if ((await bindOnce(port)) !== undefined) return port;
     handedOut.delete(port);
   }
   throw new Error(`freePort: 100 random ports between ${low} and ${high} were all taken`);
-}
-
-/** A port the kernel picked for a listener on port 0, released again. */
-async function kernelPickedPort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }

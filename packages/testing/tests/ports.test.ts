@@ -63,7 +63,7 @@ describe('loggedUrl', () => {
     expect(loggedUrl(output, 'gateway ready')).toBe('http://127.0.0.1:41234/graphql');
     expect(
       loggedUrl('{"level":30,"url":"http://127.0.0.1:41234/graphql","msg":"gateway re', 'gateway ready'),
-    ).toBe(undefined);
+    ).toBeUndefined();
     expect(loggedUrl('gateway ready at http://127.0.0.1:1/graphql\n', 'gateway ready')).toBeUndefined();
   });
 });
